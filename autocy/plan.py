@@ -1,0 +1,139 @@
+"""Stage 2, the plan: which modules to compile, and per hot function which typings to apply.
+
+The plan is plain data and the one source of truth for ``autocy report``, ``autocy annotate``
+and the build. It is made from the profile, the modules' source texts and the settings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autocy.profiledata import FunctionProfile, ProfileData, function_sources
+from autocy.settings import Settings
+
+
+@dataclass
+class FunctionPlan:
+    """The decision for one profiled function of a compiled module.
+
+    ``specialize`` is True when the annotator should try a guarded typed specialization from
+    the type feedback in ``profile``; ``reason`` says why or why not.
+    """
+
+    profile: FunctionProfile
+    specialize: bool
+    reason: str
+
+
+@dataclass
+class ModulePlan:
+    """The decision for one module of the package.
+
+    Attributes:
+        name: dotted module name (``sample.julia``).
+        source: the module's ``.py`` file.
+        self_time: seconds of self time of its profiled (non-stale) functions.
+        share: ``self_time`` over the self time of all profiled project code (0..1).
+        compile: True when the module becomes an extension module.
+        reason: one line saying why it is or is not compiled.
+        functions: per profiled function of this module, the plan for it.
+        stale: ``{qualname: reason}`` for profile entries that no longer match the source.
+    """
+
+    name: str
+    source: Path
+    self_time: float = 0.0
+    share: float = 0.0
+    compile: bool = False
+    reason: str = ""
+    functions: list[FunctionPlan] = field(default_factory=list)
+    stale: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """The whole plan: every module of the package, hot or not, sorted by name."""
+
+    modules: list[ModulePlan]
+
+    def compiled(self) -> list[ModulePlan]:
+        """The modules to compile, in name order."""
+        return [m for m in self.modules if m.compile]
+
+
+def _matches(name: str, globs: tuple[str, ...]) -> str | None:
+    return next((glob for glob in globs if fnmatch.fnmatchcase(name, glob)), None)
+
+
+def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: Settings) -> Plan:
+    """Decide what to compile.
+
+    Args:
+        profile: the loaded profile, or None when the project has none (then only
+            ``include`` globs select modules).
+        modules: every module of the package: dotted name -> path of its ``.py`` source
+            (the copy in the inner backend's wheel, or the project's own file).
+        settings: the project's settings (``threshold``, ``include``, ``exclude``, ``specialize``).
+
+    Returns:
+        A :class:`Plan` with one :class:`ModulePlan` per entry of ``modules``. A module is
+        compiled when it is not excluded and either matches ``include`` or its share of the
+        profiled self time is at least ``threshold``. Profile entries whose source hash does not
+        match the module's current source are stale: listed, and not used.
+    """
+    by_module: dict[str, list[FunctionProfile]] = {}
+    if profile is not None:
+        for fn in profile.functions.values():
+            by_module.setdefault(fn.module, []).append(fn)
+    fresh_by_module: dict[str, list[FunctionProfile]] = {}
+    stale_by_module: dict[str, dict[str, str]] = {}
+    for name, path in modules.items():
+        entries = by_module.get(name, [])
+        if not entries:
+            continue
+        try:
+            hashes = function_sources(Path(path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError) as exc:
+            stale_by_module[name] = {fn.qualname: f"source unreadable ({exc})" for fn in entries}
+            continue
+        for fn in entries:
+            current = hashes.get(fn.qualname)
+            if current is None:
+                stale_by_module.setdefault(name, {})[fn.qualname] = "function no longer in the source"
+            elif current[0] != fn.source_hash:
+                stale_by_module.setdefault(name, {})[fn.qualname] = "source changed since profiling"
+            else:
+                fresh_by_module.setdefault(name, []).append(fn)
+
+    total = sum(fn.self_time for fns in fresh_by_module.values() for fn in fns)
+    plans = []
+    for name in sorted(modules):
+        fns = sorted(fresh_by_module.get(name, []), key=lambda f: -f.self_time)
+        module = ModulePlan(name=name, source=Path(modules[name]), stale=stale_by_module.get(name, {}))
+        module.self_time = sum(fn.self_time for fn in fns)
+        module.share = module.self_time / total if total > 0 else 0.0
+        excluded = _matches(name, settings.exclude)
+        included = _matches(name, settings.include)
+        if excluded:
+            module.reason = f"excluded by {excluded!r}"
+        elif included:
+            module.compile, module.reason = True, f"included by {included!r}"
+        elif not fns:
+            module.reason = "not in the profile" if not module.stale else "only stale profile entries"
+        elif module.share >= settings.threshold:
+            module.compile = True
+            module.reason = f"hot: {module.share:.1%} of self time >= threshold {settings.threshold:.1%}"
+        else:
+            module.reason = f"cold: {module.share:.1%} of self time < threshold {settings.threshold:.1%}"
+        if module.compile:
+            for fn in fns:
+                if not settings.specialize:
+                    module.functions.append(FunctionPlan(fn, False, "specialize = false"))
+                elif fn.calls == 0:
+                    module.functions.append(FunctionPlan(fn, False, "never completed a call"))
+                else:
+                    module.functions.append(FunctionPlan(fn, True, "profiled with type feedback"))
+        plans.append(module)
+    return Plan(plans)
