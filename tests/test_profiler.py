@@ -1,0 +1,517 @@
+"""The tracer: timing, call counts and type feedback on small real workloads.
+
+Each test writes a tiny project into ``tmp_path`` (a package and a script), runs the script
+in-process with :func:`autocy.profile.profile_workload` (or :class:`Tracer` directly) and
+checks what the profile recorded.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import textwrap
+import threading
+import weakref
+from pathlib import Path
+
+import pytest
+
+from autocy.profile import Tracer, Workload, profile_workload
+from autocy.profile.feedback import observe, should_sample, type_name
+from autocy.profiledata import RETURN, ProfileData, function_sources, load_profile, save_profile
+
+
+@pytest.fixture(autouse=True)
+def _forget_project_modules(tmp_path):
+    """Unimport the modules a test's project defined, so the next test's project is fresh."""
+    yield
+    root = str(tmp_path)
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(root):
+            del sys.modules[name]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def run(root: Path, files: dict[str, str], script: str = "main.py",
+        args: tuple[str, ...] = ()) -> ProfileData:
+    write(root, files)
+    profile, code = profile_workload(Workload("script", str(root / script), list(args)), root)
+    assert code == 0
+    return profile
+
+
+KERNELS = """
+    import time
+
+    def hot(n, xs, scale=2.0):
+        total = 0.0
+        for x in xs:
+            total += x * scale
+        return total + n
+
+    def sleeper(seconds):
+        time.sleep(seconds)
+
+    def caller(seconds):
+        sleeper(seconds)
+        return "done"
+
+    def fact(n):
+        return 1 if n <= 1 else n * fact(n - 1)
+
+    def deep(n, seconds):
+        if n == 0:
+            time.sleep(seconds)
+            return 0
+        return deep(n - 1, seconds) + 1
+
+    def maybe(flag):
+        if flag:
+            later = [1, 2]
+        result = 3
+        return result
+
+    def fails(x):
+        y = x * 2
+        raise ValueError(y)
+
+    def recovers(x):
+        try:
+            raise KeyError(x)
+        except KeyError:
+            pass
+        return None
+
+    def gen(n):
+        for i in range(n):
+            yield i
+        return "finished"
+
+    def numbers(n):
+        yield from gen(n)
+
+    class Shape:
+        def __init__(self, side):
+            self.side = side
+
+        def area(self):
+            return self.side * self.side
+
+        @staticmethod
+        def unit():
+            return Shape(1)
+
+    def outer(k):
+        def inner(j):
+            return j + k
+        return inner(1)
+
+    def decorate(fn):
+        return fn
+
+    @decorate
+    @decorate
+    def decorated(a, *args, b=1, **kwargs):
+        return a
+"""
+
+
+def test_hot_function_calls_params_and_int_range(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import hot
+        for n in range(10):
+            hot(n, [1.0, 2.0, 3.0])
+        hot(-5, [0.5], scale=3)
+    """})
+    fn = profile.functions["wl.kern:hot"]
+    assert fn.calls == 11
+    assert fn.params == ["n", "xs", "scale"]
+    assert fn.file == "wl/kern.py"
+    hashes = function_sources((tmp_path / "wl/kern.py").read_text())
+    assert (fn.source_hash, fn.line) == hashes["hot"]
+    n_types = fn.types["n"]
+    assert set(n_types) == {"int"}
+    # observed at entry and again (still bound) at return: two observations per call
+    assert n_types["int"]["count"] == 22
+    assert (n_types["int"]["min"], n_types["int"]["max"]) == (-5, 9)
+    assert fn.types["xs"]["list"]["elements"] == {"float": 62}
+    assert fn.types["scale"] == {"float": {"count": 20}, "int": {"count": 2, "min": 3, "max": 3}}
+    assert fn.types["total"] == {"float": {"count": 11}}
+    assert fn.types["x"] == {"float": {"count": 11}}
+    assert fn.types[RETURN] == {"float": {"count": 11}}
+
+
+def test_container_samples(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        def take(seq, tup, st, fs, mapping, flag):
+            return len(seq)
+    """, "main.py": """
+        from wl.kern import take
+        seq = [1, 2, 3, 4] + ["s"] * 100 + [1.5, 2.5, 3.5, 4.5]
+        take(seq, (1, "a"), {1j}, frozenset(), {"k": 1, "j": [2]}, True)
+    """})
+    types = profile.functions["wl.kern:take"].types
+    # first 4 and last 4 elements of a long sequence, never the middle
+    assert types["seq"]["list"]["elements"] == {"int": 8, "float": 8}
+    assert types["tup"]["tuple"]["elements"] == {"int": 2, "str": 2}
+    assert types["st"]["set"]["elements"] == {"complex": 2}
+    assert types["fs"]["frozenset"] == {"count": 2, "elements": {}}
+    assert types["mapping"]["dict"]["keys"] == {"str": 4}
+    assert types["mapping"]["dict"]["values"] == {"int": 2, "list": 2}
+    assert types["flag"] == {"bool": {"count": 2}}  # bool is not an int: no min/max
+    assert types[RETURN] == {"int": {"count": 1, "min": 108, "max": 108}}
+
+
+def test_locals_at_return_and_unbound_locals(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import maybe
+        maybe(False)
+        maybe(True)
+    """})
+    types = profile.functions["wl.kern:maybe"].types
+    assert types["later"]["list"] == {"count": 1, "elements": {"int": 2}}  # bound only once
+    assert types["result"]["int"]["count"] == 2
+    assert types["flag"]["bool"]["count"] == 4
+
+
+def test_raised_exception_records_locals_but_no_return(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import fails, recovers
+        for i in range(3):
+            try:
+                fails(i)
+            except ValueError:
+                pass
+        recovers(1)
+    """})
+    fn = profile.functions["wl.kern:fails"]
+    assert fn.calls == 3
+    assert RETURN not in fn.types
+    assert fn.types["y"]["int"] == {"count": 3, "min": 0, "max": 4}
+    # an exception raised and caught inside the function does not hide its real return
+    assert profile.functions["wl.kern:recovers"].types[RETURN] == {"NoneType": {"count": 1}}
+
+
+def test_generators_count_one_call_and_return_only_at_the_end(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import gen, numbers
+        for _ in range(3):
+            assert list(gen(5)) == [0, 1, 2, 3, 4]
+        assert list(numbers(4)) == [0, 1, 2, 3]
+        g = gen(10)
+        next(g)
+        next(g)
+        g.close()
+    """})
+    fn = profile.functions["wl.kern:gen"]
+    assert fn.calls == 5  # 3 + 1 (through yield from) + 1, not once per resume
+    assert fn.types[RETURN] == {"str": {"count": 4}}  # the closed one never returned
+    assert fn.types["n"]["int"]["max"] == 10
+    assert profile.functions["wl.kern:numbers"].calls == 1
+    assert profile.functions["wl.kern:numbers"].types[RETURN] == {"NoneType": {"count": 1}}
+
+
+def test_generator_throw_and_caught_exception(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        def resilient():
+            got = 0
+            while got < 3:
+                try:
+                    yield got
+                except KeyError:
+                    pass
+                got += 1
+            return got
+    """, "main.py": """
+        from wl.kern import resilient
+        g = resilient()
+        next(g)
+        g.throw(KeyError)
+        try:
+            while True:
+                next(g)
+        except StopIteration as stop:
+            assert stop.value == 3
+    """})
+    fn = profile.functions["wl.kern:resilient"]
+    assert fn.calls == 1
+    assert fn.types[RETURN] == {"int": {"count": 1, "min": 3, "max": 3}}
+
+
+def test_coroutines_count_one_call(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        import asyncio
+
+        async def work(n):
+            total = 0
+            for i in range(n):
+                await asyncio.sleep(0)
+                total += i
+            return total
+    """, "main.py": """
+        import asyncio
+        from wl.kern import work
+        assert asyncio.run(work(5)) == 10
+    """})
+    fn = profile.functions["wl.kern:work"]
+    assert fn.calls == 1
+    assert fn.types[RETURN] == {"int": {"count": 1, "min": 10, "max": 10}}
+
+
+def test_self_and_total_time_of_caller_and_callee(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import caller
+        caller(0.05)
+    """})
+    callee = profile.functions["wl.kern:sleeper"]
+    caller = profile.functions["wl.kern:caller"]
+    assert callee.self_time >= 0.05
+    assert callee.total_time >= 0.05
+    assert caller.total_time >= 0.05
+    assert caller.total_time >= callee.total_time
+    assert caller.self_time < 0.02
+    assert profile.wall_time >= caller.total_time
+
+
+def test_recursion(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import fact, deep
+        assert fact(10) == 3628800
+        assert deep(5, 0.05) == 5
+    """})
+    fact = profile.functions["wl.kern:fact"]
+    assert fact.calls == 10
+    assert fact.types["n"]["int"]["min"] == 1 and fact.types["n"]["int"]["max"] == 10
+    deep = profile.functions["wl.kern:deep"]
+    assert deep.calls == 6
+    # total time counts the outermost activation only: one sleep, not six nested ones
+    assert 0.05 <= deep.total_time < 0.15
+    assert 0.05 <= deep.self_time <= deep.total_time + 1e-9
+
+
+def test_qualnames_methods_nested_and_decorated(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import Shape, outer, decorated
+        assert Shape.unit().area() == 1
+        assert outer(2) == 3
+        assert decorated(1, 2, b=3, c=4) == 1
+        squares = [(lambda v: v * v)(i) for i in range(3)]
+    """})
+    keys = set(profile.functions)
+    assert {"wl.kern:Shape.__init__", "wl.kern:Shape.area", "wl.kern:Shape.unit",
+            "wl.kern:outer", "wl.kern:outer.<locals>.inner", "wl.kern:decorated"} <= keys
+    # module-level code, lambdas and comprehensions are not functions of the profile
+    assert not any("<" in key.split(":")[1].replace("<locals>", "") for key in keys)
+    assert "main:<module>" not in keys
+    decorated = profile.functions["wl.kern:decorated"]
+    assert decorated.params == ["a", "b", "args", "kwargs"]
+    assert decorated.line == function_sources((tmp_path / "wl/kern.py").read_text())["decorated"][1]
+    assert decorated.types["args"]["tuple"]["elements"] == {"int": 2}
+    assert decorated.types["kwargs"]["dict"]["keys"] == {"str": 2}
+    area = profile.functions["wl.kern:Shape.area"]
+    assert area.types["self"] == {"wl.kern.Shape": {"count": 2}}
+
+
+def test_class_bodies_are_not_functions(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/shadow.py": """
+        def Thing():
+            return 1
+
+        class Thing:  # its body's code has the qualname "Thing" too
+            size = 2
+    """, "main.py": "import wl.shadow\n"})
+    assert profile.functions == {}
+
+
+def test_main_script_functions_are_named_by_path(tmp_path):
+    profile = run(tmp_path, {"tools/run.py": """
+        def main():
+            return helper(2)
+
+        def helper(x):
+            return x + 1
+
+        if __name__ == "__main__":
+            main()
+    """}, script="tools/run.py")
+    assert set(profile.functions) == {"tools.run:main", "tools.run:helper"}
+    assert profile.functions["tools.run:main"].file == "tools/run.py"
+
+
+def test_stdlib_site_packages_and_build_code_is_not_recorded(tmp_path):
+    site = tmp_path / "vendor" / "site-packages"
+    profile = run(tmp_path, {
+        "wl/__init__.py": "",
+        "wl/kern.py": KERNELS,
+        "vendor/site-packages/thirdparty.py": "def helper(x):\n    return x\n",
+        "build/lib/wl_built.py": "def built(x):\n    return x\n",
+        "main.py": f"""
+            import json, sys
+            sys.path.append({str(site)!r})
+            sys.path.append({str(tmp_path / 'build' / 'lib')!r})
+            import thirdparty, wl_built
+            from wl.kern import hot
+            hot(1, json.loads("[1.0, 2.0]"))
+            thirdparty.helper(1)
+            wl_built.built(1)
+        """})
+    assert "wl.kern:hot" in profile.functions
+    assert all(key.startswith("wl.kern:") for key in profile.functions), set(profile.functions)
+
+
+def test_threads_are_recorded(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        import threading
+        from wl.kern import fact, hot
+
+        def worker(k):
+            for _ in range(k):
+                fact(5)
+
+        threads = [threading.Thread(target=worker, args=(4,)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        hot(1, [1.0])
+    """})
+    assert profile.functions["main:worker"].calls == 3
+    assert profile.functions["wl.kern:fact"].calls == 3 * 4 * 5
+    assert profile.functions["wl.kern:hot"].calls == 1
+
+
+def test_sampling_keeps_counts_exact_and_types_bounded(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        def tiny(a):
+            return a
+    """, "main.py": """
+        from wl.kern import tiny
+        for i in range(3000):
+            tiny(i)
+    """})
+    fn = profile.functions["wl.kern:tiny"]
+    sampled = sum(should_sample(n) for n in range(1, 3001))
+    assert fn.calls == 3000
+    assert sampled == 64 + 5  # calls 1..64, then 128, 256, 512, 1024 and 2048
+    assert fn.types[RETURN]["int"]["count"] == sampled
+    assert fn.types["a"]["int"]["count"] == 2 * sampled
+
+
+def test_should_sample_policy():
+    picked = [n for n in range(1, 10_000) if should_sample(n)]
+    assert picked[:64] == list(range(1, 65))
+    assert picked[64:] == [128, 256, 512, 1024, 2048, 3072, 4096, 5120, 6144, 7168, 8192, 9216]
+
+
+def test_type_names_and_observe():
+    class Local:
+        pass
+
+    assert type_name(int) == "int"
+    assert type_name(type(None)) == "NoneType"
+    assert type_name(Path) == f"{Path.__module__}.{Path.__qualname__}"
+    assert type_name(Local).endswith("test_type_names_and_observe.<locals>.Local")
+    types: dict = {}
+    observe(types, "x", 5)
+    observe(types, "x", -2)
+    observe(types, "x", 2**80)
+    observe(types, "x", True)
+    assert types["x"] == {"int": {"count": 3, "min": -2, "max": 2**80}, "bool": {"count": 1}}
+
+
+def test_internal_errors_are_logged_and_do_not_change_the_program(tmp_path, capsys):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        class Meta(type):
+            @property
+            def __module__(cls):
+                raise RuntimeError("no name for you")
+
+        class Weird(metaclass=Meta):
+            pass
+
+        def use(w, n):
+            return n + 1
+
+        def plain(n):
+            return n
+    """, "main.py": """
+        from wl.kern import Weird, use, plain
+        assert sum(use(Weird(), i) for i in range(100)) == 5050
+        plain(1)
+    """})
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("autocy: profiler error")]
+    assert len(lines) == 1
+    assert "wl.kern:use" in lines[0] and "continuing without types for it" in lines[0]
+    assert profile.functions["wl.kern:use"].calls == 100
+    assert profile.functions["wl.kern:plain"].types[RETURN] == {"int": {"count": 1, "min": 1,
+                                                                       "max": 1}}
+
+
+def test_no_reference_to_user_values_is_kept(tmp_path):
+    write(tmp_path, {"wl_refs.py": """
+        class Big:
+            pass
+
+        def keep(obj):
+            local = obj
+            return obj
+    """})
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import wl_refs  # type: ignore[import-not-found]
+
+        tracer = Tracer(tmp_path)
+        with tracer:
+            obj = wl_refs.Big()
+            ref = weakref.ref(obj)
+            wl_refs.keep(obj)
+            del obj
+        gc.collect()
+        assert ref() is None
+        fn = tracer.functions()["wl_refs:keep"]
+        assert fn.types[RETURN] == {"wl_refs.Big": {"count": 1}}
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_tracer_restores_the_previous_trace_function(tmp_path):
+    def previous(frame, event, arg):
+        return None
+
+    old_sys, old_threading = sys.gettrace(), threading.gettrace()
+    sys.settrace(previous)
+    threading.settrace(previous)
+    try:
+        tracer = Tracer(tmp_path)
+        tracer.start()
+        assert sys.gettrace() is not previous
+        with pytest.raises(RuntimeError):
+            tracer.start()
+        tracer.stop()
+        tracer.stop()  # idempotent
+        assert sys.gettrace() is previous
+        assert threading.gettrace() is previous
+    finally:
+        sys.settrace(old_sys)
+        threading.settrace(old_threading)
+
+
+def test_profile_round_trips_through_the_file(tmp_path):
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import hot, gen, Shape
+        hot(3, [1.0, 2.0] * 10)
+        list(gen(3))
+        Shape(2.5).area()
+    """})
+    path = tmp_path / ".autocy" / "profile.json"
+    save_profile(profile, path)
+    loaded = load_profile(path)
+    assert loaded.to_json() == profile.to_json()
+    assert loaded.runs == 1 and loaded.wall_time > 0
