@@ -1,0 +1,186 @@
+"""autocy.compile: real Cython and a real C compiler on small modules written by the tests."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from autocy.compile import (EXT_SUFFIX, SAFE_DIRECTIVES, CompileResult, ModuleSource,
+                            compile_modules, find_compiler_problem, remap_c_lines)
+
+PACKAGE = "autocy_testpkg"
+
+GOOD = textwrap.dedent("""\
+    def add(a, b):
+        return a + b
+
+
+    def maybe_unbound(flag):
+        if flag:
+            value = 1
+        return value
+
+
+    def boom(n):
+        raise ValueError(n)
+    """)
+BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
+BOOM_USER_LINE = 42     # where the line map says it came from
+
+BAD = textwrap.dedent("""\
+    import cython
+
+
+    def f():
+        x = 1
+        return cython.address(x)
+    """)
+BAD_LINE = 6
+
+
+def write_module(gen_root: Path, name: str, text: str) -> Path:
+    """Write ``text`` as module ``name`` under ``gen_root`` (package layout); return its path."""
+    path = gen_root.joinpath(*name.split(".")).with_suffix(".py")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_extension(name: str, path: Path):
+    """Import the extension module at ``path`` under the dotted ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One parallel build of a good and a bad module, timed, reused by the tests below."""
+    root = tmp_path_factory.mktemp("compile")
+    gen = root / "gen"
+    good = ModuleSource(f"{PACKAGE}.good", write_module(gen, f"{PACKAGE}.good", GOOD),
+                        {BOOM_LINE: BOOM_USER_LINE})
+    bad = ModuleSource(f"{PACKAGE}.bad", write_module(gen, f"{PACKAGE}.bad", BAD), {BAD_LINE: 60})
+    started = time.perf_counter()
+    results = compile_modules([good, bad], root / "build", jobs=2)
+    return {"root": root, "good": good, "bad": bad, "results": results,
+            "seconds": time.perf_counter() - started}
+
+
+@pytest.fixture(scope="module")
+def good_module(built):
+    """The good module's extension, imported once."""
+    result = built["results"][0]
+    return load_extension(result.name, result.extension)
+
+
+def test_directives_are_the_safe_baseline():
+    assert SAFE_DIRECTIVES["annotation_typing"] is False
+    assert SAFE_DIRECTIVES["infer_types"] is False
+    assert SAFE_DIRECTIVES["cdivision"] is False
+    assert SAFE_DIRECTIVES["binding"] is True
+
+
+def test_good_module_compiles_and_imports(built, good_module):
+    good = built["results"][0]
+    assert isinstance(good, CompileResult)
+    assert good.name == f"{PACKAGE}.good" and good.error is None and not good.cached
+    assert good.extension == built["root"] / "build" / "lib" / PACKAGE / ("good" + EXT_SUFFIX)
+    module = good_module
+    assert module.__name__ == f"{PACKAGE}.good"
+    assert module.__file__.endswith(EXT_SUFFIX)
+    assert module.add(2, 3) == 5
+    assert module.add("a", "b") == "ab"
+    assert module.add(2**70, 1) == 2**70 + 1
+    assert module.maybe_unbound(True) == 1
+    with pytest.raises(UnboundLocalError):  # infer_types=False keeps Python's semantics
+        module.maybe_unbound(False)
+
+
+def test_cython_error_is_reported_and_other_module_still_built(built):
+    good, bad = built["results"]
+    assert good.extension is not None
+    assert bad.extension is None and not bad.cached
+    assert bad.error.startswith("cython: ")
+    assert "Cannot take address" in bad.error
+    assert f"{PACKAGE}/bad.py:60:" in bad.error  # the Cython position, through the line map
+
+
+def test_traceback_points_at_mapped_user_line(good_module):
+    with pytest.raises(ValueError) as info:
+        good_module.boom(7)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    last = frames[-1]
+    assert last.filename == f"{PACKAGE}/good.py"  # package-relative: linecache finds the .py
+    assert last.lineno == BOOM_USER_LINE
+
+
+def test_second_build_is_a_cache_hit(built):
+    started = time.perf_counter()
+    good, bad = compile_modules([built["good"], built["bad"]], built["root"] / "build", jobs=1)
+    seconds = time.perf_counter() - started
+    assert good.cached and good.error is None
+    assert good.extension == built["results"][0].extension
+    assert bad.cached and bad.extension is None and bad.error == built["results"][1].error
+    assert seconds < 1.0 < built["seconds"]
+    assert len(list((built["root"] / "build" / "cache").iterdir())) == 2
+
+
+def test_cache_key_covers_every_input(built):
+    from autocy.compile import _cache_key
+
+    toolchain = {"compiler_so": ["gcc"], "extra_compile_args": ["-ffp-contract=off"]}
+    good = built["good"]
+    base = _cache_key(good, GOOD, None, toolchain)
+    assert base == _cache_key(ModuleSource(good.name, good.path, dict(good.line_map)), GOOD,
+                              None, dict(toolchain))
+    variants = [
+        _cache_key(ModuleSource(good.name, good.path, {BOOM_LINE: 1}), GOOD, None, toolchain),
+        _cache_key(ModuleSource("other.name", good.path, good.line_map), GOOD, None, toolchain),
+        _cache_key(good, GOOD + "\n", None, toolchain),
+        _cache_key(good, GOOD, "cdef int x\n", toolchain),
+        _cache_key(good, GOOD, None, {**toolchain, "compiler_so": ["clang"]}),
+    ]
+    assert len({base, *variants}) == 1 + len(variants)
+
+
+def test_compiler_error_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("CFLAGS", "-fno-such-option-for-autocy")
+    source = ModuleSource("cflags_mod", write_module(tmp_path / "gen", "cflags_mod", "X = 1\n"), {})
+    [result] = compile_modules([source], tmp_path / "build", jobs=1)
+    assert result.extension is None
+    assert result.error.startswith("compiler: ")
+    assert "fno-such-option-for-autocy" in result.error
+
+
+def test_remap_c_lines_touches_only_the_main_file():
+    c_text = ("__PYX_ERR(0, 3, __pyx_L1_error)\n__PYX_ERR(0, 4, __pyx_L1_error)\n"
+              "__PYX_ERR(1, 3, __pyx_L1_error)\n")
+    assert remap_c_lines(c_text, {3: 30}) == (
+        "__PYX_ERR(0, 30, __pyx_L1_error)\n__PYX_ERR(0, 4, __pyx_L1_error)\n"
+        "__PYX_ERR(1, 3, __pyx_L1_error)\n")
+
+
+def test_duplicate_names_are_rejected(tmp_path):
+    path = write_module(tmp_path, "dup", "X = 1\n")
+    with pytest.raises(ValueError, match="duplicate"):
+        compile_modules([ModuleSource("dup", path), ModuleSource("dup", path)], tmp_path, 1)
+
+
+def test_find_compiler_problem():
+    assert find_compiler_problem() is None
+
+
+def test_find_compiler_problem_without_compiler(monkeypatch):
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    problem = find_compiler_problem()
+    assert problem is not None and "\n" not in problem
+    assert "no C compiler found" in problem and "/nonexistent/cc" in problem
