@@ -1,0 +1,19 @@
+"""Shared pytest setup. Deliberately does not touch ``sys.path``: the tests import whichever
+``sample`` package is importable, the source tree or an installed (compiled) wheel."""
+
+import importlib
+import os
+
+HOT_MODULES = ("sample.julia", "sample.textstats", "sample.particles")
+
+
+def pytest_report_header(config):
+    """Say which ``sample`` is under test and which of its hot modules are compiled."""
+    import sample
+
+    lines = [f"sample {sample.__version__} from {os.path.dirname(sample.__file__)}"]
+    for name in HOT_MODULES:
+        module = importlib.import_module(name)
+        kind = "pure" if module.__file__.endswith(".py") else "compiled"
+        lines.append(f"  {name}: {kind} ({os.path.basename(module.__file__)})")
+    return lines
