@@ -1,0 +1,178 @@
+"""The ``autocy`` command line: ``main(argv) -> exit code``, one small function per subcommand.
+
+Exit codes: 0 success; 1 an autocy error (printed as ``error: ...`` and ``hint: ...``);
+2 a usage error (argparse); for ``autocy profile``, the workload's own exit code when it
+failed (the profile is written all the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autocy import __version__
+from autocy.errors import AutocyError
+
+EPILOG = """\
+examples:
+  autocy profile bench.py --size 300     profile a script (in-process)
+  autocy profile -m pytest -q tests      profile the test suite
+  autocy report                          what would be compiled and typed, and why
+  autocy annotate --out build/show       write the generated sources to look at
+  autocy build                           build the compiled wheel into dist/
+"""
+
+
+def _project(args: argparse.Namespace) -> Path:
+    return Path(args.project).resolve()
+
+
+def _load_plan(project_dir: Path):
+    """Settings, profile, plan and annotator output for the project (no build)."""
+    from autocy.annotate import render_module
+    from autocy.layout import project_modules
+    from autocy.plan import make_plan
+    from autocy.profiledata import load_profile
+    from autocy.settings import load_settings
+
+    settings = load_settings(project_dir)
+    profile = load_profile(project_dir / settings.profile)
+    plan = make_plan(profile, project_modules(project_dir), settings)
+    generated = {m.name: render_module(m) for m in plan.compiled()}
+    return settings, profile, plan, generated
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Run the workload under the profiler and write (or merge into) the profile file."""
+    from autocy.profile import format_summary, parse_workload, profile_workload
+    from autocy.profiledata import load_profile, merge_profiles, save_profile
+    from autocy.settings import load_settings
+
+    project_dir = _project(args)
+    settings = load_settings(project_dir)
+    workload = parse_workload(args.workload)
+    output = Path(args.output) if args.output else project_dir / settings.profile
+    profile, exit_code = profile_workload(workload, project_dir)
+    if args.merge and output.exists():
+        profile = merge_profiles(load_profile(output), profile)
+    save_profile(profile, output)
+    print(format_summary(profile, top=args.top), file=sys.stderr)
+    print(f"autocy: wrote {output} ({len(profile.functions)} functions, {profile.runs} run(s))",
+          file=sys.stderr)
+    if exit_code:
+        print(f"autocy: the workload exited with code {exit_code}; the profile holds what ran",
+              file=sys.stderr)
+    return exit_code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the plan: hot functions, module decisions, typings."""
+    from autocy.report import format_report
+
+    _, profile, plan, generated = _load_plan(_project(args))
+    print(format_report(plan, generated, profile.total_self_time()), end="")
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """Show (or write under ``--out``) the generated source of each compiled module."""
+    _, _, plan, generated = _load_plan(_project(args))
+    if not generated:
+        print("autocy: no module is hot enough to compile; see `autocy report`", file=sys.stderr)
+    for name, module in generated.items():
+        if args.out:
+            path = Path(args.out, *name.split(".")).with_suffix(".py")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(module.text, encoding="utf-8")
+            print(f"autocy: wrote {path}", file=sys.stderr)
+        else:
+            print(f"# ===== {name} =====")
+            print(module.text)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the platform wheel in-process (no build isolation) into ``--outdir``."""
+    from autocy.pipeline import build_wheel
+
+    project_dir = _project(args)
+    outdir = Path(args.outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    name = build_wheel(project_dir, outdir, None, None)
+    print(outdir / name)
+    return 0
+
+
+_PROFILE_OPTIONS_WITH_VALUE = {"-o", "--output", "--top"}
+
+
+def _split_workload(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``[... profile <options> <workload...>]`` so that the workload's own options
+    (``-m pytest -q``) are not parsed as autocy's: the workload starts at the first ``--``,
+    ``-m`` or non-option word after ``profile``'s options."""
+    if "profile" not in argv:
+        return argv, []
+    index = argv.index("profile") + 1
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            return argv[:index], argv[index + 1:]
+        if arg.startswith("-m") or not arg.startswith("-"):
+            return argv[:index], argv[index:]
+        index += 2 if arg in _PROFILE_OPTIONS_WITH_VALUE else 1
+    return argv, []
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommands profile, report, annotate, build)."""
+    parser = argparse.ArgumentParser(
+        prog="autocy", description="Profile-guided Cython compilation of a pure-Python package.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"autocy {__version__}")
+    parser.add_argument("-C", "--project", default=".", help="the project root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    prof = sub.add_parser("profile", help="run a workload and record time and type feedback",
+                          description="Run `script.py args` or `-m module args` in-process under the "
+                                      "profiler; options go before the workload.")
+    prof.add_argument("--merge", action="store_true", help="add the counts into the existing profile")
+    prof.add_argument("-o", "--output", help="profile file (default: [tool.autocy] profile)")
+    prof.add_argument("--top", type=int, default=10, help="hot functions to list (default 10)")
+    prof.add_argument("workload", nargs="*", help="script.py [args] | -m module [args] (after the options)")
+    prof.set_defaults(func=cmd_profile)
+
+    rep = sub.add_parser("report", help="show what would be compiled and typed, and why")
+    rep.set_defaults(func=cmd_report)
+
+    ann = sub.add_parser("annotate", help="show the generated Cython sources without building")
+    ann.add_argument("--out", help="write the sources under this folder instead of printing them")
+    ann.set_defaults(func=cmd_annotate)
+
+    bld = sub.add_parser("build", help="build the compiled wheel in-process (no isolation)")
+    bld.add_argument("--outdir", default="dist", help="where to put the wheel (default dist/)")
+    bld.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: the arguments after the program name (``sys.argv[1:]`` when None).
+
+    Returns:
+        The exit code (see the module docstring).
+    """
+    parser = make_parser()
+    options, workload = _split_workload(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(options)
+    if args.command == "profile":
+        args.workload = workload
+    try:
+        return args.func(args)
+    except AutocyError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return 1

@@ -1,0 +1,106 @@
+"""Numeric kernels that exercise every typing the annotator knows (floats, complex, C ints)."""
+
+
+def julia(maxiter, zs, cs):
+    output = [0] * len(zs)
+    for i in range(len(zs)):
+        n = 0
+        z = zs[i]
+        c = cs[i]
+        while abs(z) < 2 and n < maxiter:
+            z = z * z + c
+            n += 1
+        output[i] = n
+    return output
+
+
+def horner(coeffs, x):
+    acc = 0.0
+    for k in range(len(coeffs)):
+        acc = acc * x + coeffs[k]
+    return acc
+
+
+def float_ops(a, b):
+    s = a + b
+    d = a - b
+    p = a * b
+    q = a / b
+    f = a // b
+    m = a % b
+    w = abs(a) ** 0.5
+    big = -a if a < b else +b
+    return (s, d, p, q, f, m, w, big, a == b, a != b, a <= b, not a)
+
+
+def complex_ops(z, w, x):
+    s = z + w
+    d = z - w
+    p = z * w
+    mixed = z * x + x
+    neg = -z
+    r = abs(p)
+    parts = z.real - w.imag
+    built = complex(x, parts)
+    return (s, d, p, mixed, neg, r, parts, built, z == w)
+
+
+def count_until(limit, step):
+    n = 0
+    total = 0.0
+    while n < limit:
+        total = total + step
+        n += 1
+    return n, total
+
+
+def last_index(xs):
+    for i in range(len(xs)):
+        pass
+    return i
+
+
+def maybe_unbound(flag):
+    if flag:
+        y = 1.5
+    return y
+
+
+def mean(xs):
+    total = 0.0
+    for x in xs:
+        total = total + x
+    return total / len(xs)
+
+
+def int_mix(a, b):
+    k = a + b
+    m = a * b
+    return k, m, a / b, a // b, a % b, -a
+
+
+def text_shape(s):
+    upper = 0
+    letters = 0
+    for ch in s:
+        if ch.isalpha():
+            letters += 1
+            if ch.isupper():
+                upper += 1
+    return letters, upper, s.lower()
+
+
+def train():
+    """The profiling workload: the types a profile would see in normal use."""
+    zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
+    julia(50, zs, [complex(-0.62772, -0.42193)] * len(zs))
+    for x in (0.5, 1.5, -2.0):
+        horner([1.0, -2.0, 0.5, 3.0], x)
+        float_ops(x, 0.75)
+        complex_ops(complex(x, 1.0), complex(0.5, -x), x)
+    count_until(100, 0.1)
+    last_index([1.0, 2.0])
+    maybe_unbound(True)
+    mean([1.0, 2.0, 3.5])
+    int_mix(7, 3)
+    text_shape("Hello World")
