@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-IMPLEMENTATION_VERSION = "1"
+IMPLEMENTATION_VERSION = "2"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -267,6 +267,23 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
     return _PYX_ERR.sub(replace, c_text)
 
 
+_FAST_BINOP = re.compile(
+    r"#define (__Pyx_PyNumber_(\w+?)_(?:object|int|float)_(?:object|int|float))\(op1, op2\)"
+    r"\s+__Pyx__PyNumber_\w+\(op1, op2, [01]\)")
+
+
+def exact_binops(c_text: str) -> str:
+    """Route Cython's object-object ``+ - * | ^ &`` fast paths to CPython's ``PyNumber_*``.
+
+    Cython 3.1+ inlines these operations for exact ints and floats with shortcuts that change
+    results: ``0.0 * -5`` gives ``0.0`` (CPython ``-0.0``), ``-0.0 + 0`` gives ``-0.0`` (CPython
+    ``0.0``); found by autocy's differential tests. Untyped code must compute what CPython
+    computes, so each fast-path macro is redefined to the CPython call it stands for (the same
+    definition Cython itself uses on PyPy). Typed C arithmetic is not affected.
+    """
+    return _FAST_BINOP.sub(lambda m: f"#define {m.group(1)}(op1, op2)  PyNumber_{m.group(2)}(op1, op2)", c_text)
+
+
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -366,8 +383,8 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_file.write_text(remap_c_lines(c_file.read_text(encoding="utf-8"), source.line_map),
-                      encoding="utf-8")
+    c_text = exact_binops(c_file.read_text(encoding="utf-8"))
+    c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)
     built, log = _build_extension(cython_name, c_file, work, toolchain["extra_compile_args"])
     (work / "build.log").write_text(log, encoding="utf-8")

@@ -90,6 +90,10 @@ def text_shape(s):
     return letters, upper, s.lower()
 
 
+def mixed_arith(a, b):
+    return a * b, b * a, a + b, b + a, a - b
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -104,3 +108,4 @@ def train():
     mean([1.0, 2.0, 3.5])
     int_mix(7, 3)
     text_shape("Hello World")
+    mixed_arith(1.5, 2.5)

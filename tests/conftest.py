@@ -1,0 +1,93 @@
+"""Shared fixtures: real builds, done once per test session.
+
+* ``wheelhouse``: autocy's own wheel (built by pip with build isolation through
+  scikit-build-core), so that projects using ``build-backend = "autocy.build"`` can be built
+  with build isolation: pip finds ``autocy`` there through ``PIP_FIND_LINKS``.
+* ``sample_build``: ``python -m build --wheel sample_project`` with build isolation.
+* ``sample_venv``: a fresh virtual environment with that wheel installed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_project"
+
+
+def run(cmd: list, cwd: Path | None = None, env: dict | None = None, check: bool = True,
+        timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run ``cmd``, capturing text output; on failure (with ``check``) fail the test with it."""
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        pytest.fail(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+                    f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def autocy_env(**extra: str) -> dict:
+    """The environment for running ``python -m autocy`` from this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory) -> Path:
+    """A folder holding autocy's wheel, built from this checkout."""
+    out = tmp_path_factory.mktemp("wheelhouse")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, REPO])
+    assert list(out.glob("autocy-*.whl")), "pip wheel produced no autocy wheel"
+    return out
+
+
+@pytest.fixture(scope="session")
+def isolated_build_env(wheelhouse) -> dict:
+    """An environment in which build isolation installs autocy from ``wheelhouse``."""
+    env = dict(os.environ)
+    env["PIP_FIND_LINKS"] = " ".join(filter(None, [env.get("PIP_FIND_LINKS", ""), str(wheelhouse)]))
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+@dataclass
+class SampleBuild:
+    """The compiled sample wheel and the build's output (autocy logs to stderr)."""
+
+    wheel: Path
+    log: str
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory, isolated_build_env) -> SampleBuild:
+    """sample_project built as a user would: ``python -m build --wheel`` with build isolation."""
+    out = tmp_path_factory.mktemp("sample-dist")
+    proc = run([sys.executable, "-m", "build", "--wheel", "--outdir", out, SAMPLE], env=isolated_build_env)
+    wheels = list(out.glob("*.whl"))
+    assert len(wheels) == 1, proc.stdout
+    return SampleBuild(wheels[0], proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def sample_venv(tmp_path_factory, sample_build) -> Path:
+    """A fresh venv with the compiled sample wheel installed; returns its python.
+
+    The venv sees this environment's packages (pytest) through a ``.pth`` file placed after its
+    own site-packages, so the installed ``sample`` is the wheel's and nothing is downloaded.
+    """
+    venv = tmp_path_factory.mktemp("sample-venv") / "venv"
+    run([sys.executable, "-m", "venv", venv])
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    Path(site, "zz_outer_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", sample_build.wheel])
+    return python

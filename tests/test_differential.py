@@ -1,0 +1,193 @@
+"""The contract, tested differentially: every compiled kernel returns the same values and raises
+the same exception types as the pure module, on the profiled types and on inputs the profile
+never saw (big ints, bools, subclasses, Decimal, Fraction, None, NaN/inf, -0.0, empty lists).
+
+The kernels (``tests/projects/kernels``) are profiled and built through the CLI, exactly as a
+user would, then the pure module (loaded from its file) and the compiled one are called with
+the same hypothesis-generated arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import math
+import shutil
+import sys
+import zipfile
+from decimal import Decimal
+from fractions import Fraction
+from importlib.machinery import EXTENSION_SUFFIXES
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, autocy_env, run
+
+PROJECT = REPO / "tests" / "projects" / "kernels"
+
+
+class FloatSub(float):
+    """A float subclass with its own arithmetic: typed code must not bypass it."""
+
+    def __mul__(self, other):
+        return "mul"
+
+    __rmul__ = __mul__
+
+
+class ComplexSub(complex):
+    def __abs__(self):
+        return 0.0
+
+
+@pytest.fixture(scope="module")
+def kernels(tmp_path_factory):
+    """(pure module, compiled module, report text) for kernels.numeric."""
+    root = tmp_path_factory.mktemp("kernels")
+    project = root / "project"
+    shutil.copytree(PROJECT, project)
+    (project / "train.py").write_text("from kernels.numeric import train\ntrain()\n")
+    env = autocy_env()
+    run([sys.executable, "-m", "autocy", "profile", "train.py"], cwd=project, env=env)
+    report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
+    out = run([sys.executable, "-m", "autocy", "build", "--outdir", root / "dist"], cwd=project, env=env)
+    wheel = out.stdout.strip().splitlines()[-1]
+    site = root / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    spec = importlib.util.spec_from_file_location("kernels_pure_numeric", PROJECT / "kernels" / "numeric.py")
+    pure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pure)
+    sys.path.insert(0, str(site))
+    try:
+        compiled = importlib.import_module("kernels.numeric")
+    finally:
+        sys.path.remove(str(site))
+    assert compiled.__file__.endswith(EXTENSION_SUFFIXES[0])
+    yield pure, compiled, report
+    for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:
+        del sys.modules[name]
+
+
+def outcome(function, args):
+    """What a call did: ("ok", type name, repr) or ("raise", exception type name)."""
+    try:
+        value = function(*args)
+    except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+        return ("raise", type(exc).__name__)
+    return ("ok", type(value).__name__, repr(value))
+
+
+def same(kernels, name, *args):
+    pure, compiled, _ = kernels
+    expected = outcome(getattr(pure, name), args)
+    assert outcome(getattr(compiled, name), args) == expected, (name, args)
+
+
+def test_the_report_shows_the_kernels_specialized(kernels):
+    report = kernels[2]
+    for name in ("julia", "horner", "float_ops", "complex_ops", "count_until", "mean"):
+        assert f"kernels.numeric:{name}: specialized" in report, report
+
+
+def test_profiled_inputs_give_identical_results(kernels):
+    pure, _, _ = kernels
+    zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
+    same(kernels, "julia", 50, zs, [complex(-0.62772, -0.42193)] * len(zs))
+    same(kernels, "horner", [1.0, -2.0, 0.5, 3.0], 1.5)
+    same(kernels, "count_until", 100, 0.1)
+    same(kernels, "mean", [1.0, 2.0, 3.5])
+
+
+SPECIAL_FLOATS = [0.0, -0.0, 1.0, -1.5, 1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan, 0.1, 3.0]
+ODD_VALUES = [0, 1, -7, 2 ** 53 + 1, 2 ** 63, -(2 ** 70), True, False, None, "ab", Decimal("1.5"),
+              Fraction(1, 3), FloatSub(2.0), 1 + 2j, ComplexSub(1, 1)]
+
+numbers = st.one_of(st.floats(), st.sampled_from(SPECIAL_FLOATS + ODD_VALUES),
+                    st.integers(min_value=-(2 ** 80), max_value=2 ** 80))
+complexes = st.one_of(st.complex_numbers(allow_nan=True, allow_infinity=True),
+                      st.builds(complex, st.sampled_from(SPECIAL_FLOATS), st.sampled_from(SPECIAL_FLOATS)),
+                      numbers)
+fast = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@fast
+@given(maxiter=st.one_of(st.integers(-3, 40), st.sampled_from([2 ** 53 + 1, 2 ** 70, 5.0, True, None])),
+       zs=st.lists(complexes, max_size=6), cs=st.lists(complexes, max_size=7))
+def test_julia(kernels, maxiter, zs, cs):
+    if isinstance(maxiter, int) and maxiter > 1000:
+        cs = [complex(5, 5)] * len(cs)  # escape at once: a huge maxiter must not loop for long
+        zs = [z for z in zs if isinstance(z, complex) and z == z and abs(z) < 1e300]
+    same(kernels, "julia", maxiter, zs, cs)
+
+
+@fast
+@given(coeffs=st.lists(numbers, max_size=5), x=numbers)
+def test_horner(kernels, coeffs, x):
+    same(kernels, "horner", coeffs, x)
+
+
+@fast
+@given(a=numbers, b=numbers)
+def test_float_ops(kernels, a, b):
+    same(kernels, "float_ops", a, b)
+
+
+@fast
+@given(z=complexes, w=complexes, x=numbers)
+def test_complex_ops(kernels, z, w, x):
+    same(kernels, "complex_ops", z, w, x)
+
+
+@fast
+@given(limit=st.one_of(st.integers(-5, 300), st.sampled_from([2.5, True, None, Decimal(3)])), step=numbers)
+def test_count_until(kernels, limit, step):
+    same(kernels, "count_until", limit, step)
+
+
+@fast
+@given(a=numbers, b=numbers)
+def test_int_mix(kernels, a, b):
+    same(kernels, "int_mix", a, b)
+
+
+@fast
+@given(xs=st.one_of(st.lists(numbers, max_size=6), st.tuples(numbers, numbers)))
+def test_mean_and_last_index(kernels, xs):
+    same(kernels, "mean", xs)
+    same(kernels, "last_index", xs)
+
+
+@fast
+@given(s=st.one_of(st.text(max_size=20), st.sampled_from([None, 5, b"ab"])))
+def test_text_shape(kernels, s):
+    same(kernels, "text_shape", s)
+
+
+@pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])
+def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
+    # Cython's own object fast paths got these wrong (autocy.compile.exact_binops)
+    same(kernels, "mixed_arith", a, b)
+
+
+@pytest.mark.parametrize("flag", [True, False, 0, 1, None, "", "x"])
+def test_unbound_local_still_raises(kernels, flag):
+    same(kernels, "maybe_unbound", flag)
+
+
+def test_empty_range_leaves_the_loop_variable_unbound(kernels):
+    same(kernels, "last_index", [])
+    same(kernels, "last_index", [1.0, 2.0, 3.0])
+
+
+def test_tracebacks_point_at_the_users_file_and_line(kernels):
+    _, compiled, _ = kernels
+    import traceback
+
+    with pytest.raises(IndexError) as info:
+        compiled.julia(5, [0j, 0j], [0j])
+    frames = traceback.extract_tb(info.tb)
+    source = (PROJECT / "kernels" / "numeric.py").read_text().splitlines()
+    line_of_c = next(i for i, text in enumerate(source, 1) if text.strip() == "c = cs[i]")
+    assert any(f.filename.endswith("numeric.py") and f.lineno == line_of_c for f in frames), frames

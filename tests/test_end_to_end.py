@@ -1,0 +1,72 @@
+"""The whole job on real input: sample_project built with build isolation into a platform wheel,
+installed into a fresh venv, and its own tests run against the compiled install; a
+single-module (``py-modules``) project profiled and built through the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+from packaging.tags import sys_tags
+from packaging.utils import parse_wheel_filename
+
+from conftest import REPO, SAMPLE, autocy_env, run
+
+EXT = EXTENSION_SUFFIXES[0]
+
+
+def test_sample_wheel_is_a_platform_wheel_with_compiled_hot_modules(sample_build):
+    name, version, _, tags = parse_wheel_filename(sample_build.wheel.name)
+    assert name == "autocy-sample"
+    (tag,) = tags
+    assert tag.interpreter == f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    assert tag in set(sys_tags())
+    members = set(zipfile.ZipFile(sample_build.wheel).namelist())
+    for hot in ("julia", "textstats", "particles"):
+        assert f"sample/{hot}{EXT}" in members
+        assert f"sample/{hot}.py" in members  # the .py stays beside the extension
+    for cold in ("cli", "config", "__init__"):
+        assert f"sample/{cold}.py" in members
+        assert f"sample/{cold}{EXT}" not in members
+    assert "compiled sample.julia" in sample_build.log
+
+
+def test_sample_build_specializes_the_julia_kernel(sample_build):
+    assert "sample.julia.calculate_z_serial_purepython: specialized" in sample_build.log
+
+
+def test_sample_tests_pass_against_the_compiled_install(sample_venv, tmp_path):
+    probe = run([sample_venv, "-c", "import sample.julia as j, sample.cli as c; print(j.__file__); print(c.__file__)"],
+                cwd=tmp_path).stdout.split()
+    assert probe[0].endswith(EXT) and "site-packages" in probe[0]
+    assert probe[1].endswith("cli.py")
+    proc = run([sample_venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", SAMPLE / "tests"], cwd=tmp_path)
+    assert " passed" in proc.stdout and "failed" not in proc.stdout
+
+
+def test_compiled_install_gives_the_reference_checksum(sample_venv, tmp_path):
+    code = "from sample.julia import calc_pure_python; print(sum(calc_pure_python(1000, 300)))"
+    assert run([sample_venv, "-c", code], cwd=tmp_path).stdout.strip() == "33219980"
+
+
+def test_single_module_project_is_profiled_and_compiled(tmp_path):
+    project = tmp_path / "single"
+    shutil.copytree(REPO / "tests" / "projects" / "single_module", project)
+    env = autocy_env()
+    run([sys.executable, "-m", "autocy", "profile", "work.py"], cwd=project, env=env)
+    report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
+    assert "fastmath:mean_square: specialized" in report
+    wheel = Path(run([sys.executable, "-m", "autocy", "build", "--outdir", "dist"], cwd=project,
+                     env=env).stdout.strip().splitlines()[-1])
+    members = set(zipfile.ZipFile(wheel).namelist())
+    assert f"fastmath{EXT}" in members and "fastmath.py" in members
+    target = tmp_path / "site"
+    run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", target, wheel])
+    code = ("import fastmath; print(fastmath.__file__); "
+            "print(fastmath.mean_square([1.0, 2.0, 4.0]), fastmath.mean_square([1, 2]))")
+    out = run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target)}).stdout.split()
+    assert out[0].endswith(EXT)
+    assert out[1:] == ["7.0", "2.5"]
