@@ -357,8 +357,8 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
     """Build (or fetch from the cache) one module; errors go into the result."""
     path = Path(source.path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = path.read_bytes().decode("latin-1")  # any encoding: the key hashes the bytes
+    except OSError as exc:
         return CompileResult(source.name, None, f"autocy: cannot read {path}: {exc}")
     pxd_path = path.with_suffix(".pxd")
     pxd = pxd_path.read_text(encoding="utf-8") if pxd_path.is_file() else None

@@ -10,7 +10,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autocy.profiledata import FunctionProfile, ProfileData, function_sources
+from autocy.profiledata import FunctionProfile, ProfileData, function_sources, read_source
 from autocy.settings import Settings
 
 
@@ -94,7 +94,7 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
         if not entries:
             continue
         try:
-            hashes = function_sources(Path(path).read_text(encoding="utf-8"))
+            hashes = function_sources(read_source(Path(path))[0])
         except (OSError, SyntaxError, ValueError) as exc:
             stale_by_module[name] = {fn.qualname: f"source unreadable ({exc})" for fn in entries}
             continue

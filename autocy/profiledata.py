@@ -42,6 +42,7 @@ import json
 import os
 import tempfile
 import textwrap
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,21 @@ class ProfileData:
 # ---------------------------------------------------------------- source hashes
 
 
+def read_source(path: Path) -> tuple[str, str]:
+    """Read a ``.py`` file as Python does: honouring a UTF-8 BOM or a PEP 263 coding cookie.
+
+    Returns:
+        ``(text, encoding)``; ``encoding`` (e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"iso-8859-1"``)
+        is what a copy of the file must be written with to mean the same.
+
+    Raises:
+        OSError: the file cannot be read. SyntaxError: the declared encoding is unknown or the
+            bytes do not decode.
+    """
+    with tokenize.open(path) as handle:
+        return handle.read(), handle.encoding
+
+
 def function_sources(source: str) -> dict[str, tuple[str, int]]:
     """Hash every function of a module's source.
 
@@ -124,20 +140,24 @@ def function_sources(source: str) -> dict[str, tuple[str, int]]:
         ``{qualname: (source_hash, def_line)}`` for every ``def``/``async def`` at any depth;
         qualnames follow Python's rules (``Cls.meth``, ``outer.<locals>.inner``). The hash is
         the SHA-256 of the dedented text of the function (decorators excluded), so moving a
-        function keeps its hash and editing it changes the hash.
+        function keeps its hash and editing it changes the hash. Several ``def`` with one
+        qualname (a property's getter and setter) share one hash over all of them, and the
+        line of the first.
 
     Raises:
         SyntaxError: the source does not parse.
     """
     tree = ast.parse(source)
-    result: dict[str, tuple[str, int]] = {}
+    texts: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
 
     def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 qualname = prefix + child.name
                 text = textwrap.dedent(ast.get_source_segment(source, child, padded=True) or "")
-                result[qualname] = (hashlib.sha256(text.encode()).hexdigest(), child.lineno)
+                texts.setdefault(qualname, []).append(text)
+                lines.setdefault(qualname, child.lineno)
                 visit(child, qualname + ".<locals>.")
             elif isinstance(child, ast.ClassDef):
                 visit(child, prefix + child.name + ".")
@@ -145,7 +165,8 @@ def function_sources(source: str) -> dict[str, tuple[str, int]]:
                 visit(child, prefix)
 
     visit(tree, "")
-    return result
+    return {qualname: (hashlib.sha256("\n".join(parts).encode()).hexdigest(), lines[qualname])
+            for qualname, parts in texts.items()}
 
 
 def stale_functions(profile: ProfileData, project_dir: Path) -> dict[str, str]:
@@ -165,7 +186,7 @@ def stale_functions(profile: ProfileData, project_dir: Path) -> dict[str, str]:
         if fn.file not in by_file:
             path = Path(project_dir) / fn.file
             try:
-                by_file[fn.file] = function_sources(path.read_text(encoding="utf-8"))
+                by_file[fn.file] = function_sources(read_source(path)[0])
             except OSError:
                 by_file[fn.file] = f"file {fn.file} is gone"
             except (SyntaxError, ValueError) as exc:
@@ -189,6 +210,10 @@ def _require(condition: bool, path: Path, what: str) -> None:
                            "re-create it with `autocy profile -- <workload>`")
 
 
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _check_types(types: Any, path: Path, key: str) -> None:
     _require(isinstance(types, dict), path, f"{key}: 'types' must be an object")
     for name, by_type in types.items():
@@ -196,7 +221,7 @@ def _check_types(types: Any, path: Path, key: str) -> None:
         for type_name, record in by_type.items():
             where = f"{key}: {name}: {type_name}"
             _require(isinstance(record, dict), path, f"{where} must be an object")
-            _require(isinstance(record.get("count"), int) and record["count"] >= 0, path,
+            _require(_is_count(record.get("count")), path,
                      f"{where}: 'count' must be a whole number >= 0")
             for bound in ("min", "max"):
                 if bound in record:
@@ -247,10 +272,10 @@ def load_profile(path: Path) -> ProfileData:
         raise ProfileError(f"{path} is not valid JSON ({exc})",
                            "restore it from version control or re-create it with `autocy profile`") from exc
     _require(isinstance(raw, dict) and raw.get("schema") == SCHEMA, path, "no 'schema': 'autocy-profile'")
-    if raw.get("version") != VERSION:
+    if raw.get("version") != VERSION or isinstance(raw.get("version"), bool):
         raise ProfileError(f"{path} has profile schema version {raw.get('version')!r}; this autocy "
                            f"reads version {VERSION}", "re-create it with `autocy profile`")
-    _require(isinstance(raw.get("runs"), int) and raw["runs"] >= 0, path, "'runs' must be a count")
+    _require(_is_count(raw.get("runs")), path, "'runs' must be a count")
     _require(isinstance(raw.get("wall_time"), (int, float)), path, "'wall_time' must be a number")
     _require(isinstance(raw.get("functions"), dict), path, "'functions' must be an object")
     functions = {key: _function_from_json(key, value, path) for key, value in raw["functions"].items()}
@@ -265,8 +290,10 @@ def save_profile(profile: ProfileData, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(profile.to_json(), indent=2, sort_keys=True) + "\n"
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, mode)  # mkstemp makes 0600; a committed file stays readable to all
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)

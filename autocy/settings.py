@@ -162,9 +162,11 @@ def load_settings(project_dir: Path, config_settings: Mapping[str, Any] | None =
         SettingsError: an unknown key (with a "did you mean" hint) or a value of the wrong type.
     """
     environ = os.environ if environ is None else environ
-    table = read_pyproject(project_dir).get("tool", {}).get("autocy", {})
+    tool = read_pyproject(project_dir).get("tool", {})
+    table = tool.get("autocy", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
-        raise SettingsError("[tool.autocy] in pyproject.toml must be a table")
+        raise SettingsError("[tool.autocy] in pyproject.toml must be a table",
+                            "write it as a [tool.autocy] section of key = value lines")
     values = _normalize(table, "[tool.autocy]")
     env = {key[len("AUTOCY_"):]: value for key, value in environ.items()
            if key.startswith("AUTOCY_") and value != ""}

@@ -178,9 +178,6 @@ def test_function_sources_empty_module():
     assert function_sources("X = 1\n") == {}
 
 
-@pytest.mark.xfail(strict=True, reason="two defs with the same qualname (property getter and "
-                   "setter) keep only the last one's hash, so editing the getter does not change "
-                   "the hash of 'A.x' and a stale profile entry goes unnoticed")
 def test_hash_of_property_changes_when_getter_changes():
     template = textwrap.dedent("""\
         class A:
@@ -280,9 +277,6 @@ def test_save_failure_leaves_old_file_and_no_temp(tmp_path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
-@pytest.mark.xfail(strict=True, reason="save_profile writes through tempfile.mkstemp, whose file "
-                   "is created 0600; os.replace carries that mode over, so a committed 0644 "
-                   "profile becomes unreadable to group/others after every save")
 def test_save_keeps_a_readable_file_mode(tmp_path):
     path = tmp_path / "p.json"
     path.write_text("{}", encoding="utf-8")
@@ -417,9 +411,6 @@ def test_load_never_evaluates_content(tmp_path):
     assert loaded.functions["pkg.a:A.m"].params == ["__import__('os').system('false')"]
 
 
-@pytest.mark.xfail(strict=True, reason="load_profile checks counts with isinstance(x, int), which "
-                   "accepts JSON true/false: 'runs': true and a type record 'count': true load "
-                   "as valid (function fields reject bools explicitly; these do not)")
 @pytest.mark.parametrize("where", ["runs", "functions/pkg.a:A.m/types"])
 def test_load_rejects_booleans_as_counts(tmp_path, where):
     value = True if where == "runs" else {"x": {"int": {"count": True}}}
@@ -662,9 +653,6 @@ def test_stale_accepts_string_project_dir(tmp_path):
     assert set(stale_functions(profile, str(tmp_path))) == {"pkg.other:solo"}
 
 
-@pytest.mark.xfail(strict=True, reason="stale_functions reads sources with read_text('utf-8'), "
-                   "while the profiler (profile/codeinfo.py) reads them with tokenize.open; a "
-                   "UTF-8 file with a BOM then fails to parse and every entry is reported stale")
 def test_unchanged_file_with_utf8_bom_is_not_stale(tmp_path):
     (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfdef f():\n    return 1\n")
     digest, line = function_sources("def f():\n    return 1\n")["f"]
@@ -672,8 +660,6 @@ def test_unchanged_file_with_utf8_bom_is_not_stale(tmp_path):
     assert stale_functions(profile, tmp_path) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="stale_functions ignores PEP 263 coding cookies (reads "
-                   "strict UTF-8), so an unchanged latin-1 module is reported as not parsing")
 def test_unchanged_latin1_module_is_not_stale(tmp_path):
     text = "# -*- coding: latin-1 -*-\ndef f():\n    return 'caf\u00e9'\n"
     (tmp_path / "lat.py").write_bytes(text.encode("latin-1"))
