@@ -1,0 +1,252 @@
+"""The annotator without compiling: which variables get typed, which functions are refused and
+why, and invariants of the generated module for any type feedback (hypothesis)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autocy.annotate import MARKER, generate, render_module
+from autocy.annotate.analysis import analyze_function, module_bound_names
+from autocy.annotate.kinds import CINT_LIMIT, Kind, kind_from_feedback
+from autocy.plan import FunctionPlan, ModulePlan, Plan
+from autocy.profiledata import FunctionProfile, function_sources
+
+JULIA = textwrap.dedent("""\
+    def julia(maxiter, zs, cs):
+        output = [0] * len(zs)
+        for i in range(len(zs)):
+            n = 0
+            z = zs[i]
+            c = cs[i]
+            while abs(z) < 2 and n < maxiter:
+                z = z * z + c
+                n += 1
+            output[i] = n
+        return output
+    """)
+
+JULIA_TYPES = {
+    "maxiter": {"int": {"count": 2, "min": 300, "max": 300}},
+    "zs": {"list": {"count": 2, "elements": {"complex": 8}}},
+    "cs": {"list": {"count": 2, "elements": {"complex": 8}}},
+    "output": {"list": {"count": 1}}, "i": {"int": {"count": 1, "min": 0, "max": 99}},
+    "n": {"int": {"count": 1, "min": 0, "max": 300}}, "z": {"complex": {"count": 1}},
+    "c": {"complex": {"count": 1}}, "return": {"list": {"count": 1}},
+}
+
+
+def profile_for(source: str, qualname: str, types: dict) -> FunctionProfile:
+    digest, line = function_sources(source)[qualname]
+    return FunctionProfile(module="m", qualname=qualname, file="m.py", line=line, source_hash=digest,
+                           calls=1, self_time=1.0, total_time=1.0, types=types)
+
+
+def analyze(source: str, types: dict, name: str | None = None):
+    tree = ast.parse(source)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and (name is None or n.name == name))
+    return analyze_function(node, profile_for(source, node.name, types), module_bound_names(tree))
+
+
+def render(tmp_path: Path, source: str, types_by_function: dict[str, dict], encoding: str = "utf-8"):
+    path = tmp_path / "m.py"
+    path.write_bytes(source.encode(encoding))
+    plans = [FunctionPlan(profile_for(source, q, t), True, "hot") for q, t in types_by_function.items()]
+    return render_module(ModulePlan("m", path, compile=True, functions=plans))
+
+
+def test_julia_kernel_types():
+    result = analyze(JULIA, JULIA_TYPES)
+    assert result.rejected is None
+    assert result.restartable
+    assert result.kinds == {"maxiter": Kind.CINT, "zs": Kind.LIST, "cs": Kind.LIST, "output": Kind.LIST,
+                            "i": Kind.CINT, "n": Kind.CINT, "z": Kind.COMPLEX, "c": Kind.COMPLEX}
+    assert result.entry_guards == {"maxiter": Kind.CINT, "zs": Kind.LIST, "cs": Kind.LIST}
+    classes = {t.name: t.klass for t in result.typings}
+    assert classes["z"] == classes["c"] == classes["maxiter"] == "guarded"
+    assert classes["i"] == classes["n"] == classes["output"] == "exact"
+
+
+@pytest.mark.parametrize("types, reason", [
+    ({"maxiter": {"int": {"count": 1, "min": 0, "max": 2 ** 60}}}, "out of range"),
+    ({"maxiter": {"int": {"count": 1}, "float": {"count": 1}}}, "two types seen"),
+])
+def test_unproven_int_bound_is_not_a_c_int(types, reason):
+    result = analyze(JULIA, {**JULIA_TYPES, **types})
+    assert "maxiter" not in result.kinds, reason
+    # n < maxiter no longer bounds the counter, so n stays a Python int too
+    assert "n" not in result.kinds
+
+
+def test_counter_without_a_bound_is_not_typed():
+    source = textwrap.dedent("""\
+        def count(xs):
+            n = 0
+            for x in xs:
+                n += 1
+            return n
+        """)
+    result = analyze(source, {"xs": {"list": {"count": 1}}, "n": {"int": {"count": 1, "min": 0, "max": 5}}})
+    assert "n" not in result.kinds
+
+
+def test_counter_stepping_by_two_is_not_typed():
+    source = textwrap.dedent("""\
+        def count(limit):
+            n = 0
+            while n < limit:
+                n += 2
+            return n
+        """)
+    result = analyze(source, {"limit": {"int": {"count": 1, "min": 9, "max": 9}},
+                              "n": {"int": {"count": 1, "min": 10, "max": 10}}})
+    assert "n" not in result.kinds
+
+
+def test_maybe_unbound_variables_stay_python_objects():
+    source = textwrap.dedent("""\
+        def f(xs, flag):
+            for i in range(len(xs)):
+                pass
+            if flag:
+                y = 1.5
+            return i, y
+        """)
+    result = analyze(source, {"xs": {"list": {"count": 1}}, "flag": {"bool": {"count": 1}},
+                              "i": {"int": {"count": 1, "min": 0, "max": 3}}, "y": {"float": {"count": 1}}})
+    assert "i" not in result.kinds and "y" not in result.kinds
+
+
+def test_float_assigned_an_int_literal_is_not_typed():
+    source = "def f(x):\n    acc = 0\n    acc = acc + x\n    return acc\n"
+    result = analyze(source, {"x": {"float": {"count": 1}}, "acc": {"float": {"count": 1}}})
+    assert "acc" not in result.kinds
+
+
+def test_guards_mid_body_need_a_restartable_function():
+    source = textwrap.dedent("""\
+        def f(xs, log):
+            total = 0.0
+            for x in xs:
+                log.append(x)
+                total = total + x
+            return total
+        """)
+    result = analyze(source, {"xs": {"list": {"count": 1}}, "log": {"list": {"count": 1}},
+                              "x": {"float": {"count": 1}}, "total": {"float": {"count": 1}}})
+    assert not result.restartable  # log is shared with the caller: appending is visible
+    assert "x" not in result.kinds and "total" not in result.kinds
+
+
+@pytest.mark.parametrize("source, fragment", [
+    ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
+    ("def f(x, *rest):\n    return x * 2.0\n", "*args"),
+    ("def f(xs):\n    return [x * 2.0 for x in xs]\n", "ListComp"),
+    ("def f(x):\n    try:\n        return x * 2.0\n    except ValueError:\n        return 0.0\n", "Try"),
+    ("def f(x):\n    y = x * 2.0\n    return locals()\n", "locals"),
+    ("abs = len\ndef f(x):\n    return abs(x)\n", "rebinds builtins"),
+    ("def f(x):\n    _ac_y = x\n    return _ac_y\n", "reserved prefix"),
+])
+def test_refused_functions_say_why(source, fragment):
+    result = analyze(source, {"x": {"float": {"count": 1}}, "xs": {"list": {"count": 1}}}, name="f")
+    assert result.rejected and fragment in result.rejected
+
+
+def test_generated_module_keeps_the_users_code_verbatim_and_maps_lines(tmp_path):
+    source = '"""doc"""\n\n\n' + JULIA
+    rendered = render(tmp_path, source, {"julia": JULIA_TYPES})
+    assert rendered.text.startswith(source)
+    assert MARKER in rendered.text
+    generated_lines = rendered.text.splitlines()
+    user_lines = source.splitlines()
+    for generated, original in rendered.line_map.items():
+        assert generated > len(user_lines)
+        assert 1 <= original <= len(user_lines)
+    # the guard that unboxes z is mapped to the user's "z = zs[i]"
+    z_line = user_lines.index("        z = zs[i]") + 1
+    unbox = next(n for n, text in enumerate(generated_lines, 1) if "_ac_z_re = _autocy_creal" in text)
+    assert rendered.line_map[unbox] == z_line
+    assert rendered.functions[0].specialized
+
+
+def test_generated_file_keeps_the_source_encoding(tmp_path):
+    source = "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n\n\ndef f(x):\n    y = x * 2.0\n    return y\n"
+    types = {"x": {"float": {"count": 1}}, "y": {"float": {"count": 1}}}
+    path = tmp_path / "pkg" / "m.py"
+    path.parent.mkdir()
+    path.write_bytes(source.encode("latin-1"))
+    module = ModulePlan("pkg.m", path, compile=True,
+                        functions=[FunctionPlan(profile_for(source, "f", types), True, "hot")])
+    sources, modules = generate(Plan([module]), tmp_path / "gen")
+    assert modules[0].encoding == "iso-8859-1"
+    written = sources[0].path.read_bytes()
+    assert written.startswith(source.encode("latin-1"))
+    assert path.read_bytes() == source.encode("latin-1")  # the user's file is untouched
+
+
+def test_kind_from_feedback():
+    assert kind_from_feedback({"float": {"count": 3}}) is Kind.DOUBLE
+    assert kind_from_feedback({"int": {"count": 1, "min": -CINT_LIMIT, "max": CINT_LIMIT}}) is Kind.CINT
+    assert kind_from_feedback({"int": {"count": 1, "min": 0, "max": CINT_LIMIT + 1}}) is Kind.OBJECT
+    assert kind_from_feedback({"float": {"count": 1}, "int": {"count": 1}}) is Kind.OBJECT
+    assert kind_from_feedback({"decimal.Decimal": {"count": 1}}) is Kind.OBJECT
+    assert kind_from_feedback({}) is Kind.OBJECT
+
+
+# ------------------------------------------------------------------ properties
+
+TYPE_NAMES = ["int", "float", "complex", "bool", "list", "str", "dict", "tuple", "NoneType", "decimal.Decimal"]
+
+
+@st.composite
+def feedback(draw, names):
+    result = {}
+    for name in names:
+        seen = draw(st.lists(st.sampled_from(TYPE_NAMES), max_size=2, unique=True))
+        record = {}
+        for type_name in seen:
+            entry = {"count": draw(st.integers(1, 5))}
+            if type_name == "int":
+                low = draw(st.integers(-(2 ** 60), 2 ** 60))
+                entry.update(min=low, max=low + draw(st.integers(0, 2 ** 54)))
+            record[type_name] = entry
+        if record:
+            result[name] = record
+    return result
+
+
+KERNELS = {
+    "julia": JULIA,
+    "horner": "def horner(coeffs, x):\n    acc = 0.0\n    for k in range(len(coeffs)):\n"
+              "        acc = acc * x + coeffs[k]\n    return acc\n",
+    "mixed": "def mixed(a, b):\n    s = a + b\n    q = a / b\n    m = a % b\n    t = s * q - m\n"
+             "    if t > 0:\n        r = t\n    else:\n        r = -t\n    return r, abs(a), a < b\n",
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_feedback_gives_a_sound_specialization(tmp_path, data):
+    name = data.draw(st.sampled_from(sorted(KERNELS)))
+    source = KERNELS[name]
+    tree = ast.parse(source)
+    variables = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)})
+    types = data.draw(feedback(variables))
+    analysis = analyze(source, types)
+    for variable, kind in analysis.kinds.items():
+        # a variable is only ever typed as the one exact type the profile saw for it
+        assert set(types.get(variable, {})) == {kind.python_type}, (variable, kind, types)
+    rendered = render(tmp_path, source, {name: types})
+    assert rendered.text.startswith(source)
+    ast.parse(rendered.text)  # the generated module is valid (pure-mode Cython is Python syntax)
+    report = rendered.functions[0]
+    assert report.specialized == (analysis.rejected is None)
+    if report.specialized:
+        assert f"def {name}(" in rendered.text.split(MARKER)[1]
+        assert f"_autocy_generic_{name} = {name}" in rendered.text
