@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-IMPLEMENTATION_VERSION = "2"
+IMPLEMENTATION_VERSION = "3"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -267,6 +267,15 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
     return _PYX_ERR.sub(replace, c_text)
 
 
+_SPEC_FRAME = re.compile(r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_spec_(\w+)"')
+
+
+def user_frame_names(c_text: str) -> str:
+    """Name traceback frames of generated specializations after the user's function:
+    ``pkg.mod._autocy_spec_f`` becomes ``pkg.mod.f`` (see :mod:`autocy.annotate.emit`)."""
+    return _SPEC_FRAME.sub(lambda m: f'__Pyx_AddTraceback("{m.group(1)}.{m.group(2)}"', c_text)
+
+
 _FAST_BINOP = re.compile(
     r"#define (__Pyx_PyNumber_(\w+?)_(?:object|int|float)_(?:object|int|float))\(op1, op2\)"
     r"\s+__Pyx__PyNumber_\w+\(op1, op2, [01]\)")
@@ -383,7 +392,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = exact_binops(c_file.read_text(encoding="utf-8"))
+    c_text = user_frame_names(exact_binops(c_file.read_text(encoding="utf-8")))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)
     built, log = _build_extension(cython_name, c_file, work, toolchain["extra_compile_args"])

@@ -151,6 +151,7 @@ def test_guards_mid_body_need_a_restartable_function():
     ("def f(x):\n    y = x * 2.0\n    return locals()\n", "locals"),
     ("abs = len\ndef f(x):\n    return abs(x)\n", "rebinds builtins"),
     ("def f(x):\n    _ac_y = x\n    return _ac_y\n", "reserved prefix"),
+    ("def f(x):\n    return print(x)\n", "nothing to gain"),
 ])
 def test_refused_functions_say_why(source, fragment):
     result = analyze(source, {"x": {"float": {"count": 1}}, "xs": {"list": {"count": 1}}}, name="f")

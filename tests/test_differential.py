@@ -191,3 +191,4 @@ def test_tracebacks_point_at_the_users_file_and_line(kernels):
     source = (PROJECT / "kernels" / "numeric.py").read_text().splitlines()
     line_of_c = next(i for i, text in enumerate(source, 1) if text.strip() == "c = cs[i]")
     assert any(f.filename.endswith("numeric.py") and f.lineno == line_of_c for f in frames), frames
+    assert not any("_autocy" in f.name for f in frames), frames

@@ -438,7 +438,24 @@ class _Analyzer:
         result.typings = [Typing(name, kind, *reasons[name]) for name, kind in sorted(kinds.items())]
         if not kinds:
             result.rejected = "no variable could be typed from the type feedback"
+        elif not self.computes_natively(typer, set(kinds)):
+            result.rejected = ("nothing to gain: only parameters could be typed and no typed "
+                               "value is computed with in C")
         return result
+
+    def computes_natively(self, typer: _Kinds, typed: set[str]) -> bool:
+        """True when the specialization does more than unbox and re-box its parameters: a
+        typed local exists, or an operation on typed values runs in C."""
+        if typed - set(self.params):
+            return True
+        numbers = (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL)
+        for node in ast.walk(self.node):
+            if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare)) and typer.of(node) in numbers:
+                operands = [node.left, node.right] if isinstance(node, ast.BinOp) else (
+                    [node.operand] if isinstance(node, ast.UnaryOp) else [node.left, *node.comparators])
+                if any(typer.of(o) in numbers for o in operands):
+                    return True
+        return False
 
     def justify(self, name: str, kind: Kind, typer: _Kinds, restartable: bool,
                 guarded: set[int]) -> tuple[str, str] | None:
