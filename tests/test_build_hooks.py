@@ -195,6 +195,14 @@ def test_disable_builds_a_pure_wheel(runner, tmp_path):
     assert not (project / "build" / "autocy" / "c").exists()
 
 
+def test_no_c_compiler_builds_a_pure_wheel(runner, tmp_path):
+    project = make_project(tmp_path, "p", 'include = ["hookpkg.*"]\n', {"hookpkg/kern.py": KERN})
+    done = hook(runner, project, "build_wheel", str(tmp_path / "dist"), None, None,
+                env={"CC": "/nonexistent/cc"})
+    assert done.result == "hookpkg-0.1-py3-none-any.whl"
+    assert "building a pure wheel; install a C compiler" in done.stderr
+
+
 def test_no_profile_builds_a_pure_wheel(runner, tmp_path):
     project = make_project(tmp_path, "p", "", {"hookpkg/kern.py": KERN})
     done = hook(runner, project, "build_wheel", str(tmp_path / "dist"), None, None)
