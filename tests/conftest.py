@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,3 +92,22 @@ def sample_venv(tmp_path_factory, sample_build) -> Path:
     Path(site, "zz_outer_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", sample_build.wheel])
     return python
+
+
+@pytest.fixture
+def forget_project_modules(tmp_path):
+    """Unimport the modules a test's project (under ``tmp_path``) defined, so that the next
+    test's project of the same name is imported fresh."""
+    yield
+    root = str(tmp_path)
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(root):
+            del sys.modules[name]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    """Write ``{relative path: text}`` under ``root`` (text dedented, folders created)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")

@@ -9,33 +9,20 @@ from __future__ import annotations
 
 import gc
 import sys
-import textwrap
 import threading
 import weakref
 from pathlib import Path
 
 import pytest
 
+from conftest import write
+
 from autocy.profile import Tracer, Workload, profile_workload
 from autocy.profile.feedback import observe, should_sample, type_name
 from autocy.profiledata import RETURN, ProfileData, function_sources, load_profile, save_profile
 
 
-@pytest.fixture(autouse=True)
-def _forget_project_modules(tmp_path):
-    """Unimport the modules a test's project defined, so the next test's project is fresh."""
-    yield
-    root = str(tmp_path)
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(root):
-            del sys.modules[name]
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("forget_project_modules")
 
 
 def run(root: Path, files: dict[str, str], script: str = "main.py",

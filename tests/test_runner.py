@@ -5,31 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from autocy.errors import WorkloadError
+from conftest import write
+
 from autocy.profile import Workload, format_summary, parse_workload, profile_workload
 from autocy.profiledata import FunctionProfile, ProfileData
 
 
-@pytest.fixture(autouse=True)
-def _forget_project_modules(tmp_path):
-    """Unimport the modules a test's project defined, so the next test's project is fresh."""
-    yield
-    root = str(tmp_path)
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(root):
-            del sys.modules[name]
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("forget_project_modules")
 
 
 PACKAGE = {

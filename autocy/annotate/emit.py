@@ -314,18 +314,10 @@ class _Emitter:
             if isinstance(stmt.value, ast.Constant):
                 return
             add(ind, self.obj(stmt.value), line)
-        elif isinstance(stmt, ast.If):
-            add(ind, f"if {self.truth(stmt.test)}:", line)
+        elif isinstance(stmt, (ast.If, ast.While)):
+            add(ind, f"{'if' if isinstance(stmt, ast.If) else 'while'} {self.truth(stmt.test)}:", line)
             self.block(stmt.body, ind + 1)
-            if stmt.orelse:
-                add(ind, "else:", stmt.orelse[0].lineno)
-                self.block(stmt.orelse, ind + 1)
-        elif isinstance(stmt, ast.While):
-            add(ind, f"while {self.truth(stmt.test)}:", line)
-            self.block(stmt.body, ind + 1)
-            if stmt.orelse:
-                add(ind, "else:", stmt.orelse[0].lineno)
-                self.block(stmt.orelse, ind + 1)
+            self.orelse(stmt, ind)
         elif isinstance(stmt, ast.For):
             self.for_loop(stmt, ind)
         elif isinstance(stmt, ast.Return):
@@ -375,8 +367,11 @@ class _Emitter:
             iterable = self.expr(stmt.iter)
             add(ind, f"for {self.target(target)} in {self.box(iterable)}:", line)
             self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
+
+    def orelse(self, stmt: ast.If | ast.While | ast.For, ind: int) -> None:
         if stmt.orelse:
-            add(ind, "else:", stmt.orelse[0].lineno)
+            self.out.add(ind, "else:", stmt.orelse[0].lineno)
             self.block(stmt.orelse, ind + 1)
 
     # ------------------------------------------------------------ the function
