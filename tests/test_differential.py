@@ -9,6 +9,7 @@ the same hypothesis-generated arguments.
 
 from __future__ import annotations
 
+import cmath
 import importlib
 import importlib.util
 import math
@@ -87,7 +88,7 @@ def same(kernels, name, *args):
 
 def test_the_report_shows_the_kernels_specialized(kernels):
     report = kernels[2]
-    for name in ("julia", "horner", "float_ops", "complex_ops", "count_until", "mean"):
+    for name in ("julia", "horner", "float_ops", "complex_ops", "count_until", "mean", "radius_checks"):
         assert f"kernels.numeric:{name}: specialized" in report, report
 
 
@@ -109,6 +110,11 @@ numbers = st.one_of(st.floats(), st.sampled_from(SPECIAL_FLOATS + ODD_VALUES),
 complexes = st.one_of(st.complex_numbers(allow_nan=True, allow_infinity=True),
                       st.builds(complex, st.sampled_from(SPECIAL_FLOATS), st.sampled_from(SPECIAL_FLOATS)),
                       numbers)
+near_radius_2 = st.builds(lambda angle, rel: cmath.rect(2.0 * (1.0 + rel), angle),
+                          st.floats(-4.0, 4.0), st.sampled_from([0.0, 1e-16, -1e-16, 2e-16, -3e-16, 1e-13, -1e-13, 1e-9]))
+complexes = st.one_of(complexes, near_radius_2,
+                      st.sampled_from([2 + 0j, 2j, -2 + 0j, complex(1.2, 1.6), complex(2, 5e-324), complex(1e154, 1e154),
+                                       complex(1e-95, 0), complex(1.7e308, 1.7e308)]))
 fast = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -120,6 +126,12 @@ def test_julia(kernels, maxiter, zs, cs):
         cs = [complex(5, 5)] * len(cs)  # escape at once: a huge maxiter must not loop for long
         zs = [z for z in zs if isinstance(z, complex) and z == z and abs(z) < 1e300]
     same(kernels, "julia", maxiter, zs, cs)
+
+
+@fast
+@given(z=complexes)
+def test_abs_comparisons_near_the_bound(kernels, z):
+    same(kernels, "radius_checks", z)
 
 
 @fast

@@ -61,6 +61,30 @@ def _autocy_cabs(re, im):
     if not _autocy_isfinite(re) or not _autocy_isfinite(im):
         return _autocy_fabs(r)  # a NaN part: CPython returns its (positive) Py_NAN
     raise OverflowError("absolute value too large")
+
+
+@{CY}.cfunc
+@{CY}.inline
+@{CY}.locals(re={CY}.double, im={CY}.double, bound={CY}.double, below={CY}.bint,
+             strict={CY}.bint, s={CY}.double, b2={CY}.double, r={CY}.double)
+@{CY}.returns({CY}.bint)
+@{CY}.exceptval(-1, check=True)
+def _autocy_cabs_cmp(re, im, bound, below, strict):
+    # abs(complex(re, im)) compared with a constant bound in [1e-100, 1e100]: below (< or <=)
+    # or above (> or >=), strict or not. re*re + im*im is within 3 * 2**-53 (relative) of the
+    # true |z|**2 when finite, and abs() (hypot) within a few ulps of the true |z|, so a sum
+    # more than 2**-40 (relative) away from bound**2 decides every comparison as abs() would;
+    # near the bound, or on overflow, NaN or inf, the exact abs() decides.
+    s = re * re + im * im
+    b2 = bound * bound
+    if s < b2 * (1.0 - 9.094947017729282e-13):  # 2**-40
+        return below
+    if b2 * (1.0 + 9.094947017729282e-13) < s <= 1.7976931348623157e308:
+        return not below
+    r = _autocy_cabs(re, im)
+    if below:
+        return r < bound if strict else r <= bound
+    return r > bound if strict else r >= bound
 """
 """Module-level helpers emitted once per generated module (before the first specialization)."""
 
@@ -152,6 +176,9 @@ class _Emitter:
                 return Typed(kind, "(" + word.join(p.code for p in parts) + ")")
             return Typed(kind, "(" + word.join(self.box(p) for p in parts) + ")")
         if isinstance(node, ast.Compare):
+            reduced = self.abs_compare(node)
+            if reduced:
+                return Typed(Kind.BOOL, reduced)
             operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
             native = all(o.kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL) for o in operands) and all(
                 isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)) for op in node.ops)
@@ -179,6 +206,24 @@ class _Emitter:
                 return Typed(kind, f"({body.code} if {test} else {orelse.code})")
             return Typed(kind, f"({self.box(body)} if {test} else {self.box(orelse)})")
         return Typed(kind, self.generic(node))
+
+    def abs_compare(self, node: ast.Compare) -> str | None:
+        """``abs(z) < c`` (also ``<= > >=``) for a complex ``z`` and a constant ``c`` in
+        [1e-100, 1e100]: decided from ``re*re + im*im`` when that is far enough from ``c*c``
+        to be certain, else by the exact ``abs`` (see ``_autocy_cabs_cmp`` in the prelude)."""
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+            return None
+        left, right = node.left, node.comparators[0]
+        if not (isinstance(left, ast.Call) and self.typer.builtin(left.func, "abs") and len(left.args) == 1
+                and not left.keywords and self.typer.of(left.args[0]) is Kind.COMPLEX):
+            return None
+        if not (isinstance(right, ast.Constant) and type(right.value) in (int, float)
+                and 1e-100 <= right.value <= 1e100):
+            return None
+        z = self.expr(left.args[0])
+        below = isinstance(node.ops[0], (ast.Lt, ast.LtE))
+        strict = isinstance(node.ops[0], (ast.Lt, ast.Gt))
+        return f"_autocy_cabs_cmp({z.code}, {z.imag}, {float(right.value)!r}, {below}, {strict})"
 
     def generic(self, node: ast.expr) -> str:
         """Any other expression, evaluated on Python objects: typed names are boxed first."""

@@ -94,6 +94,11 @@ def mixed_arith(a, b):
     return a * b, b * a, a + b, b + a, a - b
 
 
+def radius_checks(z):
+    w = z * z
+    return abs(z) < 2, abs(z) <= 2.0, abs(z) > 2, abs(w) >= 4, abs(z) < 1e-90
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -109,3 +114,4 @@ def train():
     int_mix(7, 3)
     text_shape("Hello World")
     mixed_arith(1.5, 2.5)
+    radius_checks(complex(1.0, 1.5))
