@@ -38,7 +38,8 @@ class ModulePlan:
         share: ``self_time`` over the self time of all profiled project code (0..1).
         compile: True when the module becomes an extension module.
         reason: one line saying why it is or is not compiled.
-        functions: per profiled function of this module, the plan for it.
+        functions: per profiled (non-stale) function of this module, the plan for it, hottest
+            first; only functions of compiled modules can have ``specialize`` True.
         stale: ``{qualname: reason}`` for profile entries that no longer match the source.
     """
 
@@ -127,13 +128,14 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
             module.reason = f"hot: {module.share:.1%} of self time >= threshold {settings.threshold:.1%}"
         else:
             module.reason = f"cold: {module.share:.1%} of self time < threshold {settings.threshold:.1%}"
-        if module.compile:
-            for fn in fns:
-                if not settings.specialize:
-                    module.functions.append(FunctionPlan(fn, False, "specialize = false"))
-                elif fn.calls == 0:
-                    module.functions.append(FunctionPlan(fn, False, "never completed a call"))
-                else:
-                    module.functions.append(FunctionPlan(fn, True, "profiled with type feedback"))
+        for fn in fns:
+            if not module.compile:
+                module.functions.append(FunctionPlan(fn, False, "the module stays .py"))
+            elif not settings.specialize:
+                module.functions.append(FunctionPlan(fn, False, "specialize = false"))
+            elif fn.calls == 0:
+                module.functions.append(FunctionPlan(fn, False, "never completed a call"))
+            else:
+                module.functions.append(FunctionPlan(fn, True, "profiled with type feedback"))
         plans.append(module)
     return Plan(plans)

@@ -91,7 +91,8 @@ def test_hot_module_compiles_and_cold_does_not(project):
     assert cold.compile is False
     assert cold.reason.startswith("cold: ")
     assert "4.0%" in cold.reason
-    assert cold.functions == []  # no per-function plans for modules not compiled
+    assert [f.specialize for f in cold.functions] == [False]  # listed, never specialized
+    assert cold.functions[0].reason == "the module stays .py"
 
 
 def test_share_values(project):

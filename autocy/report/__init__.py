@@ -56,23 +56,28 @@ def format_report(plan: Plan, generated: dict[str, GeneratedModule], total_self_
         max_signature: signatures longer than this many characters are cut with ``...``.
 
     Returns:
-        Three parts: one row per profiled function (module, function, self %, calls,
-        observed signature, decision), the module decisions with their reasons, and the typings
+        Three parts: one row per profiled function of the package, hottest first (module,
+        function, self %, calls, observed signature, decision), the module decisions with their reasons, and the typings
         chosen for each specialized function with their class and evidence.
     """
-    rows = [["module", "function", "self %", "calls", "signature", "decision"]]
+    rows = []
     for module in plan.modules:
         reports = {r.qualname: r for r in generated[module.name].functions} if module.name in generated else {}
-        for fn_plan in module.functions or []:
+        for fn_plan in module.functions:
             fn = fn_plan.profile
             report = reports.get(fn.qualname)
-            decision = "compile" + (", specialized" if report and report.specialized else "")
+            if not module.compile:
+                decision = f"stays .py ({module.reason.split(':')[0]})"
+            else:
+                decision = "compile" + (", specialized" if report and report.specialized else "")
             share = fn.self_time / total_self_time if total_self_time else 0.0
             sig = signature(fn)
             if len(sig) > max_signature:
                 sig = sig[:max_signature - 3] + "..."
-            rows.append([module.name, fn.qualname, f"{share:.1%}", str(fn.calls), sig, decision])
-    lines = _table(rows, right={2, 3}) if len(rows) > 1 else ["no profiled function in a compiled module"]
+            rows.append((fn.self_time, [module.name, fn.qualname, f"{share:.1%}", str(fn.calls), sig, decision]))
+    rows.sort(key=lambda row: -row[0])
+    rows = [["module", "function", "self %", "calls", "signature", "decision"]] + [row for _, row in rows]
+    lines = _table(rows, right={2, 3}) if len(rows) > 1 else ["no profiled function in the package"]
     lines += ["", "modules:"]
     lines += ["  " + line for line in _table(
         [[m.name, f"{m.share:.1%}", "compile" if m.compile else "stays .py", m.reason] for m in plan.modules],
