@@ -183,6 +183,16 @@ def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
     same(kernels, "mixed_arith", a, b)
 
 
+def test_in_place_operators_still_change_the_callers_object(kernels):
+    pure, compiled, report = kernels
+    assert "kernels.numeric:grow: specialized" in report
+    for module in (pure, compiled):
+        acc = [1.0]
+        alias = acc
+        assert module.grow(acc, [2.0, 3.0]) == 3
+        assert alias == [1.0, 2.0, 3.0] and alias is acc
+
+
 @pytest.mark.parametrize("flag", [True, False, 0, 1, None, "", "x"])
 def test_unbound_local_still_raises(kernels, flag):
     same(kernels, "maybe_unbound", flag)

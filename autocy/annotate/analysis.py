@@ -602,7 +602,10 @@ class _Analyzer:
                         and typer.pure(stmt.value, fresh))
             return False
         if isinstance(stmt, ast.AugAssign):
+            # list += x, dict |= x, set -= x change the object in place: only a fresh one
+            in_place = typer.of(stmt.target) in (Kind.LIST, Kind.DICT, Kind.SET, Kind.OBJECT)
             return (isinstance(stmt.target, ast.Name)
+                    and (not in_place or stmt.target.id in fresh)
                     and typer.pure(ast.BinOp(left=ast.Name(stmt.target.id, ast.Load()), op=stmt.op,
                                              right=stmt.value), fresh))
         if isinstance(stmt, ast.Expr):

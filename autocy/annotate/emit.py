@@ -350,7 +350,8 @@ class _Emitter:
             add(ind, " = ".join(self.target(t) for t in targets) + f" = {value}", line)
         elif isinstance(stmt, ast.AugAssign):
             target = stmt.target
-            if isinstance(target, ast.Name) and target.id in self.kinds:
+            if isinstance(target, ast.Name) and target.id in self.kinds and self.kinds[target.id].is_number:
+                # numbers are immutable: x op= y is x = x op y (containers keep their in-place op)
                 combined = ast.BinOp(left=ast.Name(target.id, ast.Load()), op=stmt.op, right=stmt.value)
                 self.assign_typed(target.id, self.kinds[target.id], combined, False, line, ind)
                 return

@@ -99,6 +99,12 @@ def radius_checks(z):
     return abs(z) < 2, abs(z) <= 2.0, abs(z) > 2, abs(w) >= 4, abs(z) < 1e-90
 
 
+def grow(acc, items):
+    acc += items
+    size = len(acc)
+    return size
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -115,3 +121,4 @@ def train():
     text_shape("Hello World")
     mixed_arith(1.5, 2.5)
     radius_checks(complex(1.0, 1.5))
+    grow([1.0], [2.0, 3.0])
