@@ -274,8 +274,7 @@ class _Emitter:
             return Typed(kind, f"len({args[0].code})")
         if node.keywords:
             return Typed(kind, self.generic(node))
-        callee = self.obj(func) if not isinstance(func, ast.Name) else func.id
-        return Typed(kind, f"{callee}({', '.join(self.box(a) for a in args)})")
+        return Typed(kind, f"{self.obj(func)}({', '.join(self.box(a) for a in args)})")
 
     def truth_of(self, t: Typed) -> str:
         if t.kind is Kind.COMPLEX:
@@ -479,7 +478,8 @@ class _Emitter:
         out.add(inner, "if _ac_r is not _autocy_DEOPT:", line)
         out.add(inner + 1, "return _ac_r", line)
         out.add(1, f"return _autocy_generic_{name}({call})", line)
-        out.add(0, f"{name}.__doc__ = _autocy_generic_{name}.__doc__", line)
+        for attribute in ("__doc__", "__annotations__", "__dict__"):
+            out.add(0, f"{name}.{attribute} = _autocy_generic_{name}.{attribute}", line)
         return out
 
 
