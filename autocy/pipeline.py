@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Mapping
 
 from autocy.annotate import generate
-from autocy.compile import compile_modules, find_compiler_problem
+from autocy.compile import CompileResult, compile_modules, find_compiler_problem
 from autocy.errors import BuildError, CompileError, ProfileError
-from autocy.plan import make_plan
+from autocy.plan import Plan, make_plan
 from autocy.profiledata import load_profile
 from autocy.settings import Settings, load_settings
 from autocy.wheel import add_extensions, wheel_modules
@@ -111,6 +111,24 @@ def _log_reports(modules: list, log: Log) -> None:
     for module in modules:
         for function in module.functions:
             log(f"{module.name}.{function.qualname}: {function.reason}")
+
+
+def _retry_without_specializations(plan: Plan, results: list[CompileResult], reports: list,
+                                   build_dir: Path, settings: Settings, log: Log) -> list[CompileResult]:
+    """Compile again, without the generated specializations, each module whose specialized
+    source failed: the module still gets plain compilation (an annotator bug must cost speed,
+    never the compiled module). Returns ``results`` with those entries replaced."""
+    specialized = {m.name for m in reports if any(f.specialized for f in m.functions)}
+    failed = {r.name: r for r in results if r.extension is None and r.name in specialized}
+    if not failed:
+        return results
+    for name, result in failed.items():
+        log(f"{name}: the specialized source did not compile ({result.error}); "
+            "compiling it without specializations (please report this)")
+    retry = Plan([m for m in plan.compiled() if m.name in failed])
+    sources, _ = generate(retry, build_dir / "gen-plain", specialize=False)
+    retried = {r.name: r for r in compile_modules(sources, build_dir / "c", settings.job_count)}
+    return [retried.get(r.name, r) for r in results]
 
 
 def build_wheel(project_dir: Path, wheel_directory: Path, config_settings: dict | None = None,
@@ -212,6 +230,7 @@ def _compiled_wheel(project_dir: Path, pure: Path, wheel_directory: Path, settin
         log(f"{name} stays pure Python: the annotator produced no source for it")
     started = time.perf_counter()
     results = compile_modules(generated, build_dir / "c", settings.job_count)
+    results = _retry_without_specializations(plan, results, reports, build_dir, settings, log)
     built: dict[str, Path] = {}
     for result in results:
         if result.extension is None:

@@ -70,3 +70,20 @@ def test_single_module_project_is_profiled_and_compiled(tmp_path):
     out = run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target)}).stdout.split()
     assert out[0].endswith(EXT)
     assert out[1:] == ["7.0", "2.5"]
+
+
+def test_a_specialization_cython_rejects_falls_back_to_plain_compilation(tmp_path, monkeypatch):
+    import autocy.annotate
+    from autocy.pipeline import build_wheel
+
+    project = tmp_path / "single"
+    shutil.copytree(REPO / "tests" / "projects" / "single_module", project)
+    run([sys.executable, "-m", "autocy", "profile", "work.py"], cwd=project, env=autocy_env())
+    # an annotator bug: the generated section is not valid Cython
+    monkeypatch.setattr(autocy.annotate, "PRELUDE", autocy.annotate.PRELUDE + "\nthis is not python\n")
+    log: list[str] = []
+    name = build_wheel(project, tmp_path / "dist", {"jobs": "1"}, None, log=log.append)
+    text = "\n".join(log)
+    assert "the specialized source did not compile" in text
+    assert "compiled fastmath" in text
+    assert f"fastmath{EXT}" in zipfile.ZipFile(tmp_path / "dist" / name).namelist()

@@ -61,11 +61,13 @@ def _module_level_bindings(tree: ast.Module, name: str) -> int:
     return count
 
 
-def render_module(module: ModulePlan) -> GeneratedModule:
+def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModule:
     """Render one module of the plan.
 
     Args:
         module: a compiled module's plan (its ``source`` is read, never written).
+        specialize: False renders the module without any specialization (plain compilation),
+            the fallback when a specialized source does not compile.
 
     Returns:
         The :class:`GeneratedModule`. Functions that cannot be specialized are reported with
@@ -87,8 +89,9 @@ def render_module(module: ModulePlan) -> GeneratedModule:
     generated_origin: list[int] = []
     for fn_plan in module.functions:
         qualname = fn_plan.profile.qualname
-        if not fn_plan.specialize:
-            reports.append(FunctionReport(qualname, False, fn_plan.reason))
+        if not fn_plan.specialize or not specialize:
+            reason = fn_plan.reason if not fn_plan.specialize else "specializations off for this module"
+            reports.append(FunctionReport(qualname, False, reason))
             continue
         node = top_level.get(qualname)
         if node is None:
@@ -121,13 +124,14 @@ def render_module(module: ModulePlan) -> GeneratedModule:
     return GeneratedModule(module.name, text, encoding, line_map, reports)
 
 
-def generate(plan: Plan, out_dir: Path) -> tuple[list[ModuleSource], list[GeneratedModule]]:
+def generate(plan: Plan, out_dir: Path, specialize: bool = True) -> tuple[list[ModuleSource], list[GeneratedModule]]:
     """Write the generated source of every compiled module of ``plan`` under ``out_dir``.
 
     Args:
         plan: the build plan.
         out_dir: the build tree folder for generated sources; ``sample.julia`` goes to
             ``out_dir/sample/julia.py``. Only files under it are written.
+        specialize: False writes the modules without specializations (see :func:`render_module`).
 
     Returns:
         ``(sources, modules)``: what the compile stage takes, and the rendered modules with
@@ -136,7 +140,7 @@ def generate(plan: Plan, out_dir: Path) -> tuple[list[ModuleSource], list[Genera
     """
     sources, modules = [], []
     for module in plan.compiled():
-        rendered = render_module(module)
+        rendered = render_module(module, specialize)
         path = Path(out_dir, *module.name.split(".")).with_suffix(".py")
         if module.source.name == "__init__.py":
             path = Path(out_dir, *module.name.split("."), "__init__.py")
