@@ -46,7 +46,8 @@ SAFE_DIRECTIVES: dict[str, Any] = {
     "wraparound": True,
     "overflowcheck": False,
     # Cython's default inference turns maybe-unbound locals into garbage instead of
-    # UnboundLocalError; the annotator declares every C type it wants explicitly.
+    # UnboundLocalError, and types float locals as C doubles whose // and % differ from
+    # CPython's (FINDINGS Q2/Q3); the annotator declares every C type it wants explicitly.
     "infer_types": False,
     "embedsignature": False,
 }
