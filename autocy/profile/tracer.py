@@ -168,20 +168,8 @@ class _ThreadTracer:
             if event == "return":
                 t1 = perf_counter()
                 try:
-                    if stopped:
-                        return local_trace
-                    if stack and stack[-1][_FRAME_ID] == id(frame) or resync(id(frame)):
-                        entry = stack.pop()
-                        rec = entry[_REC]
-                        elapsed = t1 - entry[_START]
-                        rec.self_time += elapsed - entry[_CHILD]
-                        rec.depth -= 1
-                        if not rec.depth:
-                            rec.total_time += elapsed
-                        if entry[_SAMPLED]:
-                            finish(frame, arg, entry, False)
-                        if stack:
-                            stack[-1][_CHILD] += perf_counter() - entry[_T0]
+                    if not stopped:
+                        leave(frame, arg, t1, False)
                 except Exception as exc:
                     failed(frame.f_code, exc)
             return local_trace
@@ -195,20 +183,24 @@ class _ThreadTracer:
                     if gen.sampled and stack and stack[-1][_FRAME_ID] == id(frame):
                         stack[-1][_EXC_LASTI] = frame.f_lasti
                 elif event == "return":
-                    if stack and stack[-1][_FRAME_ID] == id(frame) or resync(id(frame)):
-                        entry = stack.pop()
-                        rec = entry[_REC]
-                        elapsed = t1 - entry[_START]
-                        rec.self_time += elapsed - entry[_CHILD]
-                        rec.depth -= 1
-                        if not rec.depth:
-                            rec.total_time += elapsed
-                        if entry[_SAMPLED]:
-                            finish(frame, arg, entry, True)
-                        if stack:
-                            stack[-1][_CHILD] += perf_counter() - entry[_T0]
+                    leave(frame, arg, t1, True)
             except Exception as exc:
                 failed(frame.f_code, exc)
+
+        def leave(frame: FrameType, arg: Any, t1: float, generator: bool) -> None:
+            """Close the activation of ``frame`` that ended at ``t1``: times, then types."""
+            if stack and stack[-1][_FRAME_ID] == id(frame) or resync(id(frame)):
+                entry = stack.pop()
+                rec = entry[_REC]
+                elapsed = t1 - entry[_START]
+                rec.self_time += elapsed - entry[_CHILD]
+                rec.depth -= 1
+                if not rec.depth:
+                    rec.total_time += elapsed
+                if entry[_SAMPLED]:
+                    finish(frame, arg, entry, generator)
+                if stack:
+                    stack[-1][_CHILD] += perf_counter() - entry[_T0]
 
         def finish(frame: FrameType, arg: Any, entry: list[Any], generator: bool) -> None:
             """Record locals (and the return value) when a sampled activation ends."""
