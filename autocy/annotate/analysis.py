@@ -59,6 +59,10 @@ _CONTAINER_METHODS = {
     Kind.SET: {"copy": Kind.SET},
 }
 
+_DISPLAYS = {ast.List: Kind.LIST, ast.Tuple: Kind.TUPLE, ast.Dict: Kind.DICT, ast.Set: Kind.SET,
+             ast.JoinedStr: Kind.STR}
+"""Literal displays and the exact type they build."""
+
 _NUMBERS = (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL)
 
 # Before 3.14, CPython turns the real operand of a mixed complex operation into complex(x, 0.0);
@@ -204,16 +208,8 @@ class _Kinds:
             if value is Kind.BYTES and index is Kind.CINT:
                 return Kind.CINT
             return Kind.OBJECT
-        if isinstance(node, ast.List):
-            return Kind.LIST
-        if isinstance(node, ast.Tuple):
-            return Kind.TUPLE
-        if isinstance(node, ast.Dict):
-            return Kind.DICT
-        if isinstance(node, ast.Set):
-            return Kind.SET
-        if isinstance(node, ast.JoinedStr):
-            return Kind.STR
+        if type(node) in _DISPLAYS:
+            return _DISPLAYS[type(node)]
         if isinstance(node, ast.IfExp):
             body, orelse = self.of(node.body), self.of(node.orelse)
             return body if body is orelse else Kind.OBJECT
