@@ -107,8 +107,11 @@ def _env_disabled() -> bool:
 
 
 def _log_reports(modules: list, log: Log) -> None:
-    """One line per profiled function of a compiled module: specialized, or why not."""
+    """The annotator's notes, then one line per profiled function of a compiled module:
+    specialized, or why not."""
     for module in modules:
+        for note in module.notes:
+            log(f"note: {module.name} {note}")
         for function in module.functions:
             log(f"{module.name}.{function.qualname}: {function.reason}")
 

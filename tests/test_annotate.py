@@ -175,6 +175,12 @@ def test_generated_module_keeps_the_users_code_verbatim_and_maps_lines(tmp_path)
     assert rendered.functions[0].specialized
 
 
+def test_a_main_block_gets_a_note(tmp_path):
+    source = JULIA + '\n\nif __name__ == "__main__":\n    print(julia(5, [0j], [0j]))\n'
+    assert "`python -m m` cannot run" in render(tmp_path, source, {"julia": JULIA_TYPES}).notes[0]
+    assert render(tmp_path, JULIA, {"julia": JULIA_TYPES}).notes == []
+
+
 def test_generated_file_keeps_the_source_encoding(tmp_path):
     source = "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n\n\ndef f(x):\n    y = x * 2.0\n    return y\n"
     types = {"x": {"float": {"count": 1}}, "y": {"float": {"count": 1}}}

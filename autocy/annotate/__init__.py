@@ -40,7 +40,8 @@ class FunctionReport:
 @dataclass
 class GeneratedModule:
     """A rendered module: dotted ``name``, full ``text`` (to be written in the user file's
-    ``encoding``, so a coding cookie keeps meaning what it says), ``line_map`` (generated line -> user
+    ``encoding``, so a coding cookie keeps meaning what it says), ``notes`` (behaviour of the
+    compiled module a user should know about), ``line_map`` (generated line -> user
     line, for generated lines only) and one report per profiled function."""
 
     name: str
@@ -48,6 +49,7 @@ class GeneratedModule:
     encoding: str
     line_map: dict[int, int]
     functions: list[FunctionReport]
+    notes: list[str] = field(default_factory=list)
 
 
 def _module_level_bindings(tree: ast.Module, name: str) -> int:
@@ -121,7 +123,18 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         text = base + "\n".join(lines) + "\n"
     else:
         text = base
-    return GeneratedModule(module.name, text, encoding, line_map, reports)
+    notes = []
+    if _has_main_block(tree):
+        notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "
+                     "an extension module; exclude it to keep that working")
+    return GeneratedModule(module.name, text, encoding, line_map, reports, notes)
+
+
+def _has_main_block(tree: ast.Module) -> bool:
+    """A top-level ``if __name__ == "__main__":``."""
+    return any(isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare)
+               and any(isinstance(n, ast.Constant) and n.value == "__main__" for n in ast.walk(stmt.test))
+               for stmt in tree.body)
 
 
 def generate(plan: Plan, out_dir: Path, specialize: bool = True) -> tuple[list[ModuleSource], list[GeneratedModule]]:

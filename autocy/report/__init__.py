@@ -86,6 +86,9 @@ def format_report(plan: Plan, generated: dict[str, GeneratedModule], total_self_
     if stale:
         lines += ["", "stale profile entries (ignored; re-run `autocy profile`):"]
         lines += [f"  {name}:{qualname}: {why}" for name, qualname, why in stale]
+    notes = [f"  {name} {note}" for name, module in sorted(generated.items()) for note in module.notes]
+    if notes:
+        lines += ["", "notes:"] + notes
     lines += ["", "specializations:"]
     for name, module in sorted(generated.items()):
         for report in module.functions:
