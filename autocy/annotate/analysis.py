@@ -91,6 +91,7 @@ class FunctionAnalysis:
     Attributes:
         node: the function's AST.
         params: parameter names in order.
+        locals: every local name (parameters and assigned names).
         kinds: variable -> kind, for typed (non-OBJECT) variables only.
         entry_guards: parameter -> kind checked by the dispatcher.
         guarded_assignments: ids of AST nodes (Assign targets' statements, For loops) whose
@@ -102,6 +103,7 @@ class FunctionAnalysis:
 
     node: ast.FunctionDef
     params: list[str]
+    locals: set[str] = field(default_factory=set)
     kinds: dict[str, Kind] = field(default_factory=dict)
     entry_guards: dict[str, Kind] = field(default_factory=dict)
     guarded_assignments: set[int] = field(default_factory=set)
@@ -398,7 +400,7 @@ class _Analyzer:
     # ---- the fixpoint
 
     def analyze(self) -> FunctionAnalysis:
-        result = FunctionAnalysis(node=self.node, params=self.params)
+        result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals)
         problem = self.structural_problem()
         if problem:
             result.rejected = problem

@@ -122,10 +122,10 @@ def complex_names(name: str) -> tuple[str, str]:
 
 
 class _Emitter:
-    def __init__(self, analysis: FunctionAnalysis, locals_: set[str]):
+    def __init__(self, analysis: FunctionAnalysis):
         self.a = analysis
         self.kinds = analysis.kinds
-        self.typer = _Kinds(analysis.kinds, locals_)
+        self.typer = _Kinds(analysis.kinds, analysis.locals)
         self.out = Lines()
 
     # ------------------------------------------------------------ expressions
@@ -487,10 +487,10 @@ def _copy(node: ast.AST) -> ast.AST:
     return ast.parse(ast.unparse(node), mode="eval").body if isinstance(node, ast.expr) else node
 
 
-def render_function(analysis: FunctionAnalysis, locals_: set[str]) -> Lines:
+def render_function(analysis: FunctionAnalysis) -> Lines:
     """The generated lines for one specialized module-level function (specialization, then
     dispatcher); ``analysis.rejected`` must be None."""
     name = analysis.node.name
-    spec = _Emitter(analysis, locals_).specialization(name)
-    dispatch = _Emitter(analysis, locals_).dispatcher(name)
+    spec = _Emitter(analysis).specialization(name)
+    dispatch = _Emitter(analysis).dispatcher(name)
     return Lines(spec.text + dispatch.text, spec.origin + dispatch.origin)
