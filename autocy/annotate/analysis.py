@@ -460,7 +460,7 @@ class _Analyzer:
         """Why ``name`` may have ``kind`` (class, evidence), or None when it may not."""
         seen = self.profile.types.get(name, {})
         count = sum(r.get("count", 0) for r in seen.values())
-        evidence = f"{count} observations, all {kind.python_type}"
+        evidence = f"{count} observation{'' if count == 1 else 's'}, all {kind.python_type}"
         if kind is Kind.CINT and seen:
             record = next(iter(seen.values()))
             evidence += f" in [{record.get('min')}, {record.get('max')}]"
