@@ -17,19 +17,17 @@ from autocy.annotate.kinds import CINT_LIMIT, Kind, kind_from_feedback
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
 
-JULIA = textwrap.dedent("""\
-    def julia(maxiter, zs, cs):
-        output = [0] * len(zs)
-        for i in range(len(zs)):
-            n = 0
-            z = zs[i]
-            c = cs[i]
-            while abs(z) < 2 and n < maxiter:
-                z = z * z + c
-                n += 1
-            output[i] = n
-        return output
-    """)
+KERNELS_FILE = Path(__file__).parent / "projects" / "kernels" / "kernels" / "numeric.py"
+
+
+def kernel_source(name: str) -> str:
+    """The text of one function of the differential-test kernels, as its own module."""
+    text = KERNELS_FILE.read_text(encoding="utf-8")
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return ast.get_source_segment(text, node) + "\n"
+
+
+JULIA = kernel_source("julia")
 
 JULIA_TYPES = {
     "maxiter": {"int": {"count": 2, "min": 300, "max": 300}},
@@ -229,8 +227,7 @@ def feedback(draw, names):
 
 KERNELS = {
     "julia": JULIA,
-    "horner": "def horner(coeffs, x):\n    acc = 0.0\n    for k in range(len(coeffs)):\n"
-              "        acc = acc * x + coeffs[k]\n    return acc\n",
+    "horner": kernel_source("horner"),
     "mixed": "def mixed(a, b):\n    s = a + b\n    q = a / b\n    m = a % b\n    t = s * q - m\n"
              "    if t > 0:\n        r = t\n    else:\n        r = -t\n    return r, abs(a), a < b\n",
 }
