@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import textwrap
-import time
 import traceback
 from pathlib import Path
 
@@ -63,16 +62,14 @@ def load_extension(name: str, path: Path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """One parallel build of a good and a bad module, timed, reused by the tests below."""
+    """One parallel build of a good and a bad module, reused by the tests below."""
     root = tmp_path_factory.mktemp("compile")
     gen = root / "gen"
     good = ModuleSource(f"{PACKAGE}.good", write_module(gen, f"{PACKAGE}.good", GOOD),
                         {BOOM_LINE: BOOM_USER_LINE})
     bad = ModuleSource(f"{PACKAGE}.bad", write_module(gen, f"{PACKAGE}.bad", BAD), {BAD_LINE: 60})
-    started = time.perf_counter()
     results = compile_modules([good, bad], root / "build", jobs=2)
-    return {"root": root, "good": good, "bad": bad, "results": results,
-            "seconds": time.perf_counter() - started}
+    return {"root": root, "good": good, "bad": bad, "results": results}
 
 
 @pytest.fixture(scope="module")
@@ -124,13 +121,10 @@ def test_traceback_points_at_mapped_user_line(good_module):
 
 
 def test_second_build_is_a_cache_hit(built):
-    started = time.perf_counter()
     good, bad = compile_modules([built["good"], built["bad"]], built["root"] / "build", jobs=1)
-    seconds = time.perf_counter() - started
     assert good.cached and good.error is None
     assert good.extension == built["results"][0].extension
     assert bad.cached and bad.extension is None and bad.error == built["results"][1].error
-    assert seconds < 1.0 < built["seconds"]
     assert len(list((built["root"] / "build" / "cache").iterdir())) == 2
 
 
