@@ -277,8 +277,8 @@ def test_recursion(tmp_path):
     assert fact.types["n"]["int"]["min"] == 1 and fact.types["n"]["int"]["max"] == 10
     deep = profile.functions["wl.kern:deep"]
     assert deep.calls == 6
-    # total time counts the outermost activation only: one sleep, not six nested ones
-    assert 0.05 <= deep.total_time < 0.15
+    # total time counts the outermost activation only: one sleep, not six nested ones (>= 0.3)
+    assert 0.05 <= deep.total_time < 0.25
     assert 0.05 <= deep.self_time <= deep.total_time + 1e-9
 
 
