@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-IMPLEMENTATION_VERSION = "3"
+IMPLEMENTATION_VERSION = "4"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -268,13 +268,15 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
     return _PYX_ERR.sub(replace, c_text)
 
 
-_SPEC_FRAME = re.compile(r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_spec_(\w+)"')
+_SPEC_FRAME = re.compile(r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_(?:spec|dispatch)_(\w+)"')
 
 
 def user_frame_names(c_text: str) -> str:
     """Name traceback frames of generated specializations after the user's function:
-    ``pkg.mod._autocy_spec_f`` becomes ``pkg.mod.f`` (see :mod:`autocy.annotate.emit`)."""
-    return _SPEC_FRAME.sub(lambda m: f'__Pyx_AddTraceback("{m.group(1)}.{m.group(2)}"', c_text)
+    ``pkg.mod._autocy_spec_f`` becomes ``pkg.mod.f``, ``pkg.mod._autocy_spec_C_autocy_dot_m``
+    becomes ``pkg.mod.C.m`` (see :mod:`autocy.annotate.emit`)."""
+    return _SPEC_FRAME.sub(
+        lambda m: f'__Pyx_AddTraceback("{m.group(1)}.{m.group(2).replace("_autocy_dot_", ".")}"', c_text)
 
 
 _FAST_BINOP = re.compile(

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autocy.annotate import MARKER, generate, render_module
-from autocy.annotate.analysis import analyze_function, module_bound_names
-from autocy.annotate.kinds import CINT_LIMIT, Kind, kind_from_feedback
+from autocy.annotate.analysis import analyze_function, module_facts
+from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
 
@@ -48,7 +48,7 @@ def profile_for(source: str, qualname: str, types: dict) -> FunctionProfile:
 def analyze(source: str, types: dict, name: str | None = None):
     tree = ast.parse(source)
     node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and (name is None or n.name == name))
-    return analyze_function(node, profile_for(source, node.name, types), module_bound_names(tree))
+    return analyze_function(node, profile_for(source, node.name, types), module_facts(tree))
 
 
 def render(tmp_path: Path, source: str, types_by_function: dict[str, dict], encoding: str = "utf-8"):
@@ -61,7 +61,6 @@ def render(tmp_path: Path, source: str, types_by_function: dict[str, dict], enco
 def test_julia_kernel_types():
     result = analyze(JULIA, JULIA_TYPES)
     assert result.rejected is None
-    assert result.restartable
     assert result.kinds == {"maxiter": Kind.CINT, "zs": Kind.LIST, "cs": Kind.LIST, "output": Kind.LIST,
                             "i": Kind.CINT, "n": Kind.CINT, "z": Kind.COMPLEX, "c": Kind.COMPLEX}
     assert result.entry_guards == {"maxiter": Kind.CINT, "zs": Kind.LIST, "cs": Kind.LIST}
@@ -71,17 +70,17 @@ def test_julia_kernel_types():
 
 
 @pytest.mark.parametrize("types, reason", [
-    ({"maxiter": {"int": {"count": 1, "min": 0, "max": 2 ** 60}}}, "out of range"),
+    ({"maxiter": {"int": {"count": 1, "min": 0, "max": 2 ** 64}}}, "out of 64 bits"),
     ({"maxiter": {"int": {"count": 1}, "float": {"count": 1}}}, "two types seen"),
 ])
 def test_unproven_int_bound_is_not_a_c_int(types, reason):
     result = analyze(JULIA, {**JULIA_TYPES, **types})
     assert "maxiter" not in result.kinds, reason
-    # n < maxiter no longer bounds the counter, so n stays a Python int too
-    assert "n" not in result.kinds
+    # n < maxiter no longer bounds the counter: n += 1 is a checked addition
+    assert result.kinds["n"] is Kind.CINT and not result.bounded
 
 
-def test_counter_without_a_bound_is_not_typed():
+def test_counter_without_a_bound_is_checked_arithmetic():
     source = textwrap.dedent("""\
         def count(xs):
             n = 0
@@ -90,20 +89,16 @@ def test_counter_without_a_bound_is_not_typed():
             return n
         """)
     result = analyze(source, {"xs": {"list": {"count": 1}}, "n": {"int": {"count": 1, "min": 0, "max": 5}}})
-    assert "n" not in result.kinds
+    assert result.kinds["n"] is Kind.CINT
+    assert not result.bounded  # not proven: the addition is checked and retried on overflow
+    increment = next(n for n in ast.walk(result.node) if isinstance(n, ast.AugAssign))
+    assert id(increment) in result.retry
 
 
-def test_counter_stepping_by_two_is_not_typed():
-    source = textwrap.dedent("""\
-        def count(limit):
-            n = 0
-            while n < limit:
-                n += 2
-            return n
-        """)
-    result = analyze(source, {"limit": {"int": {"count": 1, "min": 9, "max": 9}},
-                              "n": {"int": {"count": 1, "min": 10, "max": 10}}})
-    assert "n" not in result.kinds
+def test_counter_bounded_by_its_loop_test_is_plain_c():
+    result = analyze(JULIA, JULIA_TYPES)
+    assert len(result.bounded) == 1  # n += 1 under `n < maxiter`
+    assert result.intervals["i"] == (0, 2 ** 62 - 1)
 
 
 def test_maybe_unbound_variables_stay_python_objects():
@@ -126,7 +121,7 @@ def test_float_assigned_an_int_literal_is_not_typed():
     assert "acc" not in result.kinds
 
 
-def test_guards_mid_body_need_a_restartable_function():
+def test_guards_mid_body_in_a_function_with_effects():
     source = textwrap.dedent("""\
         def f(xs, log):
             total = 0.0
@@ -137,14 +132,24 @@ def test_guards_mid_body_need_a_restartable_function():
         """)
     result = analyze(source, {"xs": {"list": {"count": 1}}, "log": {"list": {"count": 1}},
                               "x": {"float": {"count": 1}}, "total": {"float": {"count": 1}}})
-    assert not result.restartable  # log is shared with the caller: appending is visible
-    assert "x" not in result.kinds and "total" not in result.kinds
+    # a failed guard resumes the call on objects where it stopped: effects are never redone
+    assert result.kinds["x"] is Kind.DOUBLE and result.kinds["total"] is Kind.DOUBLE
+    assert {t.name: t.klass for t in result.typings}["x"] == "guarded"
+
+
+def test_identity_uses_keep_their_objects():
+    source = "def f(x, y):\n    z = x * 2.0\n    return z is y, id(x)\n"
+    result = analyze(source, {"x": {"float": {"count": 1}}, "y": {"float": {"count": 1}},
+                              "z": {"float": {"count": 1}}})
+    assert not {"x", "y", "z"} & set(result.kinds)  # a boxed copy would be another object
 
 
 @pytest.mark.parametrize("source, fragment", [
     ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
     ("def f(x, *rest):\n    return x * 2.0\n", "*args"),
-    ("def f(xs):\n    return [x * 2.0 for x in xs]\n", "ListComp"),
+    ("def f(xs):\n    return sum(x * 2.0 for x in xs)\n", "GeneratorExp"),
+    ("def f(x):\n    g = lambda v: v * x\n    return g(2.0)\n", "Lambda"),
+    ("def f(x):\n    y = x * 2.0\n    return [y for y in range(3)]\n", "comprehension variable"),
     ("def f(x):\n    try:\n        return x * 2.0\n    except ValueError:\n        return 0.0\n", "Try"),
     ("def f(x):\n    y = x * 2.0\n    return locals()\n", "locals"),
     ("abs = len\ndef f(x):\n    return abs(x)\n", "rebinds builtins"),
@@ -196,11 +201,18 @@ def test_generated_file_keeps_the_source_encoding(tmp_path):
 
 def test_kind_from_feedback():
     assert kind_from_feedback({"float": {"count": 3}}) is Kind.DOUBLE
-    assert kind_from_feedback({"int": {"count": 1, "min": -CINT_LIMIT, "max": CINT_LIMIT}}) is Kind.CINT
-    assert kind_from_feedback({"int": {"count": 1, "min": 0, "max": CINT_LIMIT + 1}}) is Kind.OBJECT
+    assert kind_from_feedback({"int": {"count": 1, "min": -2 ** 63, "max": 2 ** 63 - 1}}) is Kind.CINT
+    assert kind_from_feedback({"int": {"count": 1, "min": 0, "max": 2 ** 63}}) is Kind.OBJECT
     assert kind_from_feedback({"float": {"count": 1}, "int": {"count": 1}}) is Kind.OBJECT
     assert kind_from_feedback({"decimal.Decimal": {"count": 1}}) is Kind.OBJECT
     assert kind_from_feedback({}) is Kind.OBJECT
+
+
+def test_element_kind():
+    assert element_kind({"list": {"count": 2, "elements": {"float": 8}}}) is Kind.DOUBLE
+    assert element_kind({"tuple": {"count": 2, "elements": {"int": 3}}}) is Kind.CINT
+    assert element_kind({"list": {"count": 2, "elements": {"float": 8, "int": 1}}}) is Kind.OBJECT
+    assert element_kind({"list": {"count": 2}}) is Kind.OBJECT
 
 
 # ------------------------------------------------------------------ properties
@@ -254,3 +266,4 @@ def test_any_feedback_gives_a_sound_specialization(tmp_path, data):
     if report.specialized:
         assert f"def {name}(" in rendered.text.split(MARKER)[1]
         assert f"_autocy_generic_{name} = {name}" in rendered.text
+        assert rendered.pxd is not None

@@ -2,8 +2,9 @@
 
 A generated module is the user's module text, unchanged and on its original lines (so every
 function keeps working as the generic path, compiled without types), followed by a generated
-section with one guarded typed specialization and dispatcher per specialized function (see
-:mod:`autocy.annotate.emit`). The user's files are only read.
+section with one guarded typed specialization and dispatcher per specialized function or
+method (see :mod:`autocy.annotate.emit`), and an augmenting ``.pxd`` with the C helpers the
+section uses (:mod:`autocy.annotate.runtime`). The user's files are only read.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autocy.annotate.analysis import Typing, analyze_function, module_bound_names
-from autocy.annotate.emit import PRELUDE, Lines, render_function
+from autocy.annotate.analysis import Typing, analyze_function, module_facts
+from autocy.annotate.emit import render_function
+from autocy.annotate.lines import Lines
+from autocy.annotate.runtime import PRELUDE, PXD
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import read_source
@@ -40,27 +43,52 @@ class FunctionReport:
 @dataclass
 class GeneratedModule:
     """A rendered module: dotted ``name``, full ``text`` (to be written in the user file's
-    ``encoding``, so a coding cookie keeps meaning what it says), ``notes`` (behaviour of the
-    compiled module a user should know about), ``line_map`` (generated line -> user
-    line, for generated lines only) and one report per profiled function."""
+    ``encoding``, so a coding cookie keeps meaning what it says), ``pxd`` (the augmenting
+    ``.pxd`` to write beside it, or None), ``notes`` (behaviour of the compiled module a user
+    should know about), ``line_map`` (generated line -> user line, for generated lines only)
+    and one report per profiled function."""
 
     name: str
     text: str
     encoding: str
     line_map: dict[int, int]
     functions: list[FunctionReport]
+    pxd: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
-def _module_level_bindings(tree: ast.Module, name: str) -> int:
+def _bindings(body: list[ast.stmt], name: str) -> int:
+    """How often ``name`` is bound by the statements of one scope (defs, classes, stores)."""
     count = 0
-    for stmt in tree.body:
+    for stmt in body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
             count += 1
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
                 count += 1
     return count
+
+
+def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | None, str]:
+    """The ``def`` of a module-level function or of a method of a module-level class, or None
+    and why it cannot be specialized."""
+    parts = qualname.split(".")
+    if len(parts) == 1:
+        node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == qualname), None)
+        if node is None:
+            return None, "only module-level functions and methods of module-level classes are specialized"
+        if _bindings(tree.body, qualname) != 1:
+            return None, "the name is bound more than once at module level"
+        return node, ""
+    if len(parts) != 2:
+        return None, "only module-level functions and methods of module-level classes are specialized"
+    cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
+    if cls is None or _bindings(tree.body, parts[0]) != 1:
+        return None, "the class is not bound exactly once at module level"
+    node = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == parts[1]), None)
+    if node is None or _bindings(cls.body, parts[1]) != 1:
+        return None, "the method is not defined exactly once by a plain def in its class"
+    return node, ""
 
 
 def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModule:
@@ -80,51 +108,53 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     """
     source, encoding = read_source(module.source)
     tree = ast.parse(source)
-    module_names = module_bound_names(tree)
-    top_level = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)}
+    facts = module_facts(tree)
+    reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))
     reports: list[FunctionReport] = []
     generated = Lines()
     for fn_plan in module.functions:
-        report, rendered = _specialize(fn_plan, specialize, tree, top_level, module_names)
+        if reserved:
+            reports.append(FunctionReport(fn_plan.profile.qualname, False,
+                                          f"the module binds autocy's reserved name {reserved[0]}"))
+            continue
+        report, rendered = _specialize(fn_plan, specialize, tree, facts)
         reports.append(report)
         if rendered is not None:
             generated.add(0, "", rendered.origin[0])
-            generated.text += rendered.text
-            generated.origin += rendered.origin
+            generated.extend(rendered)
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
+    pxd = None
     if generated.text:
         first_line = text.count("\n") + 1
         prelude = ["", MARKER] + PRELUDE.splitlines()
         origin = [0] * len(prelude) + generated.origin
         line_map = {first_line + i: o for i, o in enumerate(origin) if o}
         text += "\n".join(prelude + generated.text) + "\n"
+        pxd = PXD
     notes = []
     if _has_main_block(tree):
         notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "
                      "an extension module; exclude it to keep that working")
-    return GeneratedModule(module.name, text, encoding, line_map, reports, notes)
+    return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes)
 
 
 def _specialize(fn_plan: FunctionPlan, specialize: bool, tree: ast.Module,
-                top_level: dict[str, ast.FunctionDef], module_names: set[str]) -> tuple[FunctionReport, Lines | None]:
+                facts) -> tuple[FunctionReport, Lines | None]:
     """The report for one planned function, and its generated lines when it is specialized."""
     qualname = fn_plan.profile.qualname
     if not fn_plan.specialize or not specialize:
         reason = fn_plan.reason if not fn_plan.specialize else "specializations off for this module"
         return FunctionReport(qualname, False, reason), None
-    node = top_level.get(qualname)
+    node, why = _find_function(tree, qualname)
     if node is None:
-        return FunctionReport(qualname, False, "only module-level functions are specialized yet"), None
-    if _module_level_bindings(tree, qualname) != 1:
-        return FunctionReport(qualname, False, "the name is bound more than once at module level"), None
-    analysis = analyze_function(node, fn_plan.profile, module_names)
+        return FunctionReport(qualname, False, why), None
+    analysis = analyze_function(node, fn_plan.profile, facts, is_method="." in qualname)
     if analysis.rejected:
         return FunctionReport(qualname, False, analysis.rejected), None
-    how = "restartable: guards may deopt mid-body" if analysis.restartable else "entry guards only"
-    report = FunctionReport(qualname, True, f"specialized ({how})", analysis.typings,
+    report = FunctionReport(qualname, True, "specialized", analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
-    return report, render_function(analysis)
+    return report, render_function(analysis, qualname)
 
 
 def _has_main_block(tree: ast.Module) -> bool:
@@ -134,13 +164,22 @@ def _has_main_block(tree: ast.Module) -> bool:
                for stmt in tree.body)
 
 
+def _write_if_changed(path: Path, data: bytes | None) -> None:
+    """Write ``data`` to ``path`` unless it holds exactly that; None removes the file."""
+    if data is None:
+        path.unlink(missing_ok=True)
+    elif not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
 def generate(plan: Plan, out_dir: Path, specialize: bool = True) -> tuple[list[ModuleSource], list[GeneratedModule]]:
     """Write the generated source of every compiled module of ``plan`` under ``out_dir``.
 
     Args:
         plan: the build plan.
         out_dir: the build tree folder for generated sources; ``sample.julia`` goes to
-            ``out_dir/sample/julia.py``. Only files under it are written.
+            ``out_dir/sample/julia.py`` (and its helpers to ``out_dir/sample/julia.pxd``).
+            Only files under it are written.
         specialize: False writes the modules without specializations (see :func:`render_module`).
 
     Returns:
@@ -155,9 +194,8 @@ def generate(plan: Plan, out_dir: Path, specialize: bool = True) -> tuple[list[M
         if module.source.name == "__init__.py":
             path = Path(out_dir, *module.name.split("."), "__init__.py")
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = rendered.text.encode(rendered.encoding)
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+        _write_if_changed(path, rendered.text.encode(rendered.encoding))
+        _write_if_changed(path.with_suffix(".pxd"), rendered.pxd.encode("utf-8") if rendered.pxd else None)
         sources.append(ModuleSource(name=module.name, path=path, line_map=rendered.line_map))
         modules.append(rendered)
     return sources, modules

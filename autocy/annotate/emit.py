@@ -1,4 +1,4 @@
-"""Render one analysed function as Cython pure-Python-mode code: a typed specialization and a
+"""Render one analysed function as Cython pure-Python-mode code: a typed specialization, and a
 dispatcher that guards it.
 
 The output for ``def f(a, b): ...`` is, after the module's own (untouched) code::
@@ -6,93 +6,69 @@ The output for ``def f(a, b): ...`` is, after the module's own (untouched) code:
     _autocy_generic_f = f                      # the original function: the generic path
     @cy.cfunc
     @cy.locals(a=cy.double, ...)
-    def _autocy_spec_f(a, b): ...              # typed copy of the body
+    def _autocy_spec_f(a, b):
+        try:
+            ...typed copy of the body...       # a failed guard: _ac_at = <point>; raise
+        except _AutocyDeopt:
+            pass
+        else:
+            return None
+        ...box the typed variables; the object copy resumes at _ac_at (see resume.py)...
     def f(a, b):                               # the dispatcher, under the original name
         if type(a) is float and ...:           # exact-type guards on entry
-            _ac_r = _autocy_spec_f(a, b)
-            if _ac_r is not _autocy_DEOPT:      # a guard inside failed before any visible effect
-                return _ac_r
+            return _autocy_spec_f(a, b)
         return _autocy_generic_f(a, b)
+
+A method ``C.m`` is specialized the same way; its dispatcher is assigned to ``C.m``.
+
+Expressions of a typed kind are emitted as C expressions that compute what CPython computes
+(see :mod:`autocy.annotate.expressions`); anything else is emitted as a Python-object
+expression whose typed operands are boxed first, so Cython never applies a C operator whose
+result could differ. A statement with *checked* operations is emitted as::
+
+    _ac_retry = 0
+    try:
+        x = <C expression with checked helpers>
+    except Exception:
+        _ac_retry = 1
+    if _ac_retry:
+        _ac_o = <the same expression on Python objects>   # raises what CPython raises
+        ...x = _ac_o, through a guard...
+
+which is correct because the analysis only allows it where evaluating the expression runs no
+user code (evaluating it twice is unobservable).
 
 Every emitted line records the line of the user's statement it comes from, so the compile
 stage can point tracebacks at the user's ``.py``.
-
-Expressions of a typed kind are emitted as C expressions that compute what CPython computes
-(see :mod:`kinds`); anything else is emitted as a Python-object expression whose typed
-operands are boxed first, so Cython never applies a C operator whose result could differ.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+import copy
+import re
+from dataclasses import dataclass
 
-from autocy.annotate.analysis import FunctionAnalysis, _Kinds, is_increment
-from autocy.annotate.kinds import CINT_LIMIT, Kind
-
-CY = "_autocy_cython"
-"""The name the generated section imports ``cython`` as (the user's module may use ``cython``)."""
-
-PRELUDE = f"""\
-import cython as {CY}
-from cython.cimports.cpython.complex import PyComplex_FromDoubles as _autocy_complex
-from cython.cimports.cpython.complex import PyComplex_RealAsDouble as _autocy_creal
-from cython.cimports.cpython.complex import PyComplex_ImagAsDouble as _autocy_cimag
-from cython.cimports.libc.math import hypot as _autocy_hypot, isinf as _autocy_isinf
-from cython.cimports.libc.math import isfinite as _autocy_isfinite, fabs as _autocy_fabs
-_autocy_DEOPT = object()
-
-
-@{CY}.cfunc
-@{CY}.inline
-@{CY}.locals(re={CY}.double, im={CY}.double, r={CY}.double)
-@{CY}.returns({CY}.double)
-@{CY}.exceptval(-1.0, check=True)
-def _autocy_cabs(re, im):
-    # abs() of complex(re, im) exactly as CPython's _Py_c_abs + complex_abs: hypot() for finite
-    # parts (a finite result implies finite parts), C99 rules for inf/nan, OverflowError else
-    r = _autocy_hypot(re, im)
-    if _autocy_isfinite(r):
-        return r
-    if _autocy_isinf(re):
-        return _autocy_fabs(re)
-    if _autocy_isinf(im):
-        return _autocy_fabs(im)
-    if not _autocy_isfinite(re) or not _autocy_isfinite(im):
-        return _autocy_fabs(r)  # a NaN part: CPython returns its (positive) Py_NAN
-    raise OverflowError("absolute value too large")
-
-
-@{CY}.cfunc
-@{CY}.inline
-@{CY}.locals(re={CY}.double, im={CY}.double, bound={CY}.double, below={CY}.bint,
-             strict={CY}.bint, s={CY}.double, b2={CY}.double, r={CY}.double)
-@{CY}.returns({CY}.bint)
-@{CY}.exceptval(-1, check=True)
-def _autocy_cabs_cmp(re, im, bound, below, strict):
-    # abs(complex(re, im)) compared with a constant bound in [1e-100, 1e100]: below (< or <=)
-    # or above (> or >=), strict or not. re*re + im*im is within 3 * 2**-53 (relative) of the
-    # true |z|**2 when finite, and abs() (hypot) within a few ulps of the true |z|, so a sum
-    # more than 2**-40 (relative) away from bound**2 decides every comparison as abs() would;
-    # near the bound, or on overflow, NaN or inf, the exact abs() decides.
-    s = re * re + im * im
-    b2 = bound * bound
-    if s < b2 * (1.0 - 9.094947017729282e-13):  # 2**-40
-        return below
-    if b2 * (1.0 + 9.094947017729282e-13) < s <= 1.7976931348623157e308:
-        return not below
-    r = _autocy_cabs(re, im)
-    if below:
-        return r < bound if strict else r <= bound
-    return r > bound if strict else r >= bound
-"""
-"""Module-level helpers emitted once per generated module (before the first specialization)."""
+from autocy.annotate.analysis import FunctionAnalysis, loop_shape, range_call, range_parts
+from autocy.annotate.expressions import ExprTyper
+from autocy.annotate.kinds import CONTAINERS, Kind
+from autocy.annotate.lines import Lines
+from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
+from autocy.annotate.runtime import CY, MATH_FUNCTIONS
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
         ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
         ast.BitAnd: "&", ast.MatMult: "@"}
 _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
         ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+_CMP_CODE = {ast.Lt: 0, ast.LtE: 1, ast.Eq: 2, ast.NotEq: 3, ast.Gt: 4, ast.GtE: 5}
+_CMP_FLIP = {0: 4, 1: 5, 2: 2, 3: 3, 4: 0, 5: 1}
+_INT_HELPERS = {ast.Add: "_autocy_iadd", ast.Sub: "_autocy_isub", ast.Mult: "_autocy_imul",
+                ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift"}
+_FLOAT_HELPERS = {ast.FloorDiv: "_autocy_ffloordiv", ast.Mod: "_autocy_fmod_py", ast.Pow: "_autocy_pow"}
+_MIXED = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_CHECKS = {Kind.DOUBLE: "type({v}) is float", Kind.CINT: "_autocy_is_i64({v})",
+           Kind.BOOL: "type({v}) is bool", Kind.COMPLEX: "type({v}) is complex"}
 
 
 @dataclass
@@ -104,29 +80,96 @@ class Typed:
     imag: str = ""
 
 
-@dataclass
-class Lines:
-    """Generated lines, each with the user's line it stands for."""
-
-    text: list[str] = field(default_factory=list)
-    origin: list[int] = field(default_factory=list)
-
-    def add(self, indent: int, code: str, line: int) -> None:
-        self.text.append("    " * indent + code)
-        self.origin.append(line)
-
-
 def complex_names(name: str) -> tuple[str, str]:
     """The two C doubles a COMPLEX variable ``name`` is lowered to."""
     return f"_ac_{name}_re", f"_ac_{name}_im"
 
 
-class _Emitter:
+def mangle(qualname: str) -> str:
+    """``C.m`` -> ``C_autocy_dot_m``: a generated name's part for a (method's) qualname;
+    :func:`autocy.compile.user_frame_names` turns it back into ``C.m`` in tracebacks."""
+    return qualname.replace(".", "_autocy_dot_")
+
+
+class _Emitter:  # noqa: PLR0904 - one method per construct
     def __init__(self, analysis: FunctionAnalysis):
         self.a = analysis
         self.kinds = analysis.kinds
-        self.typer = _Kinds(analysis.kinds, analysis.locals)
+        self.typer: ExprTyper = analysis.typer()
         self.out = Lines()
+        self.points: list[Point] = []
+        self.loops: dict[int, LoopResume] = {}
+        self.path: list[tuple[list[ast.stmt], int]] = []
+        self.temps: dict[str, str] = {}
+        self.guarded_loops = {id(n) for n in ast.walk(analysis.node)
+                              if isinstance(n, ast.For) and self.has_guard(n)}
+
+    # ------------------------------------------------------------ facts
+
+    def typed_name(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and node.id in self.kinds
+
+    def retried(self, stmt: ast.stmt) -> bool:
+        """The statement is emitted with a retry on Python objects (it has checked operations)."""
+        if id(stmt) not in self.a.retry:
+            return False
+        if isinstance(stmt, ast.AugAssign) and self.typed_name(stmt.target):
+            return id(stmt) not in self.a.bounded and (
+                self.typer.needs_retry(stmt.value) or self.typer.checked_combination(stmt.target, stmt.op, stmt.value))
+        value = stmt.test if isinstance(stmt, ast.If) else stmt.value
+        return self.typer.needs_retry(value)
+
+    def has_guard(self, node: ast.AST) -> bool:
+        """Some statement under ``node`` can fail a guard (and so deoptimize)."""
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Assign, ast.AnnAssign)) and sub.value is not None:
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                for target in targets:
+                    if self.typed_name(target):
+                        if self.typer.of(sub.value) is not self.kinds[target.id] or self.retried(sub):
+                            return True
+                    elif isinstance(target, (ast.Tuple, ast.List)) and self.tuple_guarded(target, sub.value):
+                        return True
+            elif isinstance(sub, ast.AugAssign) and self.typed_name(sub.target):
+                if self.typer.augmented(sub) is not self.kinds[sub.target.id] or self.retried(sub):
+                    return True
+            elif isinstance(sub, ast.For) and self.loop_guarded(sub):
+                return True
+        return False
+
+    def tuple_guarded(self, target: ast.expr, value: ast.expr) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in self.kinds for n in ast.walk(target)) \
+            and not self.parallel(target, value)
+
+    def parallel(self, target: ast.expr, value: ast.expr) -> bool:
+        """``a, b = x, y`` with every typed name given a value of its kind."""
+        if not (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+                and len(target.elts) == len(value.elts)):
+            return False
+        for t, v in zip(target.elts, value.elts):
+            if isinstance(t, ast.Starred) or isinstance(v, ast.Starred):
+                return False
+            if self.typed_name(t) and self.typer.of(v) is not self.kinds[t.id]:
+                return False
+            if isinstance(t, (ast.Tuple, ast.List)) and not self.parallel(t, v):
+                return False
+        return True
+
+    def loop_guarded(self, loop: ast.For) -> bool:
+        shape = loop_shape(self.typer, loop)
+        if shape == "range":
+            return False
+        leaves = [n for n in ast.walk(loop.target) if isinstance(n, ast.Name) and n.id in self.kinds]
+        if shape == "enumerate":
+            leaves = [n for n in leaves if n is not loop.target.elts[0]]
+        if isinstance(loop.target, ast.Name) and self.typer.of(loop.iter) is Kind.STR:
+            return False
+        return bool(leaves)
+
+    def temp(self, kind: Kind) -> str:
+        name = f"_ac_t{len(self.temps)}"
+        self.temps[name] = Kind.OBJECT.declaration() if kind is Kind.COMPLEX else kind.declaration()
+        return name
 
     # ------------------------------------------------------------ expressions
 
@@ -141,34 +184,26 @@ class _Emitter:
     def obj(self, node: ast.expr) -> str:
         return self.box(self.expr(node))
 
+    def as_double(self, t: Typed) -> str:
+        return f"{CY}.cast({CY}.double, {t.code})" if t.kind is Kind.CINT else t.code
+
     def as_complex(self, t: Typed) -> tuple[str, str]:
-        return (t.code, t.imag) if t.kind is Kind.COMPLEX else (t.code, "0.0")
+        return (t.code, t.imag) if t.kind is Kind.COMPLEX else (self.as_double(t), "0.0")
 
     def expr(self, node: ast.expr) -> Typed:  # noqa: C901 - one case per node type
         kind = self.typer.of(node)
         if isinstance(node, ast.Constant):
-            value = node.value
             if kind is Kind.COMPLEX:
-                return Typed(kind, repr(value.real), repr(value.imag))
-            return Typed(kind, repr(value))
+                return Typed(kind, repr(node.value.real), repr(node.value.imag))
+            return Typed(kind, repr(node.value))
         if isinstance(node, ast.Name):
             if kind is Kind.COMPLEX:
                 return Typed(kind, *complex_names(node.id))
             return Typed(kind, node.id)
         if isinstance(node, ast.BinOp):
-            return self.binop(node, kind)
+            return self.binop(node.left, node.op, node.right, kind)
         if isinstance(node, ast.UnaryOp):
-            operand = self.expr(node.operand)
-            if isinstance(node.op, ast.Not):
-                return Typed(Kind.BOOL, f"(not {self.truth_of(operand)})")
-            if kind is Kind.COMPLEX:
-                sign = "-" if isinstance(node.op, ast.USub) else "+"
-                return Typed(kind, f"({sign}{operand.code})", f"({sign}{operand.imag})")
-            if kind is not Kind.OBJECT:
-                sign = "-" if isinstance(node.op, ast.USub) else "+"
-                return Typed(kind, f"({sign}{operand.code})")
-            op = {ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}[type(node.op)]
-            return Typed(kind, f"({op}{self.box(operand)})")
+            return self.unaryop(node, kind)
         if isinstance(node, ast.BoolOp):
             word = " and " if isinstance(node.op, ast.And) else " or "
             parts = [self.expr(v) for v in node.values]
@@ -176,15 +211,7 @@ class _Emitter:
                 return Typed(kind, "(" + word.join(p.code for p in parts) + ")")
             return Typed(kind, "(" + word.join(self.box(p) for p in parts) + ")")
         if isinstance(node, ast.Compare):
-            reduced = self.abs_compare(node)
-            if reduced:
-                return Typed(Kind.BOOL, reduced)
-            operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
-            native = all(o.kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL) for o in operands) and all(
-                isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)) for op in node.ops)
-            codes = [o.code if native else self.box(o) for o in operands]
-            text = codes[0] + "".join(f" {_CMP[type(op)]} {c}" for op, c in zip(node.ops, codes[1:]))
-            return Typed(kind, f"({text})")
+            return self.compare(node, kind)
         if isinstance(node, ast.Call):
             return self.call(node, kind)
         if isinstance(node, ast.Attribute):
@@ -192,10 +219,8 @@ class _Emitter:
             if value.kind is Kind.COMPLEX and node.attr in ("real", "imag"):
                 return Typed(Kind.DOUBLE, value.code if node.attr == "real" else value.imag)
             return Typed(kind, f"{self.box(value)}.{node.attr}")
-        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-            index = self.expr(node.slice)
-            index_code = index.code if index.kind is Kind.CINT else self.box(index)
-            return Typed(kind, f"{self.obj(node.value)}[{index_code}]")
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, kind)
         if isinstance(node, ast.IfExp):
             body, orelse = self.expr(node.body), self.expr(node.orelse)
             test = self.truth(node.test)
@@ -205,12 +230,100 @@ class _Emitter:
             if kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL):
                 return Typed(kind, f"({body.code} if {test} else {orelse.code})")
             return Typed(kind, f"({self.box(body)} if {test} else {self.box(orelse)})")
+        if isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+            items = ", ".join(self.obj(e) for e in node.elts)
+            if isinstance(node, ast.List):
+                return Typed(kind, f"[{items}]")
+            return Typed(kind, f"({items}{',' if len(node.elts) == 1 else ''})")
         return Typed(kind, self.generic(node))
+
+    def generic(self, node: ast.expr) -> str:
+        """Any expression, evaluated on Python objects: typed names are boxed first."""
+        emitter = self
+
+        class Boxer(ast.NodeTransformer):
+            def visit_Name(self, name: ast.Name) -> ast.AST:
+                if name.id in emitter.kinds and isinstance(name.ctx, ast.Load):
+                    return ast.Name(id=emitter.box(emitter.expr(name)), ctx=ast.Load())
+                return name
+
+        return "(" + ast.unparse(Boxer().visit(copy.deepcopy(node))) + ")"
+
+    def binop(self, left_node: ast.expr, op: ast.operator, right_node: ast.expr, kind: Kind) -> Typed:  # noqa: C901
+        left, right = self.expr(left_node), self.expr(right_node)
+        symbol = _OPS[type(op)]
+        if kind is Kind.COMPLEX:
+            (ar, ai), (br, bi) = self.as_complex(left), self.as_complex(right)
+            if isinstance(op, ast.Mult):  # _Py_c_prod
+                return Typed(kind, f"({ar} * {br} - {ai} * {bi})", f"({ar} * {bi} + {ai} * {br})")
+            return Typed(kind, f"({ar} {symbol} {br})", f"({ai} {symbol} {bi})")  # _Py_c_sum / _Py_c_diff
+        if kind is Kind.DOUBLE:
+            if left.kind is Kind.CINT and right.kind is Kind.CINT:  # int / int
+                return Typed(kind, f"_autocy_itruediv({left.code}, {right.code})")
+            lcode, rcode = self.as_double(left), self.as_double(right)
+            if type(op) in _FLOAT_HELPERS:
+                return Typed(kind, f"{_FLOAT_HELPERS[type(op)]}({lcode}, {rcode})")
+            return Typed(kind, f"({lcode} {symbol} {rcode})")
+        if kind is Kind.CINT:
+            checked = self.typer.checked_combination(left_node, op, right_node)
+            if type(op) in _INT_HELPERS and (checked or not isinstance(op, (ast.Add, ast.Sub, ast.Mult))):
+                return Typed(kind, f"{_INT_HELPERS[type(op)]}({left.code}, {right.code})")
+            return Typed(kind, f"({left.code} {symbol} {right.code})")
+        if kind in CONTAINERS:
+            lcode = left.code if left.kind is Kind.CINT else self.box(left)
+            rcode = right.code if right.kind is Kind.CINT else self.box(right)
+            return Typed(kind, f"({lcode} {symbol} {rcode})")
+        if type(op) in _MIXED and {left.kind, right.kind} == {Kind.DOUBLE, Kind.OBJECT}:
+            order = "od" if left.kind is Kind.OBJECT else "do"
+            return Typed(kind, f"_autocy_{_MIXED[type(op)]}_{order}({left.code}, {right.code})")
+        return Typed(kind, f"({self.box(left)} {symbol} {self.box(right)})")
+
+    def unaryop(self, node: ast.UnaryOp, kind: Kind) -> Typed:
+        operand = self.expr(node.operand)
+        if isinstance(node.op, ast.Not):
+            return Typed(Kind.BOOL, f"(not {self.truth_of(operand)})")
+        if kind is Kind.COMPLEX:
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            return Typed(kind, f"({sign}{operand.code})", f"({sign}{operand.imag})")
+        if kind is Kind.CINT and isinstance(node.op, ast.USub) and self.typer.is_checked(node):
+            return Typed(kind, f"_autocy_ineg({operand.code})")
+        if kind is not Kind.OBJECT:
+            sign = {ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}[type(node.op)]
+            return Typed(kind, f"({sign}{operand.code})")
+        sign = {ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}[type(node.op)]
+        return Typed(kind, f"({sign}{self.box(operand)})")
+
+    def compare(self, node: ast.Compare, kind: Kind) -> Typed:
+        reduced = self.abs_compare(node)
+        if reduced:
+            return Typed(Kind.BOOL, reduced)
+        operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
+        kinds = {o.kind for o in operands}
+        if kind is Kind.BOOL and kinds <= {Kind.DOUBLE, Kind.CINT, Kind.BOOL} \
+                and all(type(op) in _CMP_CODE for op in node.ops):
+            parts = []
+            for op, a, b in zip(node.ops, operands, operands[1:]):
+                code = _CMP_CODE[type(op)]
+                if a.kind is Kind.CINT and b.kind is Kind.DOUBLE:
+                    parts.append(f"_autocy_cmp_id({a.code}, {b.code}, {code})")
+                elif a.kind is Kind.DOUBLE and b.kind is Kind.CINT:
+                    parts.append(f"_autocy_cmp_id({b.code}, {a.code}, {_CMP_FLIP[code]})")
+                else:
+                    parts.append(f"({a.code} {_CMP[type(op)]} {b.code})")
+            return Typed(kind, "(" + " and ".join(parts) + ")")
+        if kind is Kind.BOOL and Kind.COMPLEX in kinds and len(operands) == 2:
+            (ar, ai), (br, bi) = self.as_complex(operands[0]), self.as_complex(operands[1])
+            equal = f"({ar} == {br} and {ai} == {bi})"
+            return Typed(kind, equal if isinstance(node.ops[0], ast.Eq) else f"(not {equal})")
+        native = kind is Kind.BOOL and kinds <= {Kind.STR, Kind.BYTES}
+        codes = [o.code if native else self.box(o) for o in operands]
+        text = codes[0] + "".join(f" {_CMP[type(op)]} {c}" for op, c in zip(node.ops, codes[1:]))
+        return Typed(kind, f"({text})")
 
     def abs_compare(self, node: ast.Compare) -> str | None:
         """``abs(z) < c`` (also ``<= > >=``) for a complex ``z`` and a constant ``c`` in
         [1e-100, 1e100]: decided from ``re*re + im*im`` when that is far enough from ``c*c``
-        to be certain, else by the exact ``abs`` (see ``_autocy_cabs_cmp`` in the prelude)."""
+        to be certain, else by the exact ``abs`` (``_autocy_cabs_cmp`` in runtime.py)."""
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
             return None
         left, right = node.left, node.comparators[0]
@@ -225,56 +338,65 @@ class _Emitter:
         strict = isinstance(node.ops[0], (ast.Lt, ast.Gt))
         return f"_autocy_cabs_cmp({z.code}, {z.imag}, {float(right.value)!r}, {below}, {strict})"
 
-    def generic(self, node: ast.expr) -> str:
-        """Any other expression, evaluated on Python objects: typed names are boxed first."""
-        emitter = self
-
-        class Boxer(ast.NodeTransformer):
-            def visit_Name(self, name: ast.Name) -> ast.AST:
-                if name.id in emitter.kinds and isinstance(name.ctx, ast.Load):
-                    return ast.Name(id=emitter.box(emitter.expr(name)), ctx=ast.Load())
-                return name
-
-        return "(" + ast.unparse(Boxer().visit(_copy(node))) + ")"
-
-    def binop(self, node: ast.BinOp, kind: Kind) -> Typed:
-        left, right = self.expr(node.left), self.expr(node.right)
-        op = _OPS[type(node.op)]
-        if kind is Kind.COMPLEX:
-            (ar, ai), (br, bi) = self.as_complex(left), self.as_complex(right)
-            if isinstance(node.op, ast.Mult):  # _Py_c_prod
-                return Typed(kind, f"({ar} * {br} - {ai} * {bi})", f"({ar} * {bi} + {ai} * {br})")
-            return Typed(kind, f"({ar} {op} {br})", f"({ai} {op} {bi})")  # _Py_c_sum / _Py_c_diff
-        if kind in (Kind.DOUBLE, Kind.CINT):
-            lcode, rcode = left.code, right.code
-            if isinstance(node.op, ast.Div) and left.kind is Kind.CINT and right.kind is Kind.CINT:
-                lcode = f"{CY}.cast({CY}.double, {lcode})"
-            return Typed(kind, f"({lcode} {op} {rcode})")
-        lcode = left.code if left.kind is Kind.CINT and kind.is_container else self.box(left)
-        rcode = right.code if right.kind is Kind.CINT and kind.is_container else self.box(right)
-        return Typed(kind, f"({lcode} {op} {rcode})")
-
-    def call(self, node: ast.Call, kind: Kind) -> Typed:
+    def call(self, node: ast.Call, kind: Kind) -> Typed:  # noqa: C901 - one case per builtin
         func, typer = node.func, self.typer
+        if kind is Kind.OBJECT or node.keywords:
+            return self.plain_call(node, kind)
         args = [self.expr(a) for a in node.args]
-        if typer.builtin(func, "abs") and kind is not Kind.OBJECT and len(args) == 1:
+        if typer.builtin(func, "abs"):
             arg = args[0]
             if arg.kind is Kind.COMPLEX:
                 return Typed(kind, f"_autocy_cabs({arg.code}, {arg.imag})")
+            if arg.kind is Kind.CINT and typer.is_checked(node):
+                return Typed(kind, f"_autocy_iabs({arg.code})")
             return Typed(kind, f"abs({arg.code})")
-        if typer.builtin(func, "complex") and kind is Kind.COMPLEX:
-            real = f"{CY}.cast({CY}.double, {args[0].code})"
-            imag = f"{CY}.cast({CY}.double, {args[1].code})" if len(args) == 2 else "0.0"
-            return Typed(kind, real, imag)
-        if typer.builtin(func, "float") and kind is Kind.DOUBLE:
-            return Typed(kind, f"{CY}.cast({CY}.double, {args[0].code})")
-        if typer.builtin(func, "int") and kind is Kind.CINT:
+        if typer.builtin(func, "complex"):
+            imag = self.as_double(args[1]) if len(args) == 2 else "0.0"
+            return Typed(kind, self.as_double(args[0]), imag)
+        if typer.builtin(func, "float"):
+            return Typed(kind, self.as_double(args[0]))
+        if typer.builtin(func, "int"):
             return Typed(kind, args[0].code)
-        if typer.builtin(func, "len") and kind is Kind.CINT:
+        if typer.builtin(func, "len"):
             return Typed(kind, f"len({args[0].code})")
-        if node.keywords:
+        if typer.builtin(func, "min") or typer.builtin(func, "max"):
+            helper = f"_autocy_{'min' if typer.builtin(func, 'min') else 'max'}_{'d' if kind is Kind.DOUBLE else 'i'}"
+            code = args[0].code
+            for arg in args[1:]:
+                code = f"{helper}({code}, {arg.code})"
+            return Typed(kind, code)
+        math = typer.math_function(func)
+        if math:
+            value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"
+            return Typed(kind, f"_autocy_guarded_d({self.obj(func)} is _autocy_orig_{math}, {value})")
+        return self.plain_call(node, kind)
+
+    def plain_call(self, node: ast.Call, kind: Kind) -> Typed:
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             return Typed(kind, self.generic(node))
-        return Typed(kind, f"{self.obj(func)}({', '.join(self.box(a) for a in args)})")
+        args = ", ".join(self.obj(a) for a in node.args)
+        return Typed(kind, f"{self.obj(node.func)}({args})")
+
+    def subscript(self, node: ast.Subscript, kind: Kind) -> Typed:
+        if isinstance(node.slice, ast.Slice):
+            parts = []
+            for part in (node.slice.lower, node.slice.upper, node.slice.step):
+                if part is None:
+                    parts.append("")
+                else:
+                    t = self.expr(part)
+                    parts.append(t.code if t.kind is Kind.CINT else self.box(t))
+            text = ":".join(parts) if parts[2] else ":".join(parts[:2])
+            return Typed(kind, f"{self.obj(node.value)}[{text}]")
+        index = self.expr(node.slice)
+        index_code = index.code if index.kind is Kind.CINT else self.box(index)
+        value = self.expr(node.value)
+        item = f"{self.box(value)}[{index_code}]"
+        if value.kind in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
+            return Typed(kind, f"_autocy_unbox_d({item})")
+        if value.kind in (Kind.LIST, Kind.TUPLE) and kind is Kind.CINT:
+            return Typed(kind, f"_autocy_unbox_i({item})")
+        return Typed(kind, item)
 
     def truth_of(self, t: Typed) -> str:
         if t.kind is Kind.COMPLEX:
@@ -290,20 +412,21 @@ class _Emitter:
             return f"(not {self.truth(node.operand)})"
         return self.truth_of(self.expr(node))
 
-    # ------------------------------------------------------------ statements
+    # ------------------------------------------------------------ guards and stores
 
-    def assign_typed(self, name: str, kind: Kind, value: ast.expr, guarded: bool, line: int, ind: int) -> None:
+    def here(self) -> tuple[list[ast.stmt], int]:
+        return self.path[-1]
+
+    def deopt(self, ind: int, line: int, block: list[ast.stmt], index: int, prefix: list[str]) -> None:
+        """Leave typed code: resume at ``block[index]`` after running ``prefix``."""
+        number = len(self.points) + 1
+        self.points.append(Point(number, id(block), index, prefix, line))
+        self.out.add(ind, f"_ac_at = {number}", line)
+        self.out.add(ind, "raise _autocy_DEOPT", line)
+
+    def set_typed(self, name: str, t: Typed, ind: int, line: int) -> None:
         add = self.out.add
-        if guarded:
-            add(ind, f"_ac_o = {self.obj(value)}", line)
-            self.unbox_or_deopt(name, kind, line, ind)
-            return
-        if kind is Kind.CINT and is_increment(ast.Assign(targets=[ast.Name(name, ast.Store())], value=value), name):
-            # the analysis only keeps ``n += 1`` on a CINT when it is a bounded counter
-            add(ind, f"{name} = {name} + 1", line)
-            return
-        t = self.expr(value)
-        if kind is Kind.COMPLEX:
+        if self.kinds[name] is Kind.COMPLEX:
             re_name, im_name = complex_names(name)
             add(ind, f"_ac_tr = {t.code}", line)
             add(ind, f"_ac_ti = {t.imag}", line)
@@ -312,61 +435,133 @@ class _Emitter:
         else:
             add(ind, f"{name} = {t.code}", line)
 
-    def unbox_or_deopt(self, name: str, kind: Kind, line: int, ind: int) -> None:
-        """Check the object in ``_ac_o``: unbox it into typed ``name`` or leave for the generic path."""
-        add = self.out.add
-        check = f"type(_ac_o) is not {kind.python_type}"
-        if kind is Kind.CINT:
-            check += f" or not (-{CINT_LIMIT} <= _ac_o <= {CINT_LIMIT})"
-        add(ind, f"if {check}:", line)
-        add(ind + 1, "return _autocy_DEOPT", line)
+    def unbox_or_deopt(self, name: str, source: str, ind: int, line: int, resume: tuple[list[ast.stmt], int],
+                       prefix: list[str]) -> None:
+        """Check the object in ``source`` and unbox it into typed ``name``, or deoptimize."""
+        kind = self.kinds[name]
+        check = _CHECKS.get(kind, "type({v}) is " + kind.python_type).format(v=source)
+        self.out.add(ind, f"if not ({check}):", line)
+        self.deopt(ind + 1, line, resume[0], resume[1], prefix)
         if kind is Kind.COMPLEX:
             re_name, im_name = complex_names(name)
-            add(ind, f"{re_name} = _autocy_creal(_ac_o)", line)
-            add(ind, f"{im_name} = _autocy_cimag(_ac_o)", line)
+            self.out.add(ind, f"{re_name} = _autocy_creal({source})", line)
+            self.out.add(ind, f"{im_name} = _autocy_cimag({source})", line)
         else:
-            add(ind, f"{name} = _ac_o", line)
+            self.out.add(ind, f"{name} = {source}", line)
+
+    def after(self) -> tuple[list[ast.stmt], int]:
+        block, index = self.here()
+        return block, index + 1
+
+    def retry(self, fast: list[str], ind: int, line: int) -> None:
+        """Emit ``fast`` lines inside ``try``, setting ``_ac_retry`` when anything in them raises
+        (see the module docstring); the caller emits the retry under ``if _ac_retry:``."""
+        add = self.out.add
+        add(ind, "_ac_retry = 0", line)
+        add(ind, "try:", line)
+        for code in fast:
+            add(ind + 1, code, line)
+        add(ind, "except Exception:", line)
+        add(ind + 1, "_ac_retry = 1", line)
+
+    def assign_name(self, stmt: ast.stmt, name: str, value: ast.expr, ind: int) -> None:
+        line, kind = stmt.lineno, self.kinds[name]
+        prefix = [f"{shadow(name)} = _ac_o"]
+        if self.typer.of(value) is not kind:
+            self.out.add(ind, f"_ac_o = {self.obj(value)}", line)
+            self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
+            return
+        if not self.retried(stmt):
+            self.set_typed(name, self.expr(value), ind, line)
+            return
+        self.typed_with_retry(name, self.expr(value), self.generic(value), ind, line, prefix)
+
+    def typed_with_retry(self, name: str, fast: Typed, slow: str, ind: int, line: int, prefix: list[str]) -> None:
+        saved, self.out = self.out, Lines()
+        self.set_typed(name, fast, 0, line)
+        fast_lines, self.out = self.out.text, saved
+        self.retry(fast_lines, ind, line)
+        self.out.add(ind, "if _ac_retry:", line)
+        self.out.add(ind + 1, f"_ac_o = {slow}", line)
+        self.unbox_or_deopt(name, "_ac_o", ind + 1, line, self.after(), prefix)
+
+    def store_object(self, target: ast.expr, source: str, ind: int, line: int) -> None:
+        """Store the object in ``source`` into an untyped target, unpacking as Python does;
+        typed names inside a tuple target are guarded one by one."""
+        if isinstance(target, (ast.Tuple, ast.List)) and any(
+                isinstance(n, ast.Name) and n.id in self.kinds for n in ast.walk(target)):
+            leaves: list[tuple[ast.expr, str]] = []
+            pattern = self.unpack_pattern(target, leaves)
+            self.out.add(ind, f"{pattern} = {source}", line)
+            block, index = self.after()
+            for position, (leaf, temp) in enumerate(leaves):
+                rest = [f"{object_code(t, set(self.kinds))} = {v}" for t, v in leaves[position:]]
+                if self.typed_name(leaf):
+                    self.unbox_or_deopt(leaf.id, temp, ind, line, (block, index), rest)
+                else:
+                    self.out.add(ind, f"{self.target(leaf)} = {temp}", line)
+            return
+        self.out.add(ind, f"{self.target(target)} = {source}", line)
+
+    def unpack_pattern(self, target: ast.expr, leaves: list[tuple[ast.expr, str]]) -> str:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            inner = ", ".join(self.unpack_pattern(e, leaves) for e in target.elts)
+            return f"({inner}{',' if len(target.elts) == 1 else ''})"
+        temp = self.temp(Kind.OBJECT)
+        leaves.append((target, temp))
+        return temp
+
+    def target(self, node: ast.expr) -> str:
+        """An assignment target that holds Python objects (its index expressions may be typed)."""
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            index = self.expr(node.slice)
+            index_code = index.code if index.kind is Kind.CINT else self.box(index)
+            return f"{self.obj(node.value)}[{index_code}]"
+        if isinstance(node, ast.Attribute):
+            return f"{self.obj(node.value)}.{node.attr}"
+        if isinstance(node, ast.Name):
+            return node.id
+        return self.generic(node)[1:-1]
+
+    # ------------------------------------------------------------ statements
 
     def block(self, stmts: list[ast.stmt], ind: int) -> None:
         emitted = len(self.out.text)
-        for stmt in stmts:
+        for index, stmt in enumerate(stmts):
+            self.path.append((stmts, index))
             self.stmt(stmt, ind)
+            self.path.pop()
         if len(self.out.text) == emitted:
             self.out.add(ind, "pass", stmts[0].lineno if stmts else self.a.node.lineno)
 
     def stmt(self, stmt: ast.stmt, ind: int) -> None:  # noqa: C901 - one case per statement type
         add, line = self.out.add, stmt.lineno
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if stmt.value is None:
-                return
-            if len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id in self.kinds:
-                name = targets[0].id
-                self.assign_typed(name, self.kinds[name], stmt.value, id(stmt) in self.a.guarded_assignments,
-                                  line, ind)
-                return
-            value = self.obj(stmt.value)
-            add(ind, " = ".join(self.target(t) for t in targets) + f" = {value}", line)
+            if stmt.value is not None:
+                self.assign(stmt, ind)
         elif isinstance(stmt, ast.AugAssign):
-            target = stmt.target
-            if isinstance(target, ast.Name) and target.id in self.kinds and self.kinds[target.id].is_number:
-                # numbers are immutable: x op= y is x = x op y (containers keep their in-place op)
-                combined = ast.BinOp(left=ast.Name(target.id, ast.Load()), op=stmt.op, right=stmt.value)
-                self.assign_typed(target.id, self.kinds[target.id], combined, False, line, ind)
-                return
-            add(ind, f"{self.target(target)} {_OPS[type(stmt.op)]}= {self.obj(stmt.value)}", line)
+            self.augassign(stmt, ind)
         elif isinstance(stmt, ast.Expr):
-            if isinstance(stmt.value, ast.Constant):
-                return
-            add(ind, self.obj(stmt.value), line)
-        elif isinstance(stmt, (ast.If, ast.While)):
-            add(ind, f"{'if' if isinstance(stmt, ast.If) else 'while'} {self.truth(stmt.test)}:", line)
+            if not isinstance(stmt.value, ast.Constant):
+                add(ind, self.obj(stmt.value), line)
+        elif isinstance(stmt, ast.If):
+            if self.retried(stmt):
+                self.retry([f"_ac_c = {self.truth(stmt.test)}"], ind, line)
+                add(ind, "if _ac_retry:", line)
+                add(ind + 1, f"_ac_c = {self.generic(stmt.test)}", line)
+                add(ind, "if _ac_c:", line)
+            else:
+                add(ind, f"if {self.truth(stmt.test)}:", line)
+            self.block(stmt.body, ind + 1)
+            self.orelse(stmt, ind)
+        elif isinstance(stmt, ast.While):
+            add(ind, f"while {self.truth(stmt.test)}:", line)
             self.block(stmt.body, ind + 1)
             self.orelse(stmt, ind)
         elif isinstance(stmt, ast.For):
             self.for_loop(stmt, ind)
         elif isinstance(stmt, ast.Return):
-            add(ind, "return" if stmt.value is None else f"return {self.obj(stmt.value)}", line)
+            self.return_(stmt, ind)
         elif isinstance(stmt, (ast.Pass, ast.Break, ast.Continue)):
             add(ind, type(stmt).__name__.lower(), line)
         elif isinstance(stmt, ast.Raise):
@@ -381,116 +576,385 @@ class _Emitter:
             if stmt.msg is not None:
                 text += f", {self.obj(stmt.msg)}"
             add(ind, text, line)
-        else:  # analysis rejects every other statement; keep the generator honest
+        else:  # the analysis rejects every other statement; keep the generator honest
             raise AssertionError(f"unsupported statement {type(stmt).__name__} reached the emitter")
 
-    def target(self, node: ast.expr) -> str:
-        """An assignment target that holds Python objects (its index expressions may be typed)."""
-        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-            index = self.expr(node.slice)
-            index_code = index.code if index.kind is Kind.CINT else self.box(index)
-            return f"{self.obj(node.value)}[{index_code}]"
-        if isinstance(node, ast.Attribute):
-            return f"{self.obj(node.value)}.{node.attr}"
-        if isinstance(node, ast.Name):
-            return node.id
-        return self.generic(node)[1:-1]
-
-    def for_loop(self, stmt: ast.For, ind: int) -> None:
-        add, line = self.out.add, stmt.lineno
-        target = stmt.target
-        typed_target = isinstance(target, ast.Name) and target.id in self.kinds
-        if typed_target and self.kinds[target.id] is Kind.CINT:
-            bounds = ", ".join(self.expr(a).code for a in stmt.iter.args)
-            add(ind, f"for {target.id} in range({bounds}):", line)
-            self.block(stmt.body, ind + 1)
-        elif typed_target and id(stmt) in self.a.guarded_assignments:
-            add(ind, f"for _ac_o in {self.obj(stmt.iter)}:", line)
-            self.unbox_or_deopt(target.id, self.kinds[target.id], line, ind + 1)
-            self.block(stmt.body, ind + 1)
+    def assign(self, stmt: ast.Assign | ast.AnnAssign, ind: int) -> None:
+        line = stmt.lineno
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if len(targets) == 1 and self.typed_name(targets[0]):
+            self.assign_name(stmt, targets[0].id, stmt.value, ind)
+            return
+        if len(targets) == 1 and self.parallel(targets[0], stmt.value) and not self.retried(stmt):
+            self.parallel_assign(targets[0], stmt.value, ind, line)
+            return
+        if self.retried(stmt):
+            self.retry([f"_ac_o = {self.obj(stmt.value)}"], ind, line)
+            self.out.add(ind, "if _ac_retry:", line)
+            self.out.add(ind + 1, f"_ac_o = {self.generic(stmt.value)}", line)
         else:
-            iterable = self.expr(stmt.iter)
-            add(ind, f"for {self.target(target)} in {self.box(iterable)}:", line)
-            self.block(stmt.body, ind + 1)
-        self.orelse(stmt, ind)
+            self.out.add(ind, f"_ac_o = {self.obj(stmt.value)}", line)
+        typed = set(self.kinds)
+        for position, target in enumerate(targets):
+            if self.typed_name(target):
+                rest = [f"{object_code(t, typed)} = _ac_o" for t in targets[position:]]
+                self.unbox_or_deopt(target.id, "_ac_o", ind, line, self.after(), rest)
+            else:
+                self.store_object(target, "_ac_o", ind, line)
+
+    def parallel_assign(self, target: ast.expr, value: ast.expr, ind: int, line: int) -> None:
+        """``a, b = x, y``: every value first (into temps), then the stores, as Python does."""
+        pairs: list[tuple[ast.expr, ast.expr]] = []
+
+        def flatten(t: ast.expr, v: ast.expr) -> None:
+            if isinstance(t, (ast.Tuple, ast.List)):
+                for ti, vi in zip(t.elts, v.elts):
+                    flatten(ti, vi)
+            else:
+                pairs.append((t, v))
+
+        flatten(target, value)
+        stored = []
+        for t, v in pairs:
+            typed = self.expr(v)
+            if self.typed_name(t) and typed.kind is Kind.COMPLEX:
+                re_t, im_t = self.temp(Kind.DOUBLE), self.temp(Kind.DOUBLE)
+                self.out.add(ind, f"{re_t} = {typed.code}", line)
+                self.out.add(ind, f"{im_t} = {typed.imag}", line)
+                stored.append((t, Typed(Kind.COMPLEX, re_t, im_t)))
+            elif self.typed_name(t):
+                temp = self.temp(typed.kind)
+                self.out.add(ind, f"{temp} = {typed.code}", line)
+                stored.append((t, Typed(typed.kind, temp)))
+            else:
+                temp = self.temp(Kind.OBJECT)
+                self.out.add(ind, f"{temp} = {self.box(typed)}", line)
+                stored.append((t, Typed(Kind.OBJECT, temp)))
+        for t, value_t in stored:
+            if self.typed_name(t):
+                self.set_typed(t.id, value_t, ind, line)
+            else:
+                self.out.add(ind, f"{self.target(t)} = {value_t.code}", line)
+
+    def augassign(self, stmt: ast.AugAssign, ind: int) -> None:
+        line, target, symbol = stmt.lineno, stmt.target, _OPS[type(stmt.op)]
+        if self.typed_name(target):
+            name, kind = target.id, self.kinds[target.id]
+            prefix = [f"{shadow(name)} = _ac_o"]
+            combined_kind = self.typer.augmented(stmt)
+            if kind.is_container:  # list += x changes the list in place
+                self.out.add(ind, f"_ac_o = {name}", line)
+                self.out.add(ind, f"_ac_o {symbol}= {self.obj(stmt.value)}", line)
+                self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
+            elif id(stmt) in self.a.bounded:
+                self.out.add(ind, f"{name} = {name} + 1", line)
+            elif combined_kind is kind and not self.retried(stmt):
+                self.set_typed(name, self.binop(target, stmt.op, stmt.value, kind), ind, line)
+            elif combined_kind is kind:
+                slow = self.generic(ast.BinOp(left=target, op=stmt.op, right=stmt.value))
+                self.typed_with_retry(name, self.binop(target, stmt.op, stmt.value, kind), slow, ind, line, prefix)
+            else:
+                self.out.add(ind, f"_ac_o = {self.obj(target)}", line)
+                self.in_place("_ac_o", stmt, ind)
+                self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
+            return
+        # x[i] op= v, p.a op= v: container and index once, load, value, operator, store
+        if isinstance(target, ast.Subscript):
+            holder, key = self.temp(Kind.OBJECT), self.temp(Kind.OBJECT)
+            self.out.add(ind, f"{holder} = {self.obj(target.value)}", line)
+            index = self.expr(target.slice) if not isinstance(target.slice, ast.Slice) else None
+            self.out.add(ind, f"{key} = {self.box(index) if index else self.generic(target.slice)}", line)
+            place = f"{holder}[{key}]"
+        elif isinstance(target, ast.Attribute):
+            holder = self.temp(Kind.OBJECT)
+            self.out.add(ind, f"{holder} = {self.obj(target.value)}", line)
+            place = f"{holder}.{target.attr}"
+        else:
+            place = target.id
+        self.out.add(ind, f"_ac_o = {place}", line)
+        self.in_place("_ac_o", stmt, ind)
+        self.out.add(ind, f"{place} = _ac_o", line)
+
+    def in_place(self, holder: str, stmt: ast.AugAssign, ind: int) -> None:
+        """``holder op= value`` on objects (value evaluated here, after the load)."""
+        line, value = stmt.lineno, stmt.value
+        if self.retried(stmt) or self.typer.needs_retry(value):
+            self.retry([f"_ac_v = {self.obj(value)}"], ind, line)
+            self.out.add(ind, "if _ac_retry:", line)
+            self.out.add(ind + 1, f"_ac_v = {self.generic(value)}", line)
+            operand = Typed(Kind.OBJECT, "_ac_v")
+        else:
+            operand = self.expr(value)
+        if operand.kind is Kind.DOUBLE and type(stmt.op) in _MIXED:
+            self.out.add(ind, f"{holder} = _autocy_i{_MIXED[type(stmt.op)]}_od({holder}, {operand.code})", line)
+        else:
+            self.out.add(ind, f"{holder} {_OPS[type(stmt.op)]}= {self.box(operand)}", line)
+
+    def return_(self, stmt: ast.Return, ind: int) -> None:
+        line = stmt.lineno
+        if stmt.value is None:
+            self.out.add(ind, "return None", line)
+        elif self.retried(stmt):
+            self.retry([f"_ac_o = {self.obj(stmt.value)}"], ind, line)
+            self.out.add(ind, "if _ac_retry:", line)
+            self.out.add(ind + 1, f"_ac_o = {self.generic(stmt.value)}", line)
+            self.out.add(ind, "return _ac_o", line)
+        else:
+            self.out.add(ind, f"return {self.obj(stmt.value)}", line)
 
     def orelse(self, stmt: ast.If | ast.While | ast.For, ind: int) -> None:
         if stmt.orelse:
             self.out.add(ind, "else:", stmt.orelse[0].lineno)
             self.block(stmt.orelse, ind + 1)
 
+    # ------------------------------------------------------------ loops
+
+    def for_loop(self, stmt: ast.For, ind: int) -> None:
+        shape = loop_shape(self.typer, stmt)
+        guarded = id(stmt) in self.guarded_loops
+        if shape == "range":
+            self.range_loop(stmt, ind, guarded)
+        elif not guarded and not any(self.typed_name(n) for n in ast.walk(stmt.target)):
+            self.out.add(ind, f"for {self.target(stmt.target)} in {self.obj(stmt.iter)}:", stmt.lineno)
+            self.block(stmt.body, ind + 1)
+            self.orelse(stmt, ind)
+        elif shape == "sequence" or (shape == "enumerate" and self.typer.of(stmt.iter.args[0]) in (Kind.LIST, Kind.TUPLE)):
+            self.sequence_loop(stmt, ind, shape)
+        elif shape == "zip":
+            self.zip_loop(stmt, ind)
+        else:
+            self.iterator_loop(stmt, ind)
+
+    def loop_number(self, stmt: ast.For) -> int:
+        if id(stmt) not in self.loops:
+            self.loops[id(stmt)] = LoopResume(len(self.loops) + 1)
+        return self.loops[id(stmt)].number
+
+    def range_loop(self, stmt: ast.For, ind: int, guarded: bool) -> None:
+        line, name = stmt.lineno, stmt.target.id
+        start, stop, step = range_parts(range_call(self.typer, stmt.iter))
+        if not guarded:
+            self.out.add(ind, f"for {name} in range({self.expr(start).code}, {self.expr(stop).code}, {step}):", line)
+        else:
+            number = self.loop_number(stmt)
+            self.out.add(ind, f"_ac_start_{number} = {self.expr(start).code}", line)
+            self.out.add(ind, f"_ac_stop_{number} = {self.expr(stop).code}", line)
+            self.out.add(ind, f"for {name} in range(_ac_start_{number}, _ac_stop_{number}, {step}):", line)
+            self.loops[id(stmt)].setup = [
+                f"_ac_it_{number} = iter(range({shadow(name)} + {step}, _ac_stop_{number}, {step}))"]
+        self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
+
+    def loop_item(self, stmt: ast.For, source: str, ind: int) -> None:
+        """Store the loop's current item (an object in ``source``) into its target; a typed
+        target is guarded, and a failed guard resumes at the top of the body."""
+        line, target = stmt.lineno, stmt.target
+        body_start = (stmt.body, 0)
+        if self.typed_name(target):
+            self.unbox_or_deopt(target.id, source, ind, line, body_start, [f"{shadow(target.id)} = {source}"])
+            return
+        leaves: list[tuple[ast.expr, str]] = []
+        pattern = self.unpack_pattern(target, leaves)
+        self.out.add(ind, f"{pattern} = {source}", line)
+        for position, (leaf, temp) in enumerate(leaves):
+            rest = [f"{object_code(t, set(self.kinds))} = {v}" for t, v in leaves[position:]]
+            if self.typed_name(leaf):
+                self.unbox_or_deopt(leaf.id, temp, ind, line, body_start, rest)
+            else:
+                self.out.add(ind, f"{self.target(leaf)} = {temp}", line)
+
+    def sequence_loop(self, stmt: ast.For, ind: int, shape: str) -> None:
+        """An exact list or tuple by index, as its iterator would go (checking the length
+        before every item); ``enumerate()`` over one counts with the index."""
+        add, line = self.out.add, stmt.lineno
+        number = self.loop_number(stmt)
+        seq, k = f"_ac_seq_{number}", f"_ac_k_{number}"
+        iterable = stmt.iter.args[0] if shape == "enumerate" else stmt.iter
+        self.temps[seq] = self.typer.of(iterable).declaration()
+        add(ind, f"{seq} = {self.obj(iterable)}", line)
+        if shape == "enumerate":
+            offset = self.expr(stmt.iter.args[1]).code if len(stmt.iter.args) == 2 else "0"
+            offset_name = f"_ac_from_{number}"
+            add(ind, f"{offset_name} = {offset}", line)
+        add(ind, f"{k} = 0", line)
+        add(ind, f"while {k} < len({seq}):", line)
+        add(ind + 1, f"_ac_o = {seq}[{k}]", line)
+        add(ind + 1, f"{k} += 1", line)
+        setup = [f"_ac_it_{number} = iter({seq})", f"_ac_it_{number}.__setstate__({k})"]
+        if shape == "enumerate":
+            counter, value = stmt.target.elts
+            add(ind + 1, f"{counter.id} = {offset_name} + {k} - 1", line)
+            setup.append(f"_ac_it_{number} = enumerate(_ac_it_{number}, {shadow(counter.id)} + 1)")
+            item = ast.For(target=value, iter=stmt.iter, body=stmt.body, orelse=[], lineno=line)
+            self.loop_item(item, "_ac_o", ind + 1)
+        else:
+            self.loop_item(stmt, "_ac_o", ind + 1)
+        self.loops[id(stmt)].setup = setup
+        self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
+
+    def zip_loop(self, stmt: ast.For, ind: int) -> None:
+        add, line = self.out.add, stmt.lineno
+        number = self.loop_number(stmt)
+        k = f"_ac_k_{number}"
+        seqs = []
+        for position, arg in enumerate(stmt.iter.args):
+            seq = f"_ac_seq_{number}_{position}"
+            self.temps[seq] = self.typer.of(arg).declaration()
+            add(ind, f"{seq} = {self.obj(arg)}", line)
+            seqs.append(seq)
+        add(ind, f"{k} = 0", line)
+        add(ind, "while " + " and ".join(f"{k} < len({s})" for s in seqs) + ":", line)
+        add(ind + 1, f"_ac_o = ({', '.join(f'{s}[{k}]' for s in seqs)},)", line)
+        add(ind + 1, f"{k} += 1", line)
+        self.loop_item(stmt, "_ac_o", ind + 1)
+        iters = []
+        setup = []
+        for position, seq in enumerate(seqs):
+            it = f"_ac_it_{number}_{position}"
+            setup += [f"{it} = iter({seq})", f"{it}.__setstate__({k})"]
+            iters.append(it)
+        setup.append(f"_ac_it_{number} = zip({', '.join(iters)})")
+        self.loops[id(stmt)].setup = setup
+        self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
+
+    def iterator_loop(self, stmt: ast.For, ind: int) -> None:
+        add, line = self.out.add, stmt.lineno
+        number = self.loop_number(stmt)
+        it, exhausted = f"_ac_it_{number}", f"_ac_exh_{number}"
+        add(ind, f"{it} = iter({self.obj(stmt.iter)})", line)
+        if stmt.orelse:
+            add(ind, f"{exhausted} = 0", line)
+        add(ind, "while True:", line)
+        add(ind + 1, f"_ac_o = next({it}, _autocy_END)", line)
+        add(ind + 1, "if _ac_o is _autocy_END:", line)
+        if stmt.orelse:
+            add(ind + 2, f"{exhausted} = 1", line)
+        add(ind + 2, "break", line)
+        self.loop_item(stmt, "_ac_o", ind + 1)
+        self.block(stmt.body, ind + 1)
+        if stmt.orelse:
+            add(ind, f"if {exhausted}:", stmt.orelse[0].lineno)
+            self.block(stmt.orelse, ind + 1)
+
     # ------------------------------------------------------------ the function
 
-    def declarations(self) -> str:
-        decls = []
+    def declarations(self, text: str) -> str:
+        decls = {}
         for name, kind in sorted(self.kinds.items()):
             if kind is Kind.COMPLEX:
-                decls += [f"{n}={CY}.double" for n in complex_names(name)]
+                decls.update({n: f"{CY}.double" for n in complex_names(name)})
             else:
-                decls.append(f"{name}={kind.declaration(CY)}")
-        decls += ["_ac_o=object", f"_ac_tr={CY}.double", f"_ac_ti={CY}.double"]
-        return ", ".join(decls)
+                decls[name] = kind.declaration()
+            decls[shadow(name)] = "object"
+        decls.update({"_ac_o": "object", "_ac_v": "object", "_ac_tr": f"{CY}.double",
+                      "_ac_ti": f"{CY}.double", "_ac_at": f"{CY}.int", "_ac_retry": f"{CY}.bint",
+                      "_ac_c": f"{CY}.bint"})
+        for number in range(1, len(self.loops) + 1):
+            decls.update({f"_ac_start_{number}": f"{CY}.longlong", f"_ac_stop_{number}": f"{CY}.longlong",
+                          f"_ac_k_{number}": f"{CY}.longlong", f"_ac_from_{number}": f"{CY}.longlong",
+                          f"_ac_exh_{number}": f"{CY}.bint"})
+        decls.update(self.temps)
+        words = set(re.findall(r"\b\w+\b", text))
+        return ", ".join(f"{name}={decl}" for name, decl in decls.items() if name in words)
 
-    def specialization(self, name: str) -> Lines:
+    def initial_values(self, ind: int, line: int) -> None:
+        """Give every typed local a value, so that boxing it after a deoptimization is defined
+        (the definite-assignment rule makes sure the object copy never reads one unassigned)."""
+        for name, kind in sorted(self.kinds.items()):
+            if name in self.a.params:
+                continue
+            if kind is Kind.COMPLEX:
+                for part in complex_names(name):
+                    self.out.add(ind, f"{part} = 0.0", line)
+            elif kind.is_container:
+                self.out.add(ind, f"{name} = None", line)
+            else:
+                self.out.add(ind, f"{name} = {'0.0' if kind is Kind.DOUBLE else '0'}", line)
+
+    def specialization(self, spec: str) -> Lines:
         node, line = self.a.node, self.a.node.lineno
         params = self.a.params
-        add = self.out.add
-        add(0, f"@{CY}.cfunc", line)
-        add(0, f"@{CY}.locals({self.declarations()})", line)
-        spec_params = [f"_ac_arg_{p}" if self.kinds.get(p) is Kind.COMPLEX else p for p in params]
-        add(0, f"def _autocy_spec_{name}({', '.join(spec_params)}):", line)
+        self.out = Lines()
         for p in params:
             if self.kinds.get(p) is Kind.COMPLEX:
                 re_name, im_name = complex_names(p)
-                add(1, f"{re_name} = _autocy_creal(_ac_arg_{p})", line)
-                add(1, f"{im_name} = _autocy_cimag(_ac_arg_{p})", line)
-        self.block(node.body, 1)
-        return self.out
-
-    def dispatcher(self, name: str) -> Lines:
-        out, line = Lines(), self.a.node.lineno
-        params = self.a.params
-        args = self.a.node.args
-        defaults = args.defaults
-        signature = []
-        first_default = len(params) - len(defaults)
-        for i, p in enumerate(params):
-            if i >= first_default:
-                signature.append(f"{p}=_autocy_generic_{name}.__defaults__[{i - first_default}]")
-            else:
-                signature.append(p)
-            if args.posonlyargs and i == len(args.posonlyargs) - 1:
-                signature.append("/")
-        call = ", ".join(params)
-        guards = []
-        for p, kind in self.a.entry_guards.items():
-            guards.append(f"type({p}) is {kind.python_type}")
-            if kind is Kind.CINT:
-                guards.append(f"-{CINT_LIMIT} <= {p} <= {CINT_LIMIT}")
-        out.add(0, f"_autocy_generic_{name} = {name}", line)
-        out.add(0, f"def {name}({', '.join(signature)}):", line)
-        if guards:
-            out.add(1, f"if {' and '.join(guards)}:", line)
-            inner = 2
+                self.out.add(1, f"{re_name} = _autocy_creal(_ac_arg_{p})", line)
+                self.out.add(1, f"{im_name} = _autocy_cimag(_ac_arg_{p})", line)
+        body = Lines()
+        saved, self.out = self.out, body
+        self.block(node.body, 2)
+        self.out = saved
+        if self.points:
+            self.initial_values(1, line)
+            self.out.add(1, "_ac_at = 0", line)
+            self.out.add(1, "try:", line)
+            self.out.extend(body)
+            self.out.add(1, "except _AutocyDeopt:", line)
+            self.out.add(2, "pass", line)
+            self.out.add(1, "else:", line)
+            self.out.add(2, "return None", line)
+            for name, kind in sorted(self.kinds.items()):
+                boxed = self.box(self.expr(ast.Name(id=name, ctx=ast.Load()))) if kind.is_number else name
+                self.out.add(1, f"{shadow(name)} = {boxed}", line)
+            typed = set(self.kinds)
+            self.out.extend(ObjectCopy(node.body, typed, self.points, self.loops).emit(1))
         else:
-            inner = 1
-        out.add(inner, f"_ac_r = _autocy_spec_{name}({call})", line)
-        out.add(inner, "if _ac_r is not _autocy_DEOPT:", line)
-        out.add(inner + 1, "return _ac_r", line)
-        out.add(1, f"return _autocy_generic_{name}({call})", line)
-        for attribute in ("__doc__", "__annotations__", "__dict__"):
-            out.add(0, f"{name}.{attribute} = _autocy_generic_{name}.{attribute}", line)
-        return out
+            self.out.text += [text[4:] for text in body.text]
+            self.out.origin += body.origin
+        spec_params = [f"_ac_arg_{p}" if self.kinds.get(p) is Kind.COMPLEX else p for p in params]
+        result = Lines()
+        result.add(0, f"@{CY}.cfunc", line)
+        result.add(0, f"@{CY}.locals({self.declarations(chr(10).join(self.out.text))})", line)
+        result.add(0, f"def {spec}({', '.join(spec_params)}):", line)
+        result.extend(self.out)
+        return result
 
 
-def _copy(node: ast.AST) -> ast.AST:
-    return ast.parse(ast.unparse(node), mode="eval").body if isinstance(node, ast.expr) else node
+def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: str) -> Lines:
+    """The def under the user's name: exact-type guards, then the specialization or the original."""
+    out, line = Lines(), analysis.node.lineno
+    params = analysis.params
+    args = analysis.node.args
+    first_default = len(params) - len(args.defaults)
+    signature = []
+    for i, p in enumerate(params):
+        signature.append(f"{p}={generic}.__defaults__[{i - first_default}]" if i >= first_default else p)
+        if args.posonlyargs and i == len(args.posonlyargs) - 1:
+            signature.append("/")
+    call = ", ".join(params)
+    guards = []
+    for p, kind in analysis.entry_guards.items():
+        guards.append(_CHECKS.get(kind, "type({v}) is " + kind.python_type).format(v=p))
+    cls, _, name = qualname.rpartition(".")
+    dispatch = f"_autocy_dispatch_{mangle(qualname)}" if cls else name
+    out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)
+    out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
+    if guards:
+        out.add(1, f"if {' and '.join(guards)}:", line)
+        out.add(2, f"return {spec}({call})", line)
+    else:
+        out.add(1, f"return {spec}({call})", line)
+    out.add(1, f"return {generic}({call})", line)
+    attributes = ("__doc__", "__annotations__", "__dict__") + (("__name__", "__qualname__") if cls else ())
+    for attribute in attributes:
+        out.add(0, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
+    if cls:
+        out.add(0, f"{cls}.{name} = {dispatch}", line)
+    return out
 
 
-def render_function(analysis: FunctionAnalysis) -> Lines:
-    """The generated lines for one specialized module-level function (specialization, then
-    dispatcher); ``analysis.rejected`` must be None."""
-    name = analysis.node.name
-    spec = _Emitter(analysis).specialization(name)
-    dispatch = _Emitter(analysis).dispatcher(name)
-    return Lines(spec.text + dispatch.text, spec.origin + dispatch.origin)
+def render_function(analysis: FunctionAnalysis, qualname: str) -> Lines:
+    """The generated lines for one specialized function or method (specialization, then
+    dispatcher); ``analysis.rejected`` must be None.
+
+    Args:
+        analysis: the function's analysis.
+        qualname: ``f`` for a module-level function, ``C.m`` for a method of class ``C``.
+    """
+    key = mangle(qualname)
+    spec, generic = f"_autocy_spec_{key}", f"_autocy_generic_{key}"
+    out = _Emitter(analysis).specialization(spec)
+    out.extend(_dispatcher(analysis, qualname, spec, generic))
+    return out

@@ -5,14 +5,15 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
 
 * ``OBJECT``  - a Python object, untouched (the top of the lattice; always correct).
 * ``DOUBLE``  - an exact ``float`` as a C ``double``: ``+ - * /``, comparisons, ``abs`` and
-  truth tests are bit-identical in C (FINDINGS Q3); ``// % **`` are done on boxed values.
+  truth tests are bit-identical in C (FINDINGS Q3); ``// % **`` and ``math`` functions go
+  through helpers that spell out CPython's algorithms (:mod:`autocy.annotate.runtime`).
 * ``COMPLEX`` - an exact ``complex`` as two C doubles; the generator spells out CPython's own
   formulas for ``+ - *`` and ``abs`` (``_Py_c_sum``/``_Py_c_diff``/``_Py_c_prod``/``_Py_c_abs``),
   which keeps signed zeros, infinities and NaNs (Cython's ``double complex`` does not: FINDINGS Q3).
-* ``CINT``    - an exact ``int`` proven to stay within +-2**53 as a C ``long long``: constants,
-  ``len()`` of builtin containers, ``range()`` indices over such bounds, counters bounded by a
-  guarded limit. 2**53 keeps every value exact as a double too, so int/float mixing and
-  comparisons agree with CPython, and one ``+ 1`` can never overflow.
+* ``CINT``    - an exact ``int`` that fits 64 bits, as a C ``long long``. Arithmetic whose
+  result is proven to fit (interval analysis) is plain C; any other is *checked*: it raises
+  where the exact result would not fit, and the statement is then evaluated again on Python
+  objects (see :mod:`autocy.annotate.emit`), so a C int never wraps around.
 * ``BOOL``    - an exact ``bool`` as a C ``bint`` (comparisons, ``not``, ``True``/``False``).
 * ``LIST``, ``TUPLE``, ``DICT``, ``STR``, ``BYTES``, ``SET`` - an exact builtin container, still a
   Python object, declared so Cython uses its C API fast paths (subclasses never get here).
@@ -22,8 +23,7 @@ from __future__ import annotations
 
 import enum
 
-CINT_LIMIT = 2 ** 53
-"""Bound of a ``CINT`` value: every integer up to 2**53 in magnitude is exact as a double."""
+from autocy.annotate.runtime import CY, INT64_MAX, INT64_MIN
 
 
 class Kind(enum.Enum):
@@ -54,18 +54,18 @@ class Kind(enum.Enum):
     @property
     def is_number(self) -> bool:
         """True for DOUBLE, COMPLEX, CINT and BOOL (unboxed C values)."""
-        return self in (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL)
+        return self in NUMBERS
 
-    def declaration(self, cy: str) -> str:
-        """The Cython pure-mode type for ``@cython.locals`` (``cy`` is the ``cython`` alias).
+    def declaration(self) -> str:
+        """The Cython pure-mode type for ``@cython.locals``.
 
         COMPLEX has none: it is lowered to two ``double`` variables.
         """
         return {
             Kind.OBJECT: "object",
-            Kind.DOUBLE: f"{cy}.double",
-            Kind.CINT: f"{cy}.longlong",
-            Kind.BOOL: f"{cy}.bint",
+            Kind.DOUBLE: f"{CY}.double",
+            Kind.CINT: f"{CY}.longlong",
+            Kind.BOOL: f"{CY}.bint",
         }.get(self, self.value)
 
     def describe(self) -> str:
@@ -73,12 +73,13 @@ class Kind(enum.Enum):
         return {
             Kind.DOUBLE: "float -> C double",
             Kind.COMPLEX: "complex -> 2 C doubles",
-            Kind.CINT: "int -> C long long",
+            Kind.CINT: "int -> C int64, checked",
             Kind.BOOL: "bool -> C bint",
         }.get(self, f"exact {self.value}")
 
 
 CONTAINERS = frozenset({Kind.LIST, Kind.TUPLE, Kind.DICT, Kind.STR, Kind.BYTES, Kind.SET})
+NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL})
 
 BY_TYPE_NAME = {kind.python_type: kind for kind in Kind if kind is not Kind.OBJECT}
 """Profile type name -> the kind a value of exactly that type can take."""
@@ -92,7 +93,7 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
 
     Returns:
         The kind for the single exact type seen, or OBJECT when several types (or an
-        unsupported one) were seen. An ``int`` whose observed range leaves +-2**53 stays OBJECT.
+        unsupported one) were seen. An ``int`` whose observed range leaves 64 bits stays OBJECT.
         A candidate is only a proposal: the analysis keeps it only where it is proven or guarded.
     """
     if len(observed) != 1:
@@ -101,6 +102,28 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
     kind = BY_TYPE_NAME.get(name, Kind.OBJECT)
     if kind is Kind.CINT:
         low, high = record.get("min", 0), record.get("max", 0)
-        if not (-CINT_LIMIT <= low and high <= CINT_LIMIT):
+        if not (INT64_MIN <= low and high <= INT64_MAX):
             return Kind.OBJECT
     return kind
+
+
+def element_kind(observed: dict[str, dict]) -> Kind:
+    """The kind of the elements of a list or tuple variable, from its sampled ``elements``.
+
+    Args:
+        observed: ``{type name: record}`` for one variable, as in the profile file.
+
+    Returns:
+        DOUBLE, CINT or COMPLEX when the variable was only seen as one exact container type
+        whose sampled elements all had that one type; OBJECT otherwise. Used only to speculate
+        inside statements that can be retried (an element of another type makes the statement
+        run again on Python objects).
+    """
+    if len(observed) != 1:
+        return Kind.OBJECT
+    (name, record), = observed.items()
+    elements = record.get("elements") or {}
+    if name not in ("list", "tuple") or len(elements) != 1:
+        return Kind.OBJECT
+    kind = BY_TYPE_NAME.get(next(iter(elements)), Kind.OBJECT)
+    return kind if kind in (Kind.DOUBLE, Kind.CINT, Kind.COMPLEX) else Kind.OBJECT
