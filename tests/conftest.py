@@ -9,18 +9,24 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
 import textwrap
+import zipfile
 from dataclasses import dataclass
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_project"
+KERNELS = REPO / "tests" / "projects" / "kernels"
 
 
 def run(cmd: list, cwd: Path | None = None, env: dict | None = None, check: bool = True,
@@ -92,6 +98,47 @@ def sample_venv(tmp_path_factory, sample_build) -> Path:
     Path(site, "zz_outer_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", sample_build.wheel])
     return python
+
+
+@dataclass
+class KernelsBuild:
+    """The differential-test kernels built by autocy: the extracted wheel and the report."""
+
+    site: Path
+    report: str
+
+    def modules(self, name: str) -> tuple:
+        """``(pure, compiled)`` module objects of ``kernels.<name>``: the source file loaded
+        under a private name, and the compiled extension from the wheel."""
+        spec = importlib.util.spec_from_file_location(f"kernels_pure_{name}", KERNELS / "kernels" / f"{name}.py")
+        pure = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(pure)
+        sys.path.insert(0, str(self.site))
+        try:
+            compiled = importlib.import_module(f"kernels.{name}")
+        finally:
+            sys.path.remove(str(self.site))
+        assert compiled.__file__.endswith(EXTENSION_SUFFIXES[0]), compiled.__file__
+        return pure, compiled
+
+
+@pytest.fixture(scope="session")
+def kernels_build(tmp_path_factory) -> KernelsBuild:
+    """tests/projects/kernels profiled (every module's ``train()``) and built through the CLI."""
+    root = tmp_path_factory.mktemp("kernels")
+    project = root / "project"
+    shutil.copytree(KERNELS, project)
+    (project / "train.py").write_text("import kernels.numeric, kernels.resume\n"
+                                      "kernels.numeric.train()\nkernels.resume.train()\n")
+    env = autocy_env()
+    run([sys.executable, "-m", "autocy", "profile", "train.py"], cwd=project, env=env)
+    report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
+    out = run([sys.executable, "-m", "autocy", "build", "--outdir", root / "dist"], cwd=project, env=env)
+    site = root / "site"
+    zipfile.ZipFile(out.stdout.strip().splitlines()[-1]).extractall(site)
+    yield KernelsBuild(site, report)
+    for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:
+        del sys.modules[name]
 
 
 @pytest.fixture

@@ -3,30 +3,22 @@ the same exception types as the pure module, on the profiled types and on inputs
 never saw (big ints, bools, subclasses, Decimal, Fraction, None, NaN/inf, -0.0, empty lists).
 
 The kernels (``tests/projects/kernels``) are profiled and built through the CLI, exactly as a
-user would, then the pure module (loaded from its file) and the compiled one are called with
-the same hypothesis-generated arguments.
+user would (the ``kernels_build`` fixture), then the pure module (loaded from its file) and the
+compiled one are called with the same hypothesis-generated arguments.
 """
 
 from __future__ import annotations
 
 import cmath
-import importlib
-import importlib.util
 import math
-import shutil
-import sys
-import zipfile
 from decimal import Decimal
 from fractions import Fraction
-from importlib.machinery import EXTENSION_SUFFIXES
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, autocy_env, run
-
-PROJECT = REPO / "tests" / "projects" / "kernels"
+from conftest import KERNELS
 
 
 class FloatSub(float):
@@ -44,31 +36,10 @@ class ComplexSub(complex):
 
 
 @pytest.fixture(scope="module")
-def kernels(tmp_path_factory):
+def kernels(kernels_build):
     """(pure module, compiled module, report text) for kernels.numeric."""
-    root = tmp_path_factory.mktemp("kernels")
-    project = root / "project"
-    shutil.copytree(PROJECT, project)
-    (project / "train.py").write_text("from kernels.numeric import train\ntrain()\n")
-    env = autocy_env()
-    run([sys.executable, "-m", "autocy", "profile", "train.py"], cwd=project, env=env)
-    report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
-    out = run([sys.executable, "-m", "autocy", "build", "--outdir", root / "dist"], cwd=project, env=env)
-    wheel = out.stdout.strip().splitlines()[-1]
-    site = root / "site"
-    zipfile.ZipFile(wheel).extractall(site)
-    spec = importlib.util.spec_from_file_location("kernels_pure_numeric", PROJECT / "kernels" / "numeric.py")
-    pure = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pure)
-    sys.path.insert(0, str(site))
-    try:
-        compiled = importlib.import_module("kernels.numeric")
-    finally:
-        sys.path.remove(str(site))
-    assert compiled.__file__.endswith(EXTENSION_SUFFIXES[0])
-    yield pure, compiled, report
-    for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:
-        del sys.modules[name]
+    pure, compiled = kernels_build.modules("numeric")
+    return pure, compiled, kernels_build.report
 
 
 def outcome(function, args):
@@ -210,7 +181,7 @@ def test_tracebacks_point_at_the_users_file_and_line(kernels):
     with pytest.raises(IndexError) as info:
         compiled.julia(5, [0j, 0j], [0j])
     frames = traceback.extract_tb(info.tb)
-    source = (PROJECT / "kernels" / "numeric.py").read_text().splitlines()
+    source = (KERNELS / "kernels" / "numeric.py").read_text().splitlines()
     line_of_c = next(i for i, text in enumerate(source, 1) if text.strip() == "c = cs[i]")
     assert any(f.filename.endswith("numeric.py") and f.lineno == line_of_c for f in frames), frames
     assert not any("_autocy" in f.name for f in frames), frames

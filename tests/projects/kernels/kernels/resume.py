@@ -1,0 +1,162 @@
+"""Kernels whose typed code must give way mid-call: effects before a failing guard, loops of
+every shape around it, checked integer arithmetic that leaves 64 bits, methods, math calls."""
+
+import math
+from math import sqrt
+
+
+def accumulate(xs, log):
+    total = 0.0
+    for x in xs:
+        log.append(x)
+        total = total + x * 2.0
+    return total
+
+
+def nested(rows, limit):
+    total = 0.0
+    count = 0
+    for row in rows:
+        for x in row:
+            if x < 0.0:
+                continue
+            total += x
+            count += 1
+            if total > limit:
+                break
+        else:
+            total = total * 0.5
+    return total, count
+
+
+def while_else(xs, limit):
+    i = 0
+    acc = 0.0
+    while i < len(xs):
+        acc = acc + xs[i]
+        i += 1
+        if acc > limit:
+            break
+    else:
+        acc = -acc
+    return acc, i
+
+
+def pairs(points, out):
+    sx = 0.0
+    sy = 0.0
+    for x, y in points:
+        sx += x
+        sy += y
+        out.append(sx - sy)
+    return sx, sy
+
+
+def enum_weights(xs):
+    total = 0.0
+    for i, x in enumerate(xs):
+        total = total + i * x
+    return total
+
+
+def zipped(a, b):
+    s = 0.0
+    for x, y in zip(a, b):
+        s += x * y
+    return s
+
+
+def int_squares(n):
+    s = 0
+    for i in range(n):
+        s += i * i * i * i
+    return s
+
+
+def growing(xs):
+    n = 0
+    total = 0.0
+    for x in xs:
+        if n < 3 and x > 1.0:
+            xs.append(x / 2.0)
+        total += x
+        n += 1
+    return total, n, len(xs)
+
+
+def swaps(values):
+    a = 0.0
+    b = 1.0
+    for i in range(len(values) - 1):
+        values[i], values[i + 1] = values[i + 1], values[i]
+        a, b = b, a + b
+    return a, b
+
+
+def dot(u, v):
+    s = 0.0
+    for i in range(len(u)):
+        s += u[i] * v[i]
+    return s
+
+
+def norms(points):
+    out = []
+    for x, y in points:
+        out.append(sqrt(x * x + y * y) + math.sqrt(abs(x)))
+    return out
+
+
+def float_ops(a, b):
+    f = a // b
+    m = a % b
+    p = abs(a) ** b
+    q = (a * a + b * b) ** -1.5
+    return f, m, p, q
+
+
+def int_ops(a, b):
+    s = a * b + a
+    f = a // b
+    m = a % b
+    t = a / b
+    big = a * a * a
+    return s, f, m, t, big, -a, abs(b), a < 2.5, b > a * 0.5
+
+
+class Body:
+    """A plain class with a hot method."""
+
+    def __init__(self, x, v, m):
+        self.x = x
+        self.v = v
+        self.m = m
+
+    def advance(self, dt, steps):
+        x = self.x
+        v = self.v
+        for _ in range(steps):
+            v = v - x * dt
+            x = x + v * dt
+        self.x = x
+        self.v = v
+        return x * self.m
+
+
+def train():
+    """The profiling workload: floats, small ints, lists of floats."""
+    for _ in range(3):
+        accumulate([1.0, 2.5, -3.0], [])
+        nested([[1.0, -2.0, 3.0], [4.0], []], 100.0)
+        while_else([1.0, 2.0, 3.0], 10.0)
+        pairs([(1.0, 2.0), (3.0, 4.5)], [])
+        enum_weights([1.0, 2.0, 3.0])
+        zipped([1.0, 2.0], [3.0, 4.0])
+        int_squares(50)
+        growing([0.5, 2.0, 3.0])
+        swaps([1.0, 2.0, 3.0])
+        dot([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
+        norms([(3.0, 4.0), (1.0, 1.0)])
+        float_ops(7.5, 2.0)
+        int_ops(7, 3)
+        Body(1.0, 0.0, 2.0).advance(0.01, 100)

@@ -1,0 +1,185 @@
+"""Deoptimization, tested differentially: a guard that fails in the middle of a call (an
+element of another type, an int that leaves 64 bits, a rebound math function) must finish the
+call exactly as CPython would, without redoing any effect, in every loop shape.
+
+The compiled ``kernels.resume`` (built once by the ``kernels_build`` fixture) and its source
+are called with the same hypothesis-generated arguments; results, exception types and the
+final state of mutable arguments must be equal.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+if hasattr(sys, "set_int_max_str_digits"):
+    sys.set_int_max_str_digits(0)  # results such as (2**63) ** 227 are compared by repr
+
+
+class FloatSub(float):
+    def __add__(self, other):
+        return FloatSub(float(self) + float(other) + 1.0)
+
+    __radd__ = __add__
+
+
+@pytest.fixture(scope="module")
+def resume(kernels_build):
+    """(pure, compiled) kernels.resume, and the build's report."""
+    return (*kernels_build.modules("resume"), kernels_build.report)
+
+
+def outcome(function, args):
+    """What a call did, and what it left in its (copied) arguments."""
+    args = copy.deepcopy(args)
+    try:
+        value = function(*args)
+    except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+        return ("raise", type(exc).__name__, repr(args))
+    return ("ok", repr(value), type(value).__name__, repr(args))
+
+
+def same(resume, name, *args):
+    pure, compiled, _ = resume
+    expected = outcome(getattr(pure, name), args)
+    assert outcome(getattr(compiled, name), args) == expected, (name, args)
+
+
+def test_every_kernel_is_specialized(resume):
+    report = resume[2]
+    for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
+                 "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance"):
+        assert f"kernels.resume:{name}: specialized" in report, (name, report)
+
+
+floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                   st.sampled_from([0.0, -0.0, 1.5, -2.0, 1e308, 5e-324, math.inf, math.nan]))
+odd = st.sampled_from([1, -3, 2 ** 63, True, None, "x", Decimal("1.5"), Fraction(1, 3), FloatSub(2.0), 1 + 1j])
+values = st.one_of(floats, floats, floats, odd, st.integers(-(2 ** 70), 2 ** 70))
+lists = st.lists(values, max_size=6)
+fast = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@fast
+@given(xs=st.one_of(lists, st.tuples(values, values)))
+def test_effects_before_a_failed_guard_happen_once(resume, xs):
+    same(resume, "accumulate", xs, [])
+
+
+@fast
+@given(rows=st.lists(st.one_of(lists, st.tuples(values)), max_size=4), limit=floats)
+def test_nested_loops_with_break_continue_and_else(resume, rows, limit):
+    same(resume, "nested", rows, limit)
+
+
+@fast
+@given(xs=lists, limit=st.one_of(floats, odd))
+def test_while_else(resume, xs, limit):
+    same(resume, "while_else", xs, limit)
+
+
+@fast
+@given(points=st.lists(st.one_of(st.tuples(values, values), st.tuples(values), st.lists(values, max_size=3)),
+                       max_size=5))
+def test_tuple_targets(resume, points):
+    same(resume, "pairs", points, [])
+
+
+@fast
+@given(xs=st.one_of(lists, st.tuples(values, values), st.text(max_size=3)))
+def test_enumerate(resume, xs):
+    same(resume, "enum_weights", xs)
+
+
+@fast
+@given(a=st.one_of(lists, st.tuples(values)), b=st.one_of(lists, st.tuples(values, values)))
+def test_zip(resume, a, b):
+    same(resume, "zipped", a, b)
+
+
+@pytest.mark.parametrize("n", [0, 1, 50, 55109, 55111, 100000, -5, 2.0, None, "3"])
+def test_int_arithmetic_that_leaves_64_bits_continues_on_python_ints(resume, n):
+    if n == 100000:
+        assert resume[0].int_squares(n) > 2 ** 63  # the sum passes 2**63 near i = 55109
+    same(resume, "int_squares", n)
+
+
+@fast
+@given(xs=st.lists(st.one_of(floats, st.sampled_from([1, None, 2.5])), max_size=6))
+def test_a_list_growing_while_iterated(resume, xs):
+    same(resume, "growing", xs)
+
+
+@fast
+@given(values_=lists)
+def test_parallel_assignment(resume, values_):
+    same(resume, "swaps", values_)
+
+
+@fast
+@given(u=lists, v=lists)
+def test_list_elements_read_into_typed_arithmetic(resume, u, v):
+    same(resume, "dot", u, v)
+
+
+@fast
+@given(points=st.lists(st.tuples(values, values), max_size=4))
+def test_math_functions(resume, points):
+    same(resume, "norms", points)
+
+
+def test_a_rebound_math_function_is_called(resume):
+    pure, compiled, _ = resume
+    for module in (pure, compiled):
+        saved = module.sqrt
+        module.sqrt = lambda value: -1.0
+        try:
+            assert module.norms([(3.0, 4.0)]) == [-1.0 + 3.0 ** 0.5]
+        finally:
+            module.sqrt = saved
+
+
+@fast
+@given(a=st.one_of(floats, odd), b=st.one_of(floats, st.integers(-400, 400),
+                                              st.sampled_from([True, None, "x", Decimal("1.5"), 1 + 1j])))
+def test_float_floor_division_modulo_and_power(resume, a, b):
+    # (no huge ints here: CPython itself would take forever on 2**63 ** 2**63)
+    same(resume, "float_ops", a, b)
+
+
+@fast
+@given(a=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 2 ** 62, -(2 ** 63), 2 ** 63 - 1]), odd),
+       b=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 1, 3, 2 ** 62]), odd))
+def test_int_operations(resume, a, b):
+    same(resume, "int_ops", a, b)
+
+
+@fast
+@given(x=values, v=values, m=values, dt=st.one_of(floats, odd),
+       steps=st.one_of(st.integers(-2, 30), st.sampled_from([2.5, None, "3", True])))
+def test_methods(resume, x, v, m, dt, steps):
+    pure, compiled, _ = resume
+    results = []
+    for module in (pure, compiled):
+        body = module.Body(x, v, m)
+        try:
+            value = ("ok", repr(body.advance(dt, steps)))
+        except Exception as exc:  # noqa: BLE001
+            value = ("raise", type(exc).__name__)
+        results.append((value, repr(body.x), repr(body.v)))
+    assert results[0] == results[1]
+
+
+def test_a_method_keeps_its_name_and_class(resume):
+    _, compiled, _ = resume
+    method = compiled.Body.advance
+    assert method.__name__ == "advance" and method.__qualname__ == "Body.advance"
+    assert compiled.Body(1.0, 0.0, 1.0).advance(0.5, 2) == compiled.Body.advance(compiled.Body(1.0, 0.0, 1.0), 0.5, 2)
