@@ -165,7 +165,8 @@ def _join_new_threads(before: set[threading.Thread]) -> None:
             thread.join()
 
 
-def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData, int]:
+def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
+                     hook: str = "auto") -> tuple[ProfileData, int]:
     """Run ``workload`` in this process under the tracer and return its profile and exit code.
 
     The run behaves like ``python <script> <args>`` / ``python -m <module> <args>``:
@@ -177,6 +178,8 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
     Args:
         workload: what to run (see :func:`parse_workload`).
         project_dir: the project root; functions defined under it are recorded.
+        full: count every call (exact counts, the hook's full cost); see :class:`Tracer`.
+        hook: ``"auto"``, ``"native"`` or ``"python"`` (see :class:`Tracer`).
 
     Returns:
         ``(profile, exit_code)``. ``profile.runs`` is 1, ``profile.wall_time`` the run's
@@ -188,7 +191,7 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
     Raises:
         WorkloadError: the script or module cannot be found.
     """
-    tracer = Tracer(Path(project_dir))
+    tracer = Tracer(Path(project_dir), full=full, hook=hook)
     if workload.kind == "module":
         path0 = os.getcwd()
         argv0 = workload.target
