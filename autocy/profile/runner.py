@@ -18,11 +18,10 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Literal
 
 from autocy.errors import WorkloadError
-from autocy.profile.tracer import Tracer
+from autocy.profile.session import ProfileSession
 from autocy.profiledata import ProfileData
 
 _PYTHON_WORD = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?$")
@@ -167,13 +166,15 @@ def _join_new_threads(before: set[threading.Thread]) -> None:
 
 def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
                      hook: str = "auto") -> tuple[ProfileData, int]:
-    """Run ``workload`` in this process under the tracer and return its profile and exit code.
+    """Run ``workload`` in this process under the profiler and return its profile and exit code.
 
     The run behaves like ``python <script> <args>`` / ``python -m <module> <args>``:
     ``sys.argv`` is the script (or module file) followed by ``args``; ``sys.path[0]`` is the
     script's directory (symlinks resolved) or, for ``-m``, the current directory;
     ``__name__ == "__main__"``. Non-daemon threads the workload starts are waited for.
     ``sys.argv`` and ``sys.path`` are restored afterwards; modules it imported stay imported.
+    Child processes of the same Python are profiled too and merged in
+    (:mod:`autocy.profile.child`).
 
     Args:
         workload: what to run (see :func:`parse_workload`).
@@ -191,7 +192,7 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
     Raises:
         WorkloadError: the script or module cannot be found.
     """
-    tracer = Tracer(Path(project_dir), full=full, hook=hook)
+    session = ProfileSession(Path(project_dir), full=full, hook=hook)
     if workload.kind == "module":
         path0 = os.getcwd()
         argv0 = workload.target
@@ -213,9 +214,8 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
     threads_before = set(threading.enumerate())
     exit_code = 0
     missing: str | None = None
-    start = perf_counter()
     try:
-        tracer.start()
+        session.start()
         try:
             if workload.kind == "module":
                 _find_module(workload.target)
@@ -239,8 +239,7 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
         if exit_code == _INTERRUPTED:
             print("KeyboardInterrupt", file=sys.stderr)
     finally:
-        wall_time = perf_counter() - start
-        tracer.stop()
+        profile = session.stop()
         sys.argv = saved_argv
         sys.path = saved_path_list
         sys.path[:] = saved_path
@@ -248,6 +247,4 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
         raise WorkloadError(f"cannot run -m {workload.target}: {missing}",
                             f"check the module name; it is looked up from {path0} and the "
                             "installed packages")
-    profile = ProfileData(runs=1, wall_time=wall_time, functions=dict(sorted(
-        tracer.functions().items())))
     return profile, exit_code

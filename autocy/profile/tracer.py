@@ -51,6 +51,7 @@ class Tracer:
         hook: ``"auto"`` (native if built, else the twin; ``AUTOCY_PROFILE_HOOK`` overrides),
             ``"native"`` or ``"python"``.
         interval: seconds between the sampler's looks.
+        quiet: no note on stderr when the native hook is missing.
 
     Raises:
         ValueError: ``hook`` is not one of :data:`HOOKS`.
@@ -58,7 +59,7 @@ class Tracer:
     """
 
     def __init__(self, project_dir: Path, full: bool = False, hook: str = "auto",
-                 interval: float | None = None):
+                 interval: float | None = None, quiet: bool = False):
         if hook not in HOOKS:
             raise ValueError(f"hook must be one of {HOOKS}, not {hook!r}")
         if hook == "auto":
@@ -67,7 +68,7 @@ class Tracer:
         if native is None and hook == "native":
             raise ImportError("the native profiler hook autocy.profile._hook is not built")
         if native is None:
-            if hook == "auto" and not _noted:
+            if hook == "auto" and not _noted and not quiet:
                 _noted.append(True)
                 print("autocy: note: the native profiler hook is not built; using the "
                       "pure-Python twin (slower)", file=sys.stderr)
@@ -107,6 +108,7 @@ class Tracer:
             self.hook = _NoHook()
         self.sampler.hook = self.hook
         self.sampler.start(perf_counter())
+        _RUNNING.append(self)
 
     def stop(self) -> None:
         """Stop the sampler and remove the hook; idempotent."""
@@ -115,6 +117,17 @@ class Tracer:
         self._state = "stopped"
         self._end = self.sampler.stop()
         self.hook.stop()
+        if self in _RUNNING:
+            _RUNNING.remove(self)
+
+    def abandon(self) -> None:
+        """In a forked child: remove the hook without waiting for the sampler thread, which
+        did not survive the fork; the records stay the parent's and are not reported."""
+        if self._state == "running":
+            self._state = "stopped"
+            self.hook.stop()
+            if self in _RUNNING:
+                _RUNNING.remove(self)
 
     def __enter__(self) -> Tracer:
         self.start()
@@ -160,6 +173,25 @@ class Tracer:
             else:
                 merge_function(mine, part)
         return result
+
+
+_RUNNING: list[Tracer] = []
+"""Tracers started and not yet stopped in this process."""
+
+
+def _after_fork_in_child() -> None:
+    """A fork copied the running tracers into this child: let the child profile itself."""
+    from autocy.profile.child import restart_after_fork
+
+    for tracer in list(_RUNNING):
+        try:
+            restart_after_fork(tracer)
+        except Exception as exc:
+            print(f"autocy: profiler not restarted after fork: {exc}", file=sys.stderr)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class _NoHook:
