@@ -5,7 +5,8 @@ sees. While :class:`ChildSpool` is active, it sets environment variables naming 
 and the profiled interpreter, and puts a tiny bootstrap (``bootstrap/sitecustomize.py``) first on
 ``PYTHONPATH``. A child started with the same Python runs it, profiles itself with the same
 settings, and writes ``<spool>/<pid>.json`` when it exits (at ``atexit``, or through
-multiprocessing's finalizers for a worker, which leaves with ``os._exit``). Pythons of another
+multiprocessing's finalizers for a worker, which leaves with ``os._exit``; a pool worker ended
+by ``Pool.terminate()``, as ``with Pool()`` does on exit, is killed and writes nothing). Pythons of another
 executable or version ignore it and run their own ``sitecustomize`` as before; nothing is
 installed in any environment. A child forked without exec (multiprocessing's ``fork`` start
 method) inherits the parent's hook: an ``os.register_at_fork`` handler drops the parent's
@@ -117,10 +118,16 @@ class _ChildProfiler:
         self.written = False
         self.tracer.start()
         atexit.register(self.write)
-        if "multiprocessing.util" in sys.modules:  # workers leave with os._exit
-            from multiprocessing.util import Finalize
+        util = sys.modules.get("multiprocessing.util")
+        if util is not None:  # its workers leave with os._exit, after running finalizers
+            self._add_finalizer()
+            # a forked worker clears the finalizers, then runs the after-fork callbacks
+            util.register_after_fork(self, _ChildProfiler._add_finalizer)
 
-            Finalize(None, self.write, exitpriority=100)
+    def _add_finalizer(self) -> None:
+        from multiprocessing.util import Finalize
+
+        Finalize(None, self.write, exitpriority=100)
 
     def write(self) -> None:
         """Stop the tracer and write this process's profile; once per process."""
