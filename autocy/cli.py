@@ -57,6 +57,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
     settings = load_settings(project_dir)
     workload = parse_workload(args.workload)
     output = Path(args.output).resolve() if args.output else project_dir / settings.profile
+    if args.lines:
+        return cmd_profile_lines(args, workload, project_dir, output)
     profile, exit_code = profile_workload(workload, project_dir, full=args.full)
     if args.merge and output.exists():
         profile = merge_profiles(load_profile(output), profile)
@@ -67,6 +69,29 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if exit_code:
         print(f"autocy: the workload exited with code {exit_code}; the profile holds what ran",
               file=sys.stderr)
+    return exit_code
+
+
+def cmd_profile_lines(args: argparse.Namespace, workload, project_dir: Path, output: Path) -> int:
+    """``autocy profile --lines[=N] <workload>``: a second pass that adds line timings of the
+    N hottest functions of the existing profile (see :mod:`autocy.profile.lines`)."""
+    from autocy.profile import profile_workload
+    from autocy.profile.lines import LineTimer, hottest
+    from autocy.profiledata import load_profile, save_profile
+
+    base = load_profile(output)
+    keys = hottest(base, args.lines)
+    timer = LineTimer(keys)
+    _, exit_code = profile_workload(workload, project_dir, line_timer=timer)
+    timed = timer.results()
+    for key in keys:
+        base.functions[key].lines = timed.get(key, {})
+    save_profile(base, output)
+    print(f"autocy: wrote line timings of {len(timed)} of the {len(keys)} hottest functions "
+          f"to {output}", file=sys.stderr)
+    for key in sorted(set(keys) - set(timed)):
+        print(f"autocy: no line timings for {key} (not called, nested, or in the script run "
+              "as __main__)", file=sys.stderr)
     return exit_code
 
 
@@ -185,6 +210,9 @@ def make_parser() -> argparse.ArgumentParser:
     prof.add_argument("--merge", action="store_true", help="add the counts into the existing profile")
     prof.add_argument("--full", action="store_true",
                       help="count every call (exact call counts; as slow as a tracing profiler)")
+    prof.add_argument("--lines", type=int, nargs="?", const=5, default=0, metavar="N",
+                      help="second pass: add line timings (line_profiler) of the N hottest "
+                           "functions of the existing profile (default 5; write --lines=N)")
     prof.add_argument("-o", "--output", help="profile file (default: [tool.autocy] profile)")
     prof.add_argument("--top", type=int, default=10, help="hot functions to list (default 10)")
     prof.add_argument("workload", nargs="*", help="script.py [args] | -m module [args] (after the options)")

@@ -78,6 +78,8 @@ cdef class Record:
     cdef public long long calls
     cdef public long long steady_calls
     cdef public double steady_since
+    cdef public long long windows
+    cdef public long long last_window
     cdef public set inflight
     cdef public long long exits
     cdef public dict types
@@ -93,6 +95,8 @@ cdef class Record:
         self.calls = 0
         self.steady_calls = 0
         self.steady_since = -1.0
+        self.windows = 0
+        self.last_window = 0
         self.inflight = set()
         self.exits = 0
         self.types = {}
@@ -120,6 +124,7 @@ cdef class NativeHook:
 
     cdef public object registry
     cdef public bint window_open
+    cdef public long long window_id
     cdef dict _codes
     cdef object _tool
     cdef object _disable
@@ -141,6 +146,7 @@ cdef class NativeHook:
     def start(self, bint window_open):
         """Install the hook; see :meth:`autocy.profile.hook.PyHook.start`."""
         self.window_open = window_open
+        self.window_id += window_open
         if MONITORING:
             mon = sys.monitoring
             self._tool = claim_tool_id("autocy")
@@ -183,6 +189,7 @@ cdef class NativeHook:
     def open_window(self):
         """Count every call again: re-arm (3.12+) or install the C hook on all other threads."""
         self.window_open = True
+        self.window_id += 1
         if self._tool is not None:
             sys.monitoring.restart_events()
         elif self._installed:
@@ -208,13 +215,16 @@ cdef class NativeHook:
     cdef int _count(self, Record record):
         """Count one call: 1 sampled, 0 counted only, -1 not counted (disarmed)."""
         cdef long long calls = record.calls
-        if calls >= FULL_CALLS:
+        if calls >= FULL_CALLS or not MONITORING:
             if not self.window_open:
                 return -1
             record.steady_calls += 1
+            if record.last_window != self.window_id:
+                record.last_window = self.window_id
+                record.windows += 1
         calls += 1
         record.calls = calls
-        if calls == FULL_CALLS:
+        if record.steady_since < 0 and (calls == FULL_CALLS or not MONITORING):
             record.steady_since = perf_counter()
         return calls <= FULL_CALLS or not (calls & (calls - 1)) or not (calls % STEADY_EVERY)
 

@@ -4,11 +4,16 @@ calls are sampled, recording their types), driven by the same events.
 Why it looks like this (the native hook, ``_hook.pyx``, follows the same rules line by line):
 
 * **No per-call work forever.** A code object's first :data:`FULL_CALLS` calls are all
-  counted and type-sampled. After that its calls are only counted inside short *sampling
-  windows* that the sampler opens and closes on a decaying schedule
-  (:mod:`autocy.profile.schedule`); at the end, calls counted in windows are scaled by
-  (time since the function left its first calls) / (window time in that span), so call counts
-  are estimates but the first calls and every time share are not.
+  counted and type-sampled (on 3.12+; on 3.10/3.11 those the windows see). After that its
+  calls are only counted inside short *sampling windows* that the sampler opens and closes on
+  a decaying schedule (:mod:`autocy.profile.schedule`), and type-sampled at a decaying rate
+  (:func:`~autocy.profile.feedback.should_sample`). At the end, calls counted in windows are
+  scaled by (time since the function left its first calls) / (window time in that span) when
+  they were counted in two windows or more (calls seen in one window only are most likely a
+  burst, and are left as counted). So
+  call counts are estimates, low by the hook's own slowdown inside windows (a function runs
+  fewer calls per second while they are counted); ``--full`` counts them all. Time shares,
+  which the plan uses, come from the sampler and do not depend on this.
 * **Python 3.12+: ``sys.monitoring``.** ``PY_START`` is a global event; for a code object that
   is not a project function, and for a project function outside a window once it has had its
   first calls, the callback returns ``DISABLE``, so the interpreter stops calling it for that
@@ -88,6 +93,7 @@ class PyHook:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.window_open = False
+        self.window_id = 0
         self._codes: dict[int, Any] = {}
         self._tool: int | None = None
         self._previous: tuple[Any, Any] | None = None
@@ -104,6 +110,7 @@ class PyHook:
             RuntimeError: no ``sys.monitoring`` tool id is free (3.12+).
         """
         self.window_open = window_open
+        self.window_id += window_open
         if MONITORING:
             mon = sys.monitoring
             self._tool = claim_tool_id("autocy")
@@ -135,6 +142,7 @@ class PyHook:
     def open_window(self) -> None:
         """Start counting every call again (3.12+: re-arm what was disabled)."""
         self.window_open = True
+        self.window_id += 1
         if self._tool is not None:
             sys.monitoring.restart_events()
 
@@ -153,18 +161,25 @@ class PyHook:
                 sys.monitoring.set_local_events(self._tool, code, sys.monitoring.events.PY_RETURN)
         return record
 
-    def _count(self, record: Any) -> bool:
-        """Count one call; True when it is sampled, None when it is not counted (disarmed)."""
+    def _count(self, record: Any) -> int:
+        """Count one call: 1 sampled, 0 counted only, -1 not counted (disarmed).
+
+        Where the hook is off between windows (3.10/3.11) no call is sure to be seen, so
+        every counted call is a window call, scaled from the first one on.
+        """
         calls = record.calls
-        if calls >= FULL_CALLS:
+        if calls >= FULL_CALLS or not MONITORING:
             if not self.window_open:
-                return None  # type: ignore[return-value]
+                return -1
             record.steady_calls += 1
+            if record.last_window != self.window_id:
+                record.last_window = self.window_id
+                record.windows += 1
         calls += 1
         record.calls = calls
-        if calls == FULL_CALLS:
+        if record.steady_since < 0 and (calls == FULL_CALLS or not MONITORING):
             record.steady_since = perf_counter()
-        return calls <= FULL_CALLS or should_sample(calls)
+        return 1 if should_sample(calls) else 0
 
     def _enter(self, record: Any, frame: FrameType) -> None:
         record.inflight.add(id(frame))
@@ -183,7 +198,7 @@ class PyHook:
             if record is None:
                 return sys.monitoring.DISABLE
             sampled = self._count(record)
-            if sampled is None:
+            if sampled < 0:
                 return sys.monitoring.DISABLE
             if sampled:
                 self._enter(record, frame)
@@ -241,7 +256,7 @@ class PyHook:
         if info.is_generator and (id(frame) in record.inflight
                                   or frame.f_lasti in info.suspend_offsets):
             return  # a resume, not a call
-        if self._count(record):
+        if self._count(record) > 0:
             self._enter(record, frame)
 
     def _return(self, frame: FrameType, value: Any) -> None:

@@ -34,7 +34,9 @@ class Record:
         calls: calls counted by the hook (count).
         steady_calls: calls counted after the first :data:`~autocy.profile.feedback.FULL_CALLS`
             (these happen only inside sampling windows and are scaled up at the end).
-        steady_since: clock (``time.perf_counter`` seconds) of the FULL_CALLS-th call, or -1.
+        steady_since: clock (``time.perf_counter`` seconds) from which calls are scaled, or -1.
+        windows: sampling windows in which steady calls were counted (count).
+        last_window: the id of the last of them (0: none).
         inflight: ``id(frame)`` of the sampled activations that have not ended yet.
         exits: sampled activations whose end was recorded (count).
         types: ``{variable: {type name: record}}``.
@@ -43,7 +45,8 @@ class Record:
         reads: locals read by the sampler from a running frame (count).
     """
 
-    __slots__ = ("info", "calls", "steady_calls", "steady_since", "inflight", "exits", "types",
+    __slots__ = ("info", "calls", "steady_calls", "steady_since", "windows", "last_window",
+                 "inflight", "exits", "types",
                  "self_time", "total_time", "activations", "reads")
 
     def __init__(self, info: CodeInfo):
@@ -51,6 +54,8 @@ class Record:
         self.calls = 0
         self.steady_calls = 0
         self.steady_since = -1.0
+        self.windows = 0
+        self.last_window = 0
         self.inflight: set[int] = set()
         self.exits = 0
         self.types: dict[str, dict[str, dict[str, Any]]] = {}

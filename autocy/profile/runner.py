@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from autocy.errors import WorkloadError
+from autocy.profile.lines import LineTimer
 from autocy.profile.session import ProfileSession
 from autocy.profiledata import ProfileData
 
@@ -165,7 +166,8 @@ def _join_new_threads(before: set[threading.Thread]) -> None:
 
 
 def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
-                     hook: str = "auto") -> tuple[ProfileData, int]:
+                     hook: str = "auto", line_timer: LineTimer | None = None
+                     ) -> tuple[ProfileData, int]:
     """Run ``workload`` in this process under the profiler and return its profile and exit code.
 
     The run behaves like ``python <script> <args>`` / ``python -m <module> <args>``:
@@ -181,6 +183,7 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
         project_dir: the project root; functions defined under it are recorded.
         full: count every call (exact counts, the hook's full cost); see :class:`Tracer`.
         hook: ``"auto"``, ``"native"`` or ``"python"`` (see :class:`Tracer`).
+        line_timer: times the lines of its functions during the run (``--lines``).
 
     Returns:
         ``(profile, exit_code)``. ``profile.runs`` is 1, ``profile.wall_time`` the run's
@@ -216,6 +219,8 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
     missing: str | None = None
     try:
         session.start()
+        if line_timer is not None:
+            line_timer.start()
         try:
             if workload.kind == "module":
                 _find_module(workload.target)
@@ -239,6 +244,8 @@ def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
         if exit_code == _INTERRUPTED:
             print("KeyboardInterrupt", file=sys.stderr)
     finally:
+        if line_timer is not None:
+            line_timer.stop()
         profile = session.stop()
         sys.argv = saved_argv
         sys.path = saved_path_list

@@ -137,12 +137,12 @@ class Tracer:
         self.stop()
 
     def estimated_calls(self, record: Any) -> int:
-        """Calls of ``record``'s function: counted ones, plus those past its first calls
-        scaled from the windows to the whole time since; at least the activations the
-        sampler saw (count)."""
+        """Calls of ``record``'s function: counted ones, those past its first calls scaled
+        from the windows to the whole time since when two windows or more counted them; at
+        least the activations the sampler saw (count)."""
         calls = record.calls
         steady = record.steady_calls
-        if steady and record.steady_since >= 0:
+        if steady and record.steady_since >= 0 and record.windows >= 2:
             end = self._end or perf_counter()
             armed = self.sampler.window_time(record.steady_since, end)
             if armed > 0:
