@@ -40,8 +40,8 @@ KERNELS = {
 
 def workloads(tmp: Path, quick: bool) -> dict[str, list[str]]:
     """Workload name -> the words after ``python`` (run with cwd = sample_project)."""
-    sizes = {"w": 200 if quick else 400, "words": 100_000 if quick else 300_000,
-             "steps": 200 if quick else 800}
+    sizes = {"w": 200 if quick else 600, "words": 100_000 if quick else 800_000,
+             "steps": 200 if quick else 4000}
     result = {}
     for name, code in KERNELS.items():
         script = tmp / f"kernel_{name}.py"

@@ -80,7 +80,7 @@ class Tracer:
         self.project_dir = Path(project_dir)
         self.schedule = Schedule(always_open=full)
         self.sampler = Sampler(self.registry, self.hook, self.schedule,
-                               read_locals=not MONITORING,
+                               read_locals=not MONITORING and not full,
                                **({} if interval is None else {"interval": interval}))
         self._state = "new"
         self._end = 0.0
