@@ -179,6 +179,19 @@ class Registry:
             returned: the return value, or :data:`NO_VALUE` when an exception ended it.
         """
         record.exits += 1
+        self._observe_locals(record, local_vars, returned)
+
+    def read_running(self, record: Any, local_vars: Any) -> None:
+        """Record the types of a running frame's bound locals (the sampler's mid-call look).
+
+        Args:
+            record: the function's record.
+            local_vars: the frame's ``f_locals``.
+        """
+        record.reads += 1
+        self._observe_locals(record, local_vars, NO_VALUE)
+
+    def _observe_locals(self, record: Any, local_vars: Any, returned: Any) -> None:
         info = record.info
         if info.types_disabled:
             return
@@ -190,25 +203,5 @@ class Registry:
                     observe(types, name, value, self.is_project_class)
             if returned is not NO_VALUE:
                 observe(types, RETURN, returned, self.is_project_class)
-        except Exception as exc:
-            self._types_failed(info, exc)
-
-    def read_running(self, record: Any, local_vars: Any) -> None:
-        """Record the types of a running frame's bound locals (the sampler's mid-call look).
-
-        Args:
-            record: the function's record.
-            local_vars: the frame's ``f_locals``.
-        """
-        record.reads += 1
-        info = record.info
-        if info.types_disabled:
-            return
-        try:
-            types = record.types
-            for name in info.local_names:
-                value = local_vars.get(name, NO_VALUE)
-                if value is not NO_VALUE:
-                    observe(types, name, value, self.is_project_class)
         except Exception as exc:
             self._types_failed(info, exc)
