@@ -136,7 +136,7 @@ class CodeClassifier:
         project_dir: the project root; a function is project code when its source file
             resolves to a path under it and not under an excluded directory.
 
-    Not thread-safe by itself: the tracer serialises calls to :meth:`classify` with a lock.
+    Calls from several threads at once may parse one file twice; the answers are the same.
     """
 
     def __init__(self, project_dir: Path):

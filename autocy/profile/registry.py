@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 from types import CodeType
 from typing import Any, Callable
@@ -22,6 +21,7 @@ from autocy.profile.codeinfo import CodeClassifier, CodeInfo
 from autocy.profile.feedback import observe
 from autocy.profiledata import RETURN
 
+_UNSEEN = object()
 NO_VALUE = object()
 """Passed as the returned value when an activation ended by an exception (no return value)."""
 
@@ -78,7 +78,6 @@ class Registry:
         self.project_dir = Path(project_dir)
         self._classifier = CodeClassifier(self.project_dir)
         self._make_record = make_record
-        self._lock = threading.RLock()
         self._records: dict[int, Any] = {}
         self._keepalive: list[Any] = []
         self._classes: dict[int, bool] = {}
@@ -89,27 +88,30 @@ class Registry:
     def record_for(self, code: CodeType, module_name: object) -> Any:
         """The record of ``code``, made on first sight; None when it is not a project function.
 
+        Takes no lock (the hook may run in a child just forked while another thread of the
+        parent held one): two threads classifying one code object at once both make a record
+        and the first stored wins.
+
         Args:
             code: a code object that is running.
             module_name: its frame's ``f_globals.get("__name__")``.
         """
         key = id(code)
-        with self._lock:
-            if key in self._records:
-                return self._records[key]
-            self._keepalive.append(code)
-            info = self._classifier.classify(code, module_name)
-            record = None if info is None else self._make_record(info)
-            self._records[key] = record
-            if record is not None:
-                self.records.append(record)
+        record = self._records.get(key, _UNSEEN)
+        if record is not _UNSEEN:
             return record
+        self._keepalive.append(code)
+        info = self._classifier.classify(code, module_name)
+        made = None if info is None else self._make_record(info)
+        record = self._records.setdefault(key, made)
+        if record is made and made is not None:
+            self.records.append(made)
+        return record
 
     def forget(self, code: CodeType) -> None:
         """Stop recording ``code`` (after an internal error); its record stays in the results."""
-        with self._lock:
-            self._keepalive.append(code)
-            self._records[id(code)] = None
+        self._keepalive.append(code)
+        self._records[id(code)] = None
 
     def is_project_class(self, cls: type) -> bool:
         """True when ``cls`` is defined in a module whose file is project code."""
@@ -120,9 +122,8 @@ class Registry:
             filename = getattr(module, "__file__", None) if module is not None else None
             known = isinstance(filename, str) and \
                 self._classifier.source_file(os.fspath(filename)) is not None
-            with self._lock:
-                self._keepalive.append(cls)
-                self._classes[key] = known
+            self._keepalive.append(cls)
+            self._classes[key] = known
         return known
 
     def log(self, line: str) -> None:
