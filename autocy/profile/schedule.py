@@ -1,8 +1,10 @@
 """When the hook's sampling windows open and close: a decaying duty cycle.
 
 A window is a span of wall time in which every call of every project function is counted and
-type-sampled (see :mod:`autocy.profile.hook`). The first window opens when profiling starts.
-Each window lasts :attr:`Schedule.window` seconds; the next one opens a *period* after the
+type-sampled (see :mod:`autocy.profile.hook`). The first window opens when profiling starts
+and lasts :attr:`Schedule.first_window` seconds, so that a short workload (a small script, the
+start of a test suite) is seen whole even where the hook is off between windows (3.10/3.11).
+Each later window lasts :attr:`Schedule.window` seconds; the next one opens a *period* after the
 previous one opened, and the period grows with the time profiled so far (a tenth of it, between
 :attr:`Schedule.min_period` and :attr:`Schedule.max_period`). So the share of time spent in
 windows starts near 8% and decays to under 1% on long runs, bounding the cost on 3.10/3.11
@@ -20,13 +22,15 @@ class Schedule:
     """The window policy (all times in seconds).
 
     Attributes:
-        window: length of one window.
+        first_window: length of the first window, opened when profiling starts.
+        window: length of each later window.
         min_period, max_period: bounds of the time from one window's opening to the next.
         growth: the period is this fraction of the time elapsed since profiling started.
         always_open: one window for the whole run (every call counted: exact call counts,
             at the hook's full cost; ``autocy profile --full``).
     """
 
+    first_window: float = 0.1
     window: float = 0.004
     min_period: float = 0.05
     max_period: float = 1.0
