@@ -31,6 +31,7 @@ cdef extern from "Python.h":
         pass
     ctypedef int (*Py_tracefunc)(PyObject *, PyFrameObject *, int, PyObject *) except -1
     PyFrameObject *PyEval_GetFrame()
+    object PyFrame_GetCode(PyFrameObject *frame)
     void PyEval_SetProfile(Py_tracefunc func, PyObject *arg)
     int PyTrace_CALL
     int PyTrace_RETURN
@@ -130,6 +131,8 @@ cdef class NativeHook:
     cdef object _disable
     cdef bint _installed
     cdef object _previous_threading
+    cdef PyObject *_last_code  # a one-entry cache of the last code object looked up
+    cdef object _last_record
 
     native = True
 
@@ -140,6 +143,8 @@ cdef class NativeHook:
         self._tool = None
         self._disable = sys.monitoring.DISABLE if MONITORING else None
         self._installed = False
+        self._last_code = NULL
+        self._last_record = None
 
     # ------------------------------------------------------------------ control
 
@@ -234,7 +239,19 @@ cdef class NativeHook:
 
     cdef void _failed(self, object code, object exc):
         self._codes[id(code)] = None
+        self._last_code = NULL
         self.registry.failed(code, exc)
+
+    cdef inline object _known(self, object code):
+        """The record of a code object already seen (None if not a project function or
+        never seen), through the one-entry cache: calls in a loop hit it."""
+        if <PyObject *>code == self._last_code:
+            return self._last_record
+        found = self._codes.get(id(code))
+        if found is not None:  # keep code objects that are ours (kept alive by the registry)
+            self._last_code = <PyObject *>code
+            self._last_record = found
+        return found
 
     # ------------------------------------------------------------------ sys.monitoring (3.12+)
 
@@ -295,10 +312,15 @@ cdef class NativeHook:
 
     cdef void _call(self, object frame):
         cdef Record record
+        code = PyFrame_GetCode(<PyFrameObject *>frame)
         try:
-            found = self._record(frame.f_code, frame)
+            found = self._known(code)
             if found is None:
-                return
+                if id(code) in self._codes:
+                    return
+                found = self._record(code, frame)
+                if found is None:
+                    return
             record = <Record>found
             if record.is_generator and (id(frame) in record.inflight
                                         or frame.f_lasti in record.info.suspend_offsets):
@@ -306,12 +328,13 @@ cdef class NativeHook:
             if self._count(record) > 0:
                 self._enter(record, frame)
         except Exception as exc:
-            self._failed(frame.f_code, exc)
+            self._failed(code, exc)
 
     cdef void _return(self, object frame, PyObject *value):
         cdef Record record
+        code = PyFrame_GetCode(<PyFrameObject *>frame)
         try:
-            found = self._codes.get(id(frame.f_code))
+            found = self._known(code)
             if found is None:
                 return
             record = <Record>found
@@ -329,4 +352,4 @@ cdef class NativeHook:
             record.inflight.discard(id(frame))
             self.registry.leave(record, frame.f_locals, returned)
         except Exception as exc:
-            self._failed(frame.f_code, exc)
+            self._failed(code, exc)

@@ -7,9 +7,9 @@ start of a test suite) is seen whole even where the hook is off between windows 
 Each later window lasts :attr:`Schedule.window` seconds; the next one opens a *period* after the
 previous one opened, and the period grows with the time profiled so far (a tenth of it, between
 :attr:`Schedule.min_period` and :attr:`Schedule.max_period`). So the share of time spent in
-windows starts near 8% and decays to under 1% on long runs, bounding the cost on 3.10/3.11
-(where the hook is slow while a window is open) and the number of ``restart_events()`` on 3.12+.
-A short run still gets a window every 50 ms, enough for the calls of a test suite's phases.
+windows starts near 4% and decays to under 1% on long runs, bounding the cost on 3.10/3.11
+(where the hook is slow while a window is open, up to 10x on call-heavy code) and the number
+of ``restart_events()`` on 3.12+. A short run still gets a window every 100 ms.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ class Schedule:
             at the hook's full cost; ``autocy profile --full``).
     """
 
-    first_window: float = 0.1
+    first_window: float = 0.05
     window: float = 0.004
-    min_period: float = 0.05
+    min_period: float = 0.1
     max_period: float = 1.0
     growth: float = 0.1
     always_open: bool = False
