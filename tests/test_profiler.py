@@ -567,7 +567,7 @@ def test_attribute_types_of_project_instances(tmp_path):
                 raise RuntimeError("user code must not run")
 
         def use(p, s, lazy, path):
-            return p
+            return p.x, p.y, s.a, path.name
     """, "main.py": """
         import pathlib
         from wl.kern import Point, Slotted, Lazy, use
@@ -580,6 +580,27 @@ def test_attribute_types_of_project_instances(tmp_path):
     assert types["s"]["wl.kern.Slotted"]["attrs"] == {"a": {"float": 4}}  # b never assigned
     assert "attrs" not in types["lazy"]["wl.kern.Lazy"]  # __getattr__: not looked into
     assert "attrs" not in next(iter(types["path"].values()))  # not a project class
+
+
+def test_attribute_feedback_leaves_instances_compact(tmp_path):
+    # reading __dict__ would give a 3.11+ instance a real dict (slower attribute access ever after)
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
+        class P:
+            def __init__(self):
+                self.x = 1.0
+
+        def touch(p):
+            return p.x
+    """, "main.py": """
+        import gc, sys
+        from wl.kern import P, touch
+        p = P()
+        touch(p)
+        if sys.version_info >= (3, 11):
+            assert not any(type(r) is dict for r in gc.get_referents(p)), "p got a __dict__"
+    """})
+    assert profile.functions["wl.kern:touch"].types["p"]["wl.kern.P"]["attrs"] == {
+        "x": {"float": 2}}
 
 
 def test_sampled_mode_bounds_the_recording_and_estimates_calls(tmp_path):

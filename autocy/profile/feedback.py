@@ -12,9 +12,10 @@ Observing never runs user code: types are taken with ``type(v)`` (not ``v.__clas
 containers are only looked into when their type is exactly the builtin one (a subclass could
 override ``__iter__``/``__len__``/``__getitem__``), NumPy is never imported (an array is
 recognised by its type's module and name, and only attributes of the exact ndarray type,
-implemented in C, are read), and instance attributes are read from the instance ``__dict__``
-or ``__slots__`` descriptors through ``object.__getattribute__``, and only when the class does
-not define ``__getattribute__``/``__getattr__`` itself.
+implemented in C, are read), and instance attributes are read one name at a time (the names
+the function's code uses) through ``object.__getattribute__`` or ``__slots__`` descriptors,
+never through ``__dict__``, and only when the class does not define
+``__getattribute__``/``__getattr__`` itself.
 """
 
 from __future__ import annotations
@@ -92,37 +93,38 @@ def _observe_array(record: dict[str, Any], value: Any) -> None:
     _count(record.setdefault("contiguous", {}), layout)
 
 
-def _instance_attrs(cls: type, value: Any) -> list[tuple[str, Any]]:
-    """Up to :data:`MAX_ATTRS` ``(name, value)`` pairs of an instance, without running its code.
+def _instance_attrs(cls: type, value: Any, names: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """Up to :data:`MAX_ATTRS` ``(name, value)`` pairs of an instance, for the candidate
+    ``names``, without running its code and without touching its ``__dict__``.
 
-    Empty when a class of the MRO defines ``__getattribute__`` or ``__getattr__``.
+    Reading ``__dict__`` would make CPython 3.11+ give the instance a real dictionary in place
+    of its compact inline values, and every later attribute access on it slower. So each
+    candidate name is read with ``object.__getattribute__`` when no class of the MRO defines it
+    (then only the instance's own value can answer, and no descriptor runs), or through its
+    ``__slots__`` member descriptor. Empty when a class of the MRO defines
+    ``__getattribute__`` or ``__getattr__``.
     """
+    mro = cls.__mro__[:-1]  # every class but object
+    if any("__getattribute__" in k.__dict__ or "__getattr__" in k.__dict__ for k in mro):
+        return []
     found: list[tuple[str, Any]] = []
-    for klass in cls.__mro__[:-1]:  # every class but object
-        namespace = klass.__dict__
-        if "__getattribute__" in namespace or "__getattr__" in namespace:
-            return []
-        slots = namespace.get("__slots__", ())
-        for slot in (slots,) if type(slots) is str else slots if type(slots) in _SEQUENCES else ():
-            descriptor = namespace.get(slot)
-            if type(descriptor) is MemberDescriptorType and len(found) < MAX_ATTRS:
-                try:
-                    found.append((slot, descriptor.__get__(value, cls)))
-                except AttributeError:  # a slot never assigned
-                    pass
-    try:
-        instance_dict = _GETATTRIBUTE(value, "__dict__")
-    except AttributeError:
-        return found
-    if type(instance_dict) is dict:
-        for name, item in islice(instance_dict.items(), max(MAX_ATTRS - len(found), 0)):
-            if type(name) is str:
-                found.append((name, item))
+    for name in names:
+        if len(found) >= MAX_ATTRS:
+            break
+        owner = next((k for k in mro if name in k.__dict__), None)
+        try:
+            if owner is None:
+                found.append((name, _GETATTRIBUTE(value, name)))
+            elif type(owner.__dict__[name]) is MemberDescriptorType:
+                found.append((name, owner.__dict__[name].__get__(value, cls)))
+        except AttributeError:  # not set on this instance (or a slot never assigned)
+            pass
     return found
 
 
-def _observe_attrs(record: dict[str, Any], cls: type, value: Any) -> None:
-    found = _instance_attrs(cls, value)
+def _observe_attrs(record: dict[str, Any], cls: type, value: Any,
+                   names: tuple[str, ...]) -> None:
+    found = _instance_attrs(cls, value, names)
     if not found:
         return
     attrs = record.setdefault("attrs", {})
@@ -132,7 +134,8 @@ def _observe_attrs(record: dict[str, Any], cls: type, value: Any) -> None:
 
 
 def observe(types: dict[str, dict[str, dict[str, Any]]], name: str, value: Any,
-            is_project_class: Callable[[type], bool] | None = None) -> None:
+            is_project_class: Callable[[type], bool] | None = None,
+            attr_names: tuple[str, ...] = ()) -> None:
     """Add one observation of ``value`` for variable ``name`` to a function's ``types``.
 
     Args:
@@ -143,6 +146,8 @@ def observe(types: dict[str, dict[str, dict[str, Any]]], name: str, value: Any,
             dtype, ndim and layout; for project instances the types of their attributes) is kept.
         is_project_class: ``is_project_class(cls)`` is True for classes defined in the
             project, whose instances get an ``attrs`` histogram; None records no attributes.
+        attr_names: the attribute names to look for on such an instance (the names the
+            observed function's code uses, ``co_names``).
 
     Raises:
         Exception: whatever an exotic type's ``__module__``/``__qualname__`` lookup raises
@@ -181,5 +186,5 @@ def observe(types: dict[str, dict[str, dict[str, Any]]], name: str, value: Any,
             _count(values, type_name(type(item)))
     elif tname == "numpy.ndarray":
         _observe_array(record, value)
-    elif is_project_class is not None and is_project_class(cls):
-        _observe_attrs(record, cls, value)
+    elif attr_names and is_project_class is not None and is_project_class(cls):
+        _observe_attrs(record, cls, value, attr_names)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from time import perf_counter
 from types import CodeType
 from typing import Any, Callable
 
@@ -84,6 +85,8 @@ class Registry:
         self._logged: set[str] = set()
         self.records: list[Any] = []
         """Every record made, in creation order."""
+        self.last_new = 0.0
+        """Clock (``perf_counter`` seconds) when the last record was made."""
 
     def record_for(self, code: CodeType, module_name: object) -> Any:
         """The record of ``code``, made on first sight; None when it is not a project function.
@@ -106,6 +109,7 @@ class Registry:
         record = self._records.setdefault(key, made)
         if record is made and made is not None:
             self.records.append(made)
+            self.last_new = perf_counter()
         return record
 
     def forget(self, code: CodeType) -> None:
@@ -167,7 +171,7 @@ class Registry:
             for name in info.params:
                 value = local_vars.get(name, NO_VALUE)
                 if value is not NO_VALUE:
-                    observe(types, name, value, self.is_project_class)
+                    observe(types, name, value, self.is_project_class, info.attr_names)
         except Exception as exc:
             self._types_failed(info, exc)
 
@@ -201,8 +205,8 @@ class Registry:
             for name in info.local_names:
                 value = local_vars.get(name, NO_VALUE)
                 if value is not NO_VALUE:
-                    observe(types, name, value, self.is_project_class)
+                    observe(types, name, value, self.is_project_class, info.attr_names)
             if returned is not NO_VALUE:
-                observe(types, RETURN, returned, self.is_project_class)
+                observe(types, RETURN, returned, self.is_project_class, info.attr_names)
         except Exception as exc:
             self._types_failed(info, exc)

@@ -129,8 +129,13 @@ class Sampler:
         if schedule.always_open:
             return
         if self.hook.window_open:
-            length = schedule.window if self.windows else schedule.first_window
-            if now - self._opened >= length:
+            if self.windows:
+                over = now - self._opened >= schedule.window
+            else:
+                quiet = now - max(self._opened, self.registry.last_new)
+                over = quiet >= schedule.first_window or \
+                    now - self._opened >= schedule.first_window_max
+            if over:
                 self.hook.close_window()
                 self.windows.append((self._opened, now))
                 self._next_open = self._opened + schedule.period(now - self._started)

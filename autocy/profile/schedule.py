@@ -2,8 +2,10 @@
 
 A window is a span of wall time in which every call of every project function is counted and
 type-sampled (see :mod:`autocy.profile.hook`). The first window opens when profiling starts
-and lasts :attr:`Schedule.first_window` seconds, so that a short workload (a small script, the
-start of a test suite) is seen whole even where the hook is off between windows (3.10/3.11).
+and stays open while new project functions keep appearing: it closes once none has appeared
+for :attr:`Schedule.first_window` seconds, or after :attr:`Schedule.first_window_max`. So a
+short workload (a small script, a program's start-up) is seen whole even where the hook is off
+between windows (3.10/3.11), and a loop that only repeats known functions leaves it soon.
 Each later window lasts :attr:`Schedule.window` seconds; the next one opens a *period* after the
 previous one opened, and the period grows with the time profiled so far (a tenth of it, between
 :attr:`Schedule.min_period` and :attr:`Schedule.max_period`). So the share of time spent in
@@ -22,7 +24,9 @@ class Schedule:
     """The window policy (all times in seconds).
 
     Attributes:
-        first_window: length of the first window, opened when profiling starts.
+        first_window: the first window closes when no new project function appeared for
+            this long...
+        first_window_max: ...or when it has been open this long.
         window: length of each later window.
         min_period, max_period: bounds of the time from one window's opening to the next.
         growth: the period is this fraction of the time elapsed since profiling started.
@@ -31,7 +35,8 @@ class Schedule:
     """
 
     first_window: float = 0.05
-    window: float = 0.004
+    first_window_max: float = 0.25
+    window: float = 0.002
     min_period: float = 0.1
     max_period: float = 1.0
     growth: float = 0.1
