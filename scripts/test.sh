@@ -21,8 +21,8 @@ setup python3 .venv
 .venv/bin/python -m pytest -q "$@"
 
 monitoring_python=""
-for candidate in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3.13 \
-                 /root/.pyenv/versions/3.12*/bin/python3.12; do
+for candidate in python3.12 python3.13 /root/.pyenv/versions/3.12*/bin/python3.12 \
+                 /root/.pyenv/versions/3.13*/bin/python3.13; do
     if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c \
             'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
         monitoring_python="$candidate"
