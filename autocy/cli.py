@@ -19,6 +19,7 @@ EPILOG = """\
 examples:
   autocy profile bench.py --size 300     profile a script (in-process)
   autocy profile -m pytest -q tests      profile the test suite
+  autocy profile merge a.json b.json -o autocy-profile.json   add profiles up
   autocy report                          what would be compiled and typed, and why
   autocy annotate --out build/show       write the generated sources to look at
   autocy build                           build the compiled wheel into dist/
@@ -50,11 +51,15 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from autocy.profiledata import load_profile, merge_profiles, save_profile
     from autocy.settings import load_settings
 
+    if args.workload[:1] == ["merge"]:
+        return cmd_profile_merge(args, args.workload[1:])
     project_dir = _project(args)
     settings = load_settings(project_dir)
     workload = parse_workload(args.workload)
     output = Path(args.output).resolve() if args.output else project_dir / settings.profile
-    profile, exit_code = profile_workload(workload, project_dir)
+    if args.lines:
+        return cmd_profile_lines(args, workload, project_dir, output)
+    profile, exit_code = profile_workload(workload, project_dir, full=args.full)
     if args.merge and output.exists():
         profile = merge_profiles(load_profile(output), profile)
     save_profile(profile, output)
@@ -67,11 +72,70 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return exit_code
 
 
+def cmd_profile_lines(args: argparse.Namespace, workload, project_dir: Path, output: Path) -> int:
+    """``autocy profile --lines[=N] <workload>``: a second pass that adds line timings of the
+    N hottest functions of the existing profile (see :mod:`autocy.profile.lines`)."""
+    from autocy.profile import profile_workload
+    from autocy.profile.lines import LineTimer, hottest
+    from autocy.profiledata import load_profile, save_profile
+
+    base = load_profile(output)
+    keys = hottest(base, args.lines)
+    timer = LineTimer(keys)
+    _, exit_code = profile_workload(workload, project_dir, line_timer=timer)
+    timed = timer.results()
+    for key in keys:
+        base.functions[key].lines = timed.get(key, {})
+    save_profile(base, output)
+    print(f"autocy: wrote line timings of {len(timed)} of the {len(keys)} hottest functions "
+          f"to {output}", file=sys.stderr)
+    for key in sorted(set(keys) - set(timed)):
+        print(f"autocy: no line timings for {key} (not called, nested, or in the script run "
+              "as __main__)", file=sys.stderr)
+    return exit_code
+
+
+def cmd_profile_merge(args: argparse.Namespace, words: list[str]) -> int:
+    """``autocy profile merge A B ... [-o OUT]``: add profiles up into one file.
+
+    Stale entries (source changed since their profile was taken) are listed; they stay in the
+    file (the plan ignores them) so that the merge loses nothing.
+    """
+    from autocy.errors import ProfileError
+    from autocy.profiledata import load_profile, merge_profiles, save_profile, stale_functions
+    from autocy.settings import load_settings
+
+    parser = argparse.ArgumentParser(prog="autocy profile merge", allow_abbrev=False,
+                                     description="Add profiles up (counts and times) into one file.")
+    parser.add_argument("profiles", nargs="+", help="profile files to merge, oldest first")
+    parser.add_argument("-o", "--output", help="merged file (default: [tool.autocy] profile)")
+    options = parser.parse_args(words)
+    project_dir = _project(args)
+    output = Path(options.output or args.output or
+                  project_dir / load_settings(project_dir).profile).resolve()
+    merged = None
+    for name in options.profiles:
+        profile = load_profile(Path(name))
+        merged = profile if merged is None else merge_profiles(merged, profile)
+    if merged is None:  # argparse requires one; kept for type checkers
+        raise ProfileError("no profile to merge", "give one or more profile files")
+    save_profile(merged, output)
+    stale = stale_functions(merged, project_dir)
+    for key, reason in sorted(stale.items()):
+        print(f"autocy: stale: {key}: {reason} (kept; the plan ignores it)", file=sys.stderr)
+    print(f"autocy: wrote {output} ({len(merged.functions)} functions, {merged.runs} run(s), "
+          f"{len(stale)} stale)", file=sys.stderr)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    """Print the plan: hot functions, module decisions, typings."""
-    from autocy.report import format_report
+    """Print the plan: hot functions, module decisions, typings (``--lines``: line timings)."""
+    from autocy.report import format_lines, format_report
 
     _, profile, plan, generated = _load_plan(_project(args))
+    if args.lines:
+        print(format_lines(plan, profile, _project(args), top=args.lines), end="")
+        return 0
     print(format_report(plan, generated, profile.total_self_time()), end="")
     return 0
 
@@ -141,14 +205,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     prof = sub.add_parser("profile", help="run a workload and record time and type feedback", allow_abbrev=False,
                           description="Run `script.py args` or `-m module args` in-process under the "
-                                      "profiler; options go before the workload.")
+                                      "profiler; options go before the workload. "
+                                      "`autocy profile merge A B ... -o OUT` adds profiles up.")
     prof.add_argument("--merge", action="store_true", help="add the counts into the existing profile")
+    prof.add_argument("--full", action="store_true",
+                      help="count every call (exact call counts; as slow as a tracing profiler)")
+    prof.add_argument("--lines", type=int, nargs="?", const=5, default=0, metavar="N",
+                      help="second pass: add line timings (line_profiler) of the N hottest "
+                           "functions of the existing profile (default 5; write --lines=N)")
     prof.add_argument("-o", "--output", help="profile file (default: [tool.autocy] profile)")
     prof.add_argument("--top", type=int, default=10, help="hot functions to list (default 10)")
     prof.add_argument("workload", nargs="*", help="script.py [args] | -m module [args] (after the options)")
     prof.set_defaults(func=cmd_profile)
 
     rep = sub.add_parser("report", help="show what would be compiled and typed, and why")
+    rep.add_argument("--lines", type=int, nargs="?", const=5, default=0, metavar="N",
+                     help="show the time per source line of the N hottest functions (default 5)")
     rep.set_defaults(func=cmd_report)
 
     ann = sub.add_parser("annotate", help="show the generated Cython sources without building")

@@ -1,11 +1,11 @@
 """The profile file: schema, load and validate, save, merge, staleness.
 
 The file is JSON (never pickled or ``eval``-ed), written with sorted keys and a trailing
-newline so that it diffs well when committed. Layout (schema version 1)::
+newline so that it diffs well when committed. Layout (schema version 2)::
 
     {
       "schema": "autocy-profile",
-      "version": 1,
+      "version": 2,
       "runs": 1,                      # workload runs merged into this file (count)
       "wall_time": 2.31,              # seconds, summed over runs
       "functions": {
@@ -15,13 +15,16 @@ newline so that it diffs well when committed. Layout (schema version 1)::
           "file": "sample/julia.py",  # posix path relative to the project root
           "line": 12,                 # line of the ``def``
           "source_hash": "<sha256 of the function's source text>",
-          "calls": 1,                 # count
+          "calls": 1,                 # count (estimated past the first calls; see below)
           "self_time": 1.9,           # seconds, excluding time in other recorded functions
           "total_time": 1.9,          # seconds, inclusive
           "params": ["maxiter", "zs", "cs"],
           "types": {                  # variable name (or "return") -> type name -> stats
             "maxiter": {"int": {"count": 1, "min": 300, "max": 300}},
             "zs": {"list": {"count": 1, "elements": {"complex": 8}}}
+          },
+          "lines": {                  # optional (autocy profile --lines): line -> hits, seconds
+            "15": {"hits": 34219980, "time": 4.1}
           }
         }
       }
@@ -30,7 +33,14 @@ newline so that it diffs well when committed. Layout (schema version 1)::
 Type names are ``type.__qualname__`` for builtins and ``"<module>.<qualname>"`` otherwise.
 A type record holds ``count`` (observations), for ``int`` also ``min``/``max``, for
 ``list``/``tuple``/``set``/``frozenset`` a sampled ``elements`` histogram, for ``dict`` sampled
-``keys``/``values`` histograms.
+``keys``/``values`` histograms, for ``numpy.ndarray`` ``dtype`` (``{"float64": 3}``), ``ndim``
+(``{"2": 3}``) and ``contiguous`` (``{"C": 2, "F": 0, "none": 1}``) histograms, and for an
+instance of a project class an ``attrs`` object, ``{attribute: {type name: count}}``.
+
+Times come from a sampling profiler and calls past a function's first 64 from sampling
+windows, scaled (see :mod:`autocy.profile.hook`); type counts are observations. Version 2
+added the NumPy histograms, ``attrs`` and ``lines``; a version 1 file is read as it is (it is
+a version 2 file without them) and written back as version 2.
 """
 
 from __future__ import annotations
@@ -50,11 +60,13 @@ from typing import Any
 from autocy.errors import ProfileError
 
 SCHEMA = "autocy-profile"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+"""Schema versions :func:`load_profile` reads (version 1 is a subset of version 2)."""
 RETURN = "return"
 """Key under ``types`` for a function's return values (never a valid variable name)."""
 
-_HISTOGRAMS = ("elements", "keys", "values")
+_HISTOGRAMS = ("elements", "keys", "values", "dtype", "ndim", "contiguous")
 
 
 @dataclass
@@ -75,6 +87,8 @@ class FunctionProfile:
     total_time: float = 0.0
     params: list[str] = field(default_factory=list)
     types: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    lines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``{"<line number>": {"hits": count, "time": seconds}}`` from ``autocy profile --lines``."""
 
     @property
     def key(self) -> str:
@@ -86,11 +100,15 @@ class FunctionProfile:
         return set(self.types.get(name, {}))
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object for this function (see the module docstring)."""
-        return {"module": self.module, "qualname": self.qualname, "file": self.file,
-                "line": self.line, "source_hash": self.source_hash, "calls": self.calls,
-                "self_time": self.self_time, "total_time": self.total_time,
-                "params": list(self.params), "types": self.types}
+        """The JSON object for this function (see the module docstring; ``lines`` only when
+        there are line timings)."""
+        result = {"module": self.module, "qualname": self.qualname, "file": self.file,
+                  "line": self.line, "source_hash": self.source_hash, "calls": self.calls,
+                  "self_time": self.self_time, "total_time": self.total_time,
+                  "params": list(self.params), "types": self.types}
+        if self.lines:
+            result["lines"] = self.lines
+        return result
 
 
 @dataclass
@@ -228,9 +246,26 @@ def _check_types(types: Any, path: Path, key: str) -> None:
                     _require(isinstance(record[bound], int), path, f"{where}: {bound!r} must be an int")
             for hist in _HISTOGRAMS:
                 if hist in record:
-                    _require(isinstance(record[hist], dict) and all(
-                        isinstance(v, int) for v in record[hist].values()), path,
-                        f"{where}: {hist!r} must map type names to counts")
+                    _require(_is_histogram(record[hist]), path,
+                             f"{where}: {hist!r} must map names to counts")
+            if "attrs" in record:
+                _require(isinstance(record["attrs"], dict) and all(
+                    _is_histogram(h) for h in record["attrs"].values()), path,
+                    f"{where}: 'attrs' must map attribute names to type-name counts")
+
+
+def _is_histogram(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value.values())
+
+
+def _check_lines(lines: Any, path: Path, key: str) -> None:
+    _require(isinstance(lines, dict) and all(
+        isinstance(line, str) and line.isdigit() and isinstance(entry, dict)
+        and _is_count(entry.get("hits"))
+        and isinstance(entry.get("time"), (int, float)) and not isinstance(entry.get("time"), bool)
+        for line, entry in lines.items()), path,
+        f"{key}: 'lines' must map line numbers to {{'hits': count, 'time': seconds}}")
 
 
 def _function_from_json(key: str, raw: Any, path: Path) -> FunctionProfile:
@@ -245,10 +280,13 @@ def _function_from_json(key: str, raw: Any, path: Path) -> FunctionProfile:
     _require(raw["calls"] >= 0 and raw["self_time"] >= 0 and raw["total_time"] >= 0, path,
              f"function {key!r}: negative calls or time")
     _check_types(raw.get("types", {}), path, key)
+    _check_lines(raw.get("lines", {}), path, key)
     return FunctionProfile(module=raw["module"], qualname=raw["qualname"], file=raw["file"],
                            line=raw["line"], source_hash=raw["source_hash"], calls=raw["calls"],
                            self_time=float(raw["self_time"]), total_time=float(raw["total_time"]),
-                           params=[str(p) for p in raw["params"]], types=raw.get("types", {}))
+                           params=[str(p) for p in raw["params"]], types=raw.get("types", {}),
+                           lines={line: {"hits": entry["hits"], "time": float(entry["time"])}
+                                  for line, entry in raw.get("lines", {}).items()})
 
 
 def load_profile(path: Path) -> ProfileData:
@@ -272,9 +310,10 @@ def load_profile(path: Path) -> ProfileData:
         raise ProfileError(f"{path} is not valid JSON ({exc})",
                            "restore it from version control or re-create it with `autocy profile`") from exc
     _require(isinstance(raw, dict) and raw.get("schema") == SCHEMA, path, "no 'schema': 'autocy-profile'")
-    if raw.get("version") != VERSION or isinstance(raw.get("version"), bool):
+    if raw.get("version") not in READABLE_VERSIONS or isinstance(raw.get("version"), bool):
         raise ProfileError(f"{path} has profile schema version {raw.get('version')!r}; this autocy "
-                           f"reads version {VERSION}", "re-create it with `autocy profile`")
+                           f"reads versions {', '.join(map(str, READABLE_VERSIONS))}",
+                           "re-create it with `autocy profile`, or use the autocy that wrote it")
     _require(_is_count(raw.get("runs")), path, "'runs' must be a count")
     _require(isinstance(raw.get("wall_time"), (int, float)), path, "'wall_time' must be a number")
     _require(isinstance(raw.get("functions"), dict), path, "'functions' must be an object")
@@ -313,16 +352,26 @@ def _merge_record(into: dict[str, Any], other: dict[str, Any]) -> None:
         into["max"] = max(into.get("max", other["max"]), other["max"])
     for hist in _HISTOGRAMS:
         if hist in other:
-            target = into.setdefault(hist, {})
-            for name, count in other[hist].items():
-                target[name] = target.get(name, 0) + count
+            _add_counts(into.setdefault(hist, {}), other[hist])
+    for name, histogram in other.get("attrs", {}).items():
+        _add_counts(into.setdefault("attrs", {}).setdefault(name, {}), histogram)
+
+
+def _add_counts(into: dict[str, int], other: dict[str, int]) -> None:
+    for name, count in other.items():
+        into[name] = into.get(name, 0) + count
 
 
 def merge_function(into: FunctionProfile, other: FunctionProfile) -> None:
-    """Add ``other``'s counts, times and type records into ``into`` (same key and hash)."""
+    """Add ``other``'s counts, times, type records and line timings into ``into`` (same key
+    and hash)."""
     into.calls += other.calls
     into.self_time += other.self_time
     into.total_time += other.total_time
+    for line, entry in other.lines.items():
+        mine = into.lines.setdefault(line, {"hits": 0, "time": 0.0})
+        mine["hits"] += entry["hits"]
+        mine["time"] += entry["time"]
     for name, by_type in other.types.items():
         target = into.types.setdefault(name, {})
         for type_name, record in by_type.items():

@@ -214,10 +214,11 @@ def test_unknown_command_is_a_usage_error(tmp_path):
 
 
 # ---------------------------------------------------------------- autocy profile
+# (--full: these tests check exact call counts, which the default sampled profile estimates)
 
 
 def test_profile_script_writes_default_profile_and_summary(project):
-    result = autocy(project, "profile", "work.py", "arg")
+    result = autocy(project, "profile", "--full", "work.py", "arg")
     assert result.returncode == 0, show(result)
     assert workload_argv(result.stdout) == ["arg"]
 
@@ -242,7 +243,7 @@ def test_profile_script_writes_default_profile_and_summary(project):
 
 
 def test_profile_output_option(project):
-    result = autocy(project, "profile", "-o", "other.json", "work.py")
+    result = autocy(project, "profile", "--full", "-o", "other.json", "work.py")
     assert result.returncode == 0, show(result)
     assert not (project / "autocy-profile.json").exists()
     assert load_profile(project / "other.json").functions["tinypkg.mod:hot"].calls == HOT_CALLS
@@ -250,10 +251,10 @@ def test_profile_output_option(project):
 
 
 def test_profile_merge_adds_counts(project):
-    first = autocy(project, "profile", "work.py")
+    first = autocy(project, "profile", "--full", "work.py")
     assert first.returncode == 0, show(first)
     once = load_profile(project / "autocy-profile.json").functions["tinypkg.mod:hot"]
-    second = autocy(project, "profile", "--merge", "work.py")
+    second = autocy(project, "profile", "--full", "--merge", "work.py")
     assert second.returncode == 0, show(second)
     profile = load_profile(project / "autocy-profile.json")
     assert profile.runs == 2
@@ -266,7 +267,7 @@ def test_profile_merge_adds_counts(project):
 
 def test_profile_without_merge_replaces(project):
     for _ in range(2):
-        result = autocy(project, "profile", "work.py")
+        result = autocy(project, "profile", "--full", "work.py")
         assert result.returncode == 0, show(result)
     profile = load_profile(project / "autocy-profile.json")
     assert profile.runs == 1
@@ -275,7 +276,7 @@ def test_profile_without_merge_replaces(project):
 
 def test_profile_merge_with_output_option(project):
     for _ in range(2):
-        result = autocy(project, "profile", "--merge", "-o", "other.json", "work.py")
+        result = autocy(project, "profile", "--full", "--merge", "-o", "other.json", "work.py")
         assert result.returncode == 0, show(result)
     profile = load_profile(project / "other.json")
     assert profile.runs == 2
@@ -284,7 +285,7 @@ def test_profile_merge_with_output_option(project):
 
 
 def test_profile_module(project):
-    result = autocy(project, "profile", "-m", "tinypkg.main")
+    result = autocy(project, "profile", "--full", "-m", "tinypkg.main")
     assert result.returncode == 0, show(result)
     assert workload_argv(result.stdout) == []
     profile = load_profile(project / "autocy-profile.json")

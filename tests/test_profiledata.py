@@ -331,15 +331,54 @@ def test_load_wrong_schema(tmp_path, doc):
     assert "autocy profile" in info.value.hint
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None])
+@pytest.mark.parametrize("version", [3, 0, "1", None, True])
 def test_load_wrong_version(tmp_path, version):
     doc = valid_doc()
     doc["version"] = version
     with pytest.raises(ProfileError) as info:
         load_profile(write_doc(tmp_path, doc))
     assert f"version {version!r}" in info.value.message
-    assert f"reads version {VERSION}" in info.value.message
+    assert "reads versions 1, 2" in info.value.message
     assert info.value.hint
+
+
+def test_version_1_files_load_and_save_as_version_2(tmp_path):
+    doc = valid_doc()
+    doc["version"] = 1
+    profile = load_profile(write_doc(tmp_path, doc))
+    assert VERSION == 2
+    out = tmp_path / "v2.json"
+    save_profile(profile, out)
+    saved = json.loads(out.read_text())
+    assert saved["version"] == 2
+    assert saved["functions"] == doc["functions"]  # nothing added to a version 1 entry
+
+
+def test_version_2_fields_round_trip_and_merge(tmp_path):
+    types = {"arr": {"numpy.ndarray": {"count": 2, "dtype": {"float64": 2}, "ndim": {"2": 2},
+                                       "contiguous": {"C": 1, "F": 1}}},
+             "self": {"pkg.mod.P": {"count": 2, "attrs": {"x": {"float": 2},
+                                                          "tag": {"str": 1, "NoneType": 1}}}}}
+    one = profile_of(fn(types=copy.deepcopy(types), lines={"3": {"hits": 10, "time": 0.5}},
+                        calls=2, self_time=1.0, total_time=1.0))
+    path = tmp_path / "p.json"
+    save_profile(one, path)
+    assert load_profile(path).to_json() == one.to_json()
+    both = merge_profiles(one, one).functions["pkg.mod:f"]
+    assert both.types["arr"]["numpy.ndarray"] == {
+        "count": 4, "dtype": {"float64": 4}, "ndim": {"2": 4}, "contiguous": {"C": 2, "F": 2}}
+    assert both.types["self"]["pkg.mod.P"]["attrs"] == {"x": {"float": 4},
+                                                       "tag": {"str": 2, "NoneType": 2}}
+    assert both.lines == {"3": {"hits": 20, "time": 1.0}}
+
+
+@pytest.mark.parametrize("lines", [{"x": {"hits": 1, "time": 0.1}}, {"3": {"hits": -1, "time": 0.1}},
+                                   {"3": {"hits": 1}}, [1]])
+def test_load_rejects_malformed_lines(tmp_path, lines):
+    doc = valid_doc()
+    next(iter(doc["functions"].values()))["lines"] = lines
+    with pytest.raises(ProfileError, match="'lines' must map"):
+        load_profile(write_doc(tmp_path, doc))
 
 
 def mutate(doc: dict, dotted: str, value) -> dict:

@@ -1,11 +1,21 @@
-"""Stage 1, profile: run a workload in-process and record time and type feedback.
+"""Stage 1, profile: run a workload and record time and type feedback at a bounded cost.
 
-Public face (what the command line uses):
+How the parts fit (each module's docstring says why it is built the way it is):
 
-- :class:`Workload` and :func:`parse_workload`: what to run (script or ``-m module``).
-- :func:`profile_workload`: run it under the tracer; returns the profile and the exit code.
-- :func:`format_summary`: the hottest functions as a short text table.
-- :class:`Tracer`: the tracer itself, for callers that run code their own way.
+- :mod:`~autocy.profile.runner` runs a script or ``-m module`` in this process;
+  :mod:`~autocy.profile.pytest_plugin` profiles a pytest session (``--autocy-profile``).
+- :mod:`~autocy.profile.session` is one profiling session: the tracer in this process plus
+  the per-process files of child processes (:mod:`~autocy.profile.child`).
+- :mod:`~autocy.profile.tracer` combines the hook (native ``_hook.pyx`` or its pure-Python
+  twin :mod:`~autocy.profile.hook`: calls and types) with the sampler
+  (:mod:`~autocy.profile.sampler`: time, sampling windows on the
+  :mod:`~autocy.profile.schedule`).
+- :mod:`~autocy.profile.registry`, :mod:`~autocy.profile.codeinfo` and
+  :mod:`~autocy.profile.feedback`: which code is the project's, and type records.
+- :mod:`~autocy.profile.lines`: line timings of the hot functions (line_profiler, second pass).
+
+Public face (what the command line uses): :class:`Workload`, :func:`parse_workload`,
+:func:`profile_workload`, :func:`format_summary` and :class:`Tracer`.
 """
 
 from autocy.profile.runner import Workload, parse_workload, profile_workload

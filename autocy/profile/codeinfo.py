@@ -52,6 +52,8 @@ class CodeInfo:
         suspend_offsets: offsets where a suspended generator frame's ``f_lasti`` may point
             (the ``YIELD_VALUE`` itself, the instruction after it, and on 3.10 the one before
             ``YIELD_FROM``).
+        attr_names: the names the code uses (``co_names``, dunder names left out): the
+            candidate attributes recorded for instances of project classes.
         types_disabled: set after an internal error while recording types for this code.
     """
 
@@ -66,6 +68,7 @@ class CodeInfo:
     is_generator: bool
     return_offsets: frozenset[int]
     suspend_offsets: frozenset[int] = field(default_factory=frozenset)
+    attr_names: tuple[str, ...] = ()
     types_disabled: bool = False
 
 
@@ -136,7 +139,7 @@ class CodeClassifier:
         project_dir: the project root; a function is project code when its source file
             resolves to a path under it and not under an excluded directory.
 
-    Not thread-safe by itself: the tracer serialises calls to :meth:`classify` with a lock.
+    Calls from several threads at once may parse one file twice; the answers are the same.
     """
 
     def __init__(self, project_dir: Path):
@@ -246,4 +249,5 @@ class CodeClassifier:
                         file=source.relpath, line=line, source_hash=source_hash, params=params,
                         local_names=tuple(code.co_varnames) + own_cells,
                         is_generator=is_generator, return_offsets=returns,
-                        suspend_offsets=suspends if is_generator else frozenset())
+                        suspend_offsets=suspends if is_generator else frozenset(),
+                        attr_names=tuple(n for n in code.co_names if not n.startswith("__")))

@@ -18,11 +18,11 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter
 from typing import Literal
 
 from autocy.errors import WorkloadError
-from autocy.profile.tracer import Tracer
+from autocy.profile.lines import LineTimer
+from autocy.profile.session import ProfileSession
 from autocy.profiledata import ProfileData
 
 _PYTHON_WORD = re.compile(r"python(\d+(\.\d+)*)?(\.exe)?$")
@@ -165,18 +165,25 @@ def _join_new_threads(before: set[threading.Thread]) -> None:
             thread.join()
 
 
-def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData, int]:
-    """Run ``workload`` in this process under the tracer and return its profile and exit code.
+def profile_workload(workload: Workload, project_dir: Path, full: bool = False,
+                     hook: str = "auto", line_timer: LineTimer | None = None
+                     ) -> tuple[ProfileData, int]:
+    """Run ``workload`` in this process under the profiler and return its profile and exit code.
 
     The run behaves like ``python <script> <args>`` / ``python -m <module> <args>``:
     ``sys.argv`` is the script (or module file) followed by ``args``; ``sys.path[0]`` is the
     script's directory (symlinks resolved) or, for ``-m``, the current directory;
     ``__name__ == "__main__"``. Non-daemon threads the workload starts are waited for.
     ``sys.argv`` and ``sys.path`` are restored afterwards; modules it imported stay imported.
+    Child processes of the same Python are profiled too and merged in
+    (:mod:`autocy.profile.child`).
 
     Args:
         workload: what to run (see :func:`parse_workload`).
         project_dir: the project root; functions defined under it are recorded.
+        full: count every call (exact counts, the hook's full cost); see :class:`Tracer`.
+        hook: ``"auto"``, ``"native"`` or ``"python"`` (see :class:`Tracer`).
+        line_timer: times the lines of its functions during the run (``--lines``).
 
     Returns:
         ``(profile, exit_code)``. ``profile.runs`` is 1, ``profile.wall_time`` the run's
@@ -188,7 +195,7 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
     Raises:
         WorkloadError: the script or module cannot be found.
     """
-    tracer = Tracer(Path(project_dir))
+    session = ProfileSession(Path(project_dir), full=full, hook=hook)
     if workload.kind == "module":
         path0 = os.getcwd()
         argv0 = workload.target
@@ -210,9 +217,10 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
     threads_before = set(threading.enumerate())
     exit_code = 0
     missing: str | None = None
-    start = perf_counter()
     try:
-        tracer.start()
+        session.start()
+        if line_timer is not None:
+            line_timer.start()
         try:
             if workload.kind == "module":
                 _find_module(workload.target)
@@ -236,8 +244,9 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
         if exit_code == _INTERRUPTED:
             print("KeyboardInterrupt", file=sys.stderr)
     finally:
-        wall_time = perf_counter() - start
-        tracer.stop()
+        if line_timer is not None:
+            line_timer.stop()
+        profile = session.stop()
         sys.argv = saved_argv
         sys.path = saved_path_list
         sys.path[:] = saved_path
@@ -245,6 +254,4 @@ def profile_workload(workload: Workload, project_dir: Path) -> tuple[ProfileData
         raise WorkloadError(f"cannot run -m {workload.target}: {missing}",
                             f"check the module name; it is looked up from {path0} and the "
                             "installed packages")
-    profile = ProfileData(runs=1, wall_time=wall_time, functions=dict(sorted(
-        tracer.functions().items())))
     return profile, exit_code

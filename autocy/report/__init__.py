@@ -6,9 +6,11 @@ what it shows is what a build would do.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from autocy.annotate import GeneratedModule
 from autocy.plan import Plan
-from autocy.profiledata import RETURN, FunctionProfile
+from autocy.profiledata import RETURN, FunctionProfile, ProfileData, read_source
 
 
 def _describe_one(name: str, record: dict) -> str:
@@ -96,3 +98,49 @@ def format_report(plan: Plan, generated: dict[str, GeneratedModule], total_self_
             for typing in report.typings:
                 lines.append(f"    {typing.name:<12} {typing.kind.describe():<24} {typing.klass:<8} {typing.reason}")
     return "\n".join(lines) + "\n"
+
+
+def format_lines(plan: Plan, profile: ProfileData, project_dir: Path, top: int = 5) -> str:
+    """``autocy report --lines``: the time per source line of the hottest functions.
+
+    Args:
+        plan: the plan (stale entries are left out: their lines moved).
+        profile: the profile, with ``lines`` from ``autocy profile --lines``.
+        project_dir: the project root the functions' ``file`` paths are relative to.
+        top: how many functions with line timings to show, hottest (self time) first.
+
+    Returns:
+        Per function a header (key, self time share, line-timed seconds) and one row per source
+        line of the function: line number, hits, seconds, % of the function's line-timed time
+        and the source text. A hint to run ``autocy profile --lines`` when there is no timing.
+    """
+    fresh = {f"{m.name}:{fp.profile.qualname}": fp.profile for m in plan.modules for fp in m.functions}
+    timed = sorted((fn for key, fn in fresh.items() if fn.lines), key=lambda fn: -fn.self_time)
+    if not timed:
+        return ("no line timings in the profile; add them with `autocy profile --lines[=N] "
+                "<workload>` (a second run of the workload)\n")
+    total = profile.total_self_time()
+    out: list[str] = []
+    for fn in timed[:max(top, 0)]:
+        spent = sum(entry["time"] for entry in fn.lines.values())
+        share = fn.self_time / total if total else 0.0
+        out.append(f"{fn.key}  ({fn.file}:{fn.line}, {share:.1%} of self time, "
+                   f"{spent:.4f} s line-timed)")
+        try:
+            source = read_source(project_dir / fn.file)[0].splitlines()
+        except (OSError, SyntaxError):
+            source = []
+        numbers = sorted(int(n) for n in fn.lines)
+        first, last = min([fn.line] + numbers), max(numbers)
+        rows = [["line", "hits", "seconds", "%", "source"]]
+        for number in range(first, last + 1):
+            entry = fn.lines.get(str(number))
+            text = source[number - 1] if 0 < number <= len(source) else ""
+            if entry is None:
+                rows.append([str(number), "", "", "", text])
+            else:
+                pct = 100.0 * entry["time"] / spent if spent else 0.0
+                rows.append([str(number), str(entry["hits"]), f"{entry['time']:.4f}",
+                             f"{pct:.1f}", text])
+        out += ["  " + line for line in _table(rows, right={0, 1, 2, 3})] + [""]
+    return "\n".join(out)

@@ -1,0 +1,182 @@
+"""The sampler: where the time goes, by looking at every thread's stack at short intervals.
+
+Why a statistical sampler: the hook (:mod:`autocy.profile.hook`) sees only a sample of the
+calls, so it cannot time them. A background thread wakes every :data:`INTERVAL` seconds, reads
+``sys._current_frames()`` and, for each other thread, charges the elapsed time since its
+previous look (so a late wake-up, e.g. while a CPU-bound thread holds the GIL, still counts in
+full) to the innermost project function on the stack (*self* time, which like a deterministic
+profiler's includes time in non-project callees such as the standard library) and once to each
+distinct project function on the stack (*inclusive* time; recursion is not counted twice).
+Shares of self time, which the plan uses, come out right within sampling noise; the cost is
+about 10 microseconds per look, independent of how many calls the program makes.
+
+The same thread drives the hook's sampling windows (:mod:`autocy.profile.schedule`), counts the
+distinct activations it sees (a lower bound for calls, so a long call that started outside a
+window still counts), and where the hook cannot see every new function's first call
+(Python 3.10/3.11, whose hook is off between windows) reads the locals of a running project
+function that has no recorded end yet, so a function called once for a long time still gets
+type feedback.
+
+It is a plain ``_thread`` thread, invisible to ``threading.enumerate()``, and never raises into
+the program: an internal error is logged once and the look is skipped. While it runs, the
+interpreter's thread switch interval is lowered to the sampling interval (from 5 ms), or a
+thread that computes without pause would keep the GIL, and the sampler out, for 5 ms at a
+time; this changes when threads take turns, never what they compute, and is put back at the
+end (unless the program changed it meanwhile).
+"""
+
+from __future__ import annotations
+
+import _thread
+import sys
+from time import perf_counter
+from typing import Any
+
+from autocy.profile.registry import Registry
+from autocy.profile.schedule import Schedule, window_time
+
+INTERVAL = 0.001
+"""Seconds the sampler sleeps between looks."""
+
+READS = 4
+"""Looks at the locals of a running function (Python 3.10/3.11), at most, per function."""
+
+_MISSING = object()
+
+
+class Sampler:
+    """Time attribution and window driving for one profiling session.
+
+    Args:
+        registry: the session's registry (records are found or made there).
+        hook: the hook whose windows it opens and closes (``open_window``/``close_window``).
+        schedule: the window policy.
+        read_locals: look at the locals of running functions without a recorded end.
+        interval: seconds between looks.
+
+    Attributes:
+        windows: ``(open, close)`` clock times (``perf_counter`` seconds) of the closed windows.
+        samples: looks taken (count).
+    """
+
+    def __init__(self, registry: Registry, hook: Any, schedule: Schedule, read_locals: bool,
+                 interval: float = INTERVAL):
+        self.registry = registry
+        self.hook = hook
+        self.schedule = schedule
+        self.read_locals = read_locals
+        self.interval = interval
+        self.windows: list[tuple[float, float]] = []
+        self.samples = 0
+        self._codes: dict[int, Any] = {}
+        self._previous: dict[int, set[int]] = {}
+        self._stop = _thread.allocate_lock()
+        self._done = _thread.allocate_lock()
+        self._started = 0.0
+        self._switch = 0.0
+        self._opened = 0.0
+        self._next_open = 0.0
+
+    def start(self, now: float) -> None:
+        """Start the background thread; the first window opens at ``now`` (seconds)."""
+        self._started = self._opened = now
+        self._switch = sys.getswitchinterval()
+        if self._switch > self.interval:
+            sys.setswitchinterval(self.interval)
+        self._stop.acquire()
+        self._done.acquire()
+        _thread.start_new_thread(self._run, ())
+
+    def stop(self) -> float:
+        """Stop the thread, close the open window; returns the clock at the stop (seconds)."""
+        self._stop.release()
+        with self._done:
+            pass
+        if sys.getswitchinterval() == min(self._switch, self.interval):
+            sys.setswitchinterval(self._switch)
+        now = perf_counter()
+        if self.hook.window_open:
+            self.hook.close_window()
+            self.windows.append((self._opened, now))
+        return now
+
+    def window_time(self, since: float, until: float) -> float:
+        """Seconds of windows within ``[since, until]`` (the open one counts up to ``until``)."""
+        windows = self.windows
+        if self.hook.window_open:
+            windows = windows + [(self._opened, until)]
+        return window_time(windows, since, until)
+
+    def _run(self) -> None:
+        last = self._started
+        try:
+            while not self._stop.acquire(timeout=self.interval):
+                now = perf_counter()
+                try:
+                    self._drive(now)
+                    self._sample(now - last)
+                except Exception as exc:  # never disturb the program; keep sampling
+                    self.registry.log(f"autocy: profiler error in the sampler: "
+                                      f"{type(exc).__name__}: {exc}")
+                last = now
+            self._stop.release()
+        finally:
+            self._done.release()
+
+    def _drive(self, now: float) -> None:
+        """Open or close the hook's window as the schedule says."""
+        schedule = self.schedule
+        if schedule.always_open:
+            return
+        if self.hook.window_open:
+            if self.windows:
+                over = now - self._opened >= schedule.window
+            else:
+                quiet = now - max(self._opened, self.registry.last_new)
+                over = quiet >= schedule.first_window or \
+                    now - self._opened >= schedule.first_window_max
+            if over:
+                self.hook.close_window()
+                self.windows.append((self._opened, now))
+                self._next_open = self._opened + schedule.period(now - self._started)
+        elif now >= self._next_open:
+            self._opened = now
+            self.hook.open_window()
+
+    def _sample(self, elapsed: float) -> None:
+        """Charge ``elapsed`` seconds to what each other thread is running."""
+        self.samples += 1
+        me = _thread.get_ident()
+        codes = self._codes
+        previous = self._previous
+        current: dict[int, set[int]] = {}
+        for thread_id, frame in sys._current_frames().items():
+            if thread_id == me:
+                continue
+            before = previous.get(thread_id, ())
+            running: set[int] = set()
+            on_stack: set[int] = set()
+            top = None
+            top_frame = None
+            while frame is not None:
+                code = frame.f_code
+                record = codes.get(id(code), _MISSING)
+                if record is _MISSING:
+                    record = self.registry.record_for(code, frame.f_globals.get("__name__"))
+                    codes[id(code)] = record
+                if record is not None:
+                    if top is None:
+                        top, top_frame = record, frame
+                    if id(record) not in on_stack:
+                        on_stack.add(id(record))
+                        record.total_time += elapsed
+                    running.add(id(frame))
+                    if id(frame) not in before:
+                        record.activations += 1
+                frame = frame.f_back
+            current[thread_id] = running
+            if top is not None:
+                top.self_time += elapsed
+                if self.read_locals and not top.exits and top.reads < READS:
+                    self.registry.read_running(top, top_frame.f_locals)
+        self._previous = current
