@@ -244,8 +244,7 @@ def _run_logged(cmd: list[str], cwd: Path, env: dict[str, str], log_file) -> Non
     log_file.flush()
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     if proc.returncode != 0:
-        raise BenchError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}) in {cwd}; "
-                         f"see {log_file.name}")
+        raise BenchError(f"`{' '.join(cmd)}` failed (exit {proc.returncode})")
 
 
 def autocy_env(settings: dict[str, str]) -> dict[str, str]:
@@ -309,10 +308,15 @@ def build_variant(project: Project, variant: str, build_dir: Path = BUILD_DIR,
         for stale in build_dir.glob(f"{project.name}-{variant}-*"):
             shutil.rmtree(stale, ignore_errors=True)
         os.replace(work, folder)
-    except BaseException:
+    except BaseException as exc:
         failed = build_dir / f"failed-{project.name}-{variant}"
         shutil.rmtree(failed, ignore_errors=True)
         os.replace(work, failed)
+        if isinstance(exc, BenchError):
+            log_text = (failed / "build.log").read_text(errors="replace").splitlines()
+            raise BenchError(f"building {project.name} ({variant}): {exc}; the project copy and "
+                             f"its build log are in {failed}; the log ends with:\n"
+                             + "\n".join(log_text[-30:])) from exc
         raise
     return folder / "site"
 
