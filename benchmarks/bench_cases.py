@@ -49,7 +49,7 @@ class Case:
     prepare: Callable[[ModuleType], Any] = lambda module: None
 
 
-def _result(module, state, result):
+def whole_result(module, state, result):
     """``check`` of a case whose timed call returns the whole result."""
     return result
 
@@ -86,21 +86,21 @@ def kernel_cases(quick: bool, pure: dict[str, ModuleType]) -> list[Case]:
 
     return [
         Case("julia", "kernels", "julia", f"{width}x{width}, {maxiter} it",
-             lambda module, _state: module.escape_counts(maxiter, zs, cs), _result,
+             lambda module, _state: module.escape_counts(maxiter, zs, cs), whole_result,
              lambda counts: f"sum={sum(counts)}"),
         Case("nbody", "kernels", "nbody", f"5 bodies, {steps} steps",
-             lambda module, _state: module.simulate(steps), _result,
+             lambda module, _state: module.simulate(steps), whole_result,
              lambda value: f"E={value[1]!r}"),
         Case("spectral_norm", "kernels", "spectral_norm", f"n={spectral_n}",
-             lambda module, _state: module.spectral_norm(spectral_n), _result, repr),
+             lambda module, _state: module.spectral_norm(spectral_n), whole_result, repr),
         Case("fannkuch", "kernels", "fannkuch", f"n={fannkuch_n}",
-             lambda module, _state: module.fannkuch(fannkuch_n), _result,
+             lambda module, _state: module.fannkuch(fannkuch_n), whole_result,
              lambda value: f"checksum={value[0]} flips={value[1]}"),
         Case("wordfreq", "kernels", "wordfreq", f"{n_words} words",
-             lambda module, _state: module.analyze(text), _result,
+             lambda module, _state: module.analyze(text), whole_result,
              lambda value: f"words={value[0]} distinct={len(value[1])}"),
         Case("raytrace", "kernels", "raytrace", f"{image_w}x{image_h} pixels",
-             lambda module, scene: scene.render(image_w, image_h), _result,
+             lambda module, scene: scene.render(image_w, image_h), whole_result,
              lambda image: f"sum={image_checksum(image)}",
              prepare=lambda module: module.make_scene()),
         Case("arrays", "kernels", "arrays", f"{plate_n}^2 x {sweeps} + {n_points}^2",
@@ -141,7 +141,7 @@ def _nbody_case(loops: int) -> Case:
             r[:] = r0
             v[:] = v0
 
-    def check(module, _state, _result):
+    def check(module, _state, whole_result):
         state = [(list(r), list(v), m) for r, v, m in module.SYSTEM]
         return module.report_energy(), state
 
@@ -150,7 +150,7 @@ def _nbody_case(loops: int) -> Case:
                 lambda value: f"E={value[0]!r}", prepare=reset)
 
 
-def _spectral_norm_check(module, _state, _result):
+def _spectral_norm_check(module, _state, whole_result):
     """The body of ``bench_spectral_norm`` once, through the module's functions: (u, v)."""
     u = [1] * module.DEFAULT_N
     v = u
@@ -178,7 +178,7 @@ def _chaos_case(loops: int, iterations: int) -> Case:
         function, args = call
         return _repeat(function, loops, *args)
 
-    def check(_module, call, _result):
+    def check(_module, call, whole_result):
         function, args = call
         handle, path = tempfile.mkstemp(suffix=".ppm")
         os.close(handle)
@@ -221,7 +221,7 @@ def pyperf_cases(quick: bool) -> list[Case]:
              lambda value: f"ok={value[0]} holds={value[1]} qpkts={value[2]}"),
         Case("bm_nqueens", "pyperf", "bm_nqueens", f"{queens_loops} x 8 queens",
              lambda module, _state: _repeat(module.bench_n_queens, queens_loops, 8),
-             lambda module, _state, _result: list(module.n_queens(8)),
+             lambda module, _state, whole_result: list(module.n_queens(8)),
              lambda solutions: f"solutions={len(solutions)}"),
     ]
 

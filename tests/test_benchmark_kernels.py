@@ -533,7 +533,7 @@ def test_a_differing_variant_is_an_error():
     from types import SimpleNamespace
 
     case = bench_cases.Case("k", "kernels", "k", "n=1", lambda module, _state: module.k(),
-                            bench_cases._result, repr)
+                            bench_cases.whole_result, repr)
     variants = {name: bench_build.Loaded({"k": SimpleNamespace(k=lambda value=value: value)}, {"k": True})
                 for name, value in (("pure", 1.0), ("autocy", -0.0 + 1.0), ("typed", 1.0000000000000002))}
     with pytest.raises(bench_build.BenchError, match="typed result differs from the pure one"):
