@@ -124,14 +124,15 @@ class KernelsBuild:
 
 @pytest.fixture(scope="session")
 def kernels_build(tmp_path_factory) -> KernelsBuild:
-    """tests/projects/kernels profiled (every module's ``train()``) and built through the CLI."""
+    """tests/projects/kernels profiled (every module's ``train()``; ``--full``: every call's
+    types, so the typings do not depend on sampling) and built through the CLI."""
     root = tmp_path_factory.mktemp("kernels")
     project = root / "project"
     shutil.copytree(KERNELS, project)
     (project / "train.py").write_text("import kernels.numeric, kernels.resume\n"
                                       "kernels.numeric.train()\nkernels.resume.train()\n")
     env = autocy_env()
-    run([sys.executable, "-m", "autocy", "profile", "train.py"], cwd=project, env=env)
+    run([sys.executable, "-m", "autocy", "profile", "--full", "train.py"], cwd=project, env=env)
     report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
     out = run([sys.executable, "-m", "autocy", "build", "--outdir", root / "dist"], cwd=project, env=env)
     site = root / "site"

@@ -1,9 +1,9 @@
 """The ``autocy`` command line, run as a user runs it: ``python -m autocy ...`` in a subprocess,
 in a tiny project made in a temporary folder.
 
-The tiny project has a hot module (``tinypkg.mod``: a float loop of ~1e5 iterations), a cold
-module (``tinypkg.cold``), a ``-m`` entry point (``tinypkg.main``) and a few workload scripts
-(``work.py`` and friends). ``autocy build`` runs once, in a module-scoped fixture.
+The tiny project has a hot module (``tinypkg.mod``: a float loop of ~1e6 iterations, long
+enough for the sampling profiler to see it clearly), a cold module (``tinypkg.cold``), a ``-m``
+entry point (``tinypkg.main``) and a few workload scripts (``work.py`` and friends). ``autocy build`` runs once, in a module-scoped fixture.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ from tinypkg.mod import hot
 
 def main(argv):
     print("ARGV=" + json.dumps(argv))
-    print(label("hot"), sum(hot(35000, 2.0) for _ in range(3)))
+    print(label("hot"), sum(hot(300000, 2.0) for _ in range(3)))
 
 
 if __name__ == "__main__":
@@ -75,7 +75,7 @@ from tinypkg.cold import label
 from tinypkg.mod import hot
 
 print("ARGV=" + json.dumps(sys.argv[1:]))
-print(label("hot"), sum(hot(35000, 2.0) for _ in range(3)))
+print(label("hot"), sum(hot(300000, 2.0) for _ in range(3)))
 """
 
 BOOM = """\
@@ -170,10 +170,10 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def profiled(tmp_path_factory) -> Path:
-    """A tiny project profiled once with ``autocy profile work.py`` (read by report/annotate tests,
-    which must not change it)."""
+    """A tiny project profiled once with ``autocy profile --full work.py`` (exact call counts;
+    read by report/annotate tests, which must not change it)."""
     root = make_project(tmp_path_factory.mktemp("profiled") / "tiny")
-    result = autocy(root, "profile", "work.py")
+    result = autocy(root, "profile", "--full", "work.py")
     assert result.returncode == 0, show(result)
     return root
 
@@ -365,7 +365,7 @@ def test_profile_bad_own_option_is_a_usage_error(project):
 
 
 def test_project_option_from_another_directory(project):
-    result = autocy(project.parent, "-C", project.name, "profile", str(Path(project.name, "work.py")))
+    result = autocy(project.parent, "-C", project.name, "profile", "--full", str(Path(project.name, "work.py")))
     assert result.returncode == 0, show(result)
     assert load_profile(project / "autocy-profile.json").functions["tinypkg.mod:hot"].calls == HOT_CALLS
     result = autocy(project.parent, "-C", project.name, "report")
