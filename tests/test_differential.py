@@ -10,6 +10,7 @@ compiled one are called with the same hypothesis-generated arguments.
 from __future__ import annotations
 
 import cmath
+import ctypes
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -42,8 +43,28 @@ def kernels(kernels_build):
     return pure, compiled, kernels_build.report
 
 
+def _errno_cell():
+    """The C ``errno`` of this thread as a ctypes int (None where libc does not expose it)."""
+    try:
+        location = ctypes.CDLL(None).__errno_location
+    except (AttributeError, OSError):
+        return None
+    location.restype = ctypes.POINTER(ctypes.c_int)
+    return location
+
+
+ERRNO = _errno_cell()
+
+
 def outcome(function, args):
-    """What a call did: ("ok", type name, repr) or ("raise", exception type name)."""
+    """What a call did: ("ok", type name, repr) or ("raise", exception type name).
+
+    ``errno`` is cleared first: CPython's ``abs()`` of a complex with a NaN part returns NaN
+    without setting ``errno`` and then raises OverflowError if an earlier C call happened to
+    leave ``ERANGE`` there, so the pure result would depend on what ran before.
+    """
+    if ERRNO is not None:
+        ERRNO().contents.value = 0
     try:
         value = function(*args)
     except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
