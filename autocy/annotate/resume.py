@@ -2,8 +2,8 @@
 
 When a guard inside a specialization fails (a list element is not a float, a checked
 operation's result leaves 64 bits, ...), the specialization records where it stopped in
-``_ac_at`` (a *resume point*), keeps the value that failed the guard in ``_ac_o``, and raises
-``_AutocyDeopt``. Its own handler then boxes every typed variable into an object *shadow*
+``_ac_at`` (a *resume point*), keeps the value that failed the guard in ``_ac_o``, and breaks
+out of its typed code. It then boxes every typed variable into an object *shadow*
 (``_ac_b_<name>``) and runs the *object copy*: the function's body once more, on Python
 objects only, in which every statement before the resume point is skipped and the
 statement at it completes the interrupted assignment (the *prefix*). Loops around a resume

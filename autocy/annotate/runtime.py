@@ -87,7 +87,7 @@ cdef extern from *:
 
 # ---- int64 values of exact ints ------------------------------------------------------------
 
-cdef inline bint _autocy_is_i64(object o) except -1:
+cdef inline bint _autocy_is_i64(object o) except? -1:
     """True when o is an exact int that fits a C long long."""
     cdef int overflow = 0
     if type(o) is not int:
@@ -172,7 +172,7 @@ cdef inline double _autocy_itruediv(long long a, long long b) except? -1.0:
         return <double>a / <double>b
     return _autocy_as_d(_autocy_n_div(a, b))
 
-cdef inline bint _autocy_cmp_id(long long a, double d, int op) except -1:
+cdef inline bint _autocy_cmp_id(long long a, double d, int op) except? -1:
     # int/float comparisons are exact in CPython; as doubles they are only up to 2**53
     if -0x20000000000000 <= a <= 0x20000000000000:
         if op == 0:
@@ -425,7 +425,7 @@ cdef inline double _autocy_cabs(double re, double im) except? -1.0:
     raise OverflowError("absolute value too large")
 
 cdef inline bint _autocy_cabs_cmp(double re, double im, double bound, bint below,
-                                  bint strict) except -1:
+                                  bint strict) except? -1:
     # abs(complex(re, im)) compared with a constant bound in [1e-100, 1e100]: below (< or <=)
     # or above (> or >=), strict or not. re*re + im*im is within 3 * 2**-53 (relative) of the
     # true |z|**2 when finite, and abs() (hypot) within a few ulps of the true |z|, so a sum
@@ -451,17 +451,8 @@ import math as _autocy_math
 from cython.cimports.cpython.complex import PyComplex_FromDoubles as _autocy_complex
 from cython.cimports.cpython.complex import PyComplex_RealAsDouble as _autocy_creal
 from cython.cimports.cpython.complex import PyComplex_ImagAsDouble as _autocy_cimag
-
-
-class _AutocyDeopt(BaseException):
-    # raised inside a specialization when a guard fails; caught by the same function, which
-    # then finishes the call on Python objects (a BaseException: no `except Exception` of the
-    # generated code catches it)
-    pass
-
-
-_autocy_DEOPT = _AutocyDeopt()
 _autocy_END = object()
+_autocy_UNBOUND = object()
 """ + "".join(f"_autocy_orig_{name} = _autocy_math.{name}\n" for name in sorted(MATH_FUNCTIONS))
 """Python-level names emitted once per generated module, before the first specialization."""
 
