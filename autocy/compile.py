@@ -268,7 +268,7 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
     return _PYX_ERR.sub(replace, c_text)
 
 
-_SPEC_FRAME = re.compile(r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_(?:spec|dispatch|resume)_(\w+)"')
+_SPEC_FRAME = re.compile(r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_(?:spec|specd|speci|dispatch|resume)_(\w+)"')
 
 
 def user_frame_names(c_text: str) -> str:

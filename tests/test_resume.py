@@ -56,7 +56,8 @@ def same(resume, name, *args):
 def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
-                 "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance"):
+                 "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance",
+                 "weight", "weighted_sum", "doubled", "sum_doubled"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -183,3 +184,27 @@ def test_a_method_keeps_its_name_and_class(resume):
     method = compiled.Body.advance
     assert method.__name__ == "advance" and method.__qualname__ == "Body.advance"
     assert compiled.Body(1.0, 0.0, 1.0).advance(0.5, 2) == compiled.Body.advance(compiled.Body(1.0, 0.0, 1.0), 0.5, 2)
+
+
+@fast
+@given(u=st.one_of(lists, st.lists(floats, max_size=5)))
+def test_direct_calls_between_specialized_functions(resume, u):
+    same(resume, "weighted_sum", u)
+
+
+@fast
+@given(xs=lists)
+def test_a_direct_call_with_effects_runs_once(resume, xs):
+    same(resume, "sum_doubled", xs, [])
+
+
+def test_a_rebound_function_is_called_instead(resume):
+    pure, compiled, _ = resume
+    for module in (pure, compiled):
+        saved = module.weight
+        module.weight = lambda i, j: 1
+        try:
+            assert module.weighted_sum([1.0, 2.0]) == 6.0
+        finally:
+            module.weight = saved
+    assert compiled.weighted_sum([1.0, 2.0]) == pure.weighted_sum([1.0, 2.0])

@@ -13,8 +13,10 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autocy.annotate.analysis import Typing, analyze_function, module_facts
+from autocy.annotate.analysis import FunctionAnalysis, Typing, analyze_function, callee_of, module_facts
 from autocy.annotate.emit import render_function
+from autocy.annotate.expressions import ModuleFacts
+from autocy.annotate.kinds import Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.runtime import PRELUDE, PXD
 from autocy.compile import ModuleSource
@@ -110,18 +112,12 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     tree = ast.parse(source)
     facts = module_facts(tree)
     reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))
-    reports: list[FunctionReport] = []
-    generated = Lines()
-    for fn_plan in module.functions:
-        if reserved:
-            reports.append(FunctionReport(fn_plan.profile.qualname, False,
-                                          f"the module binds autocy's reserved name {reserved[0]}"))
-            continue
-        report, rendered = _specialize(fn_plan, specialize, tree, facts)
-        reports.append(report)
-        if rendered is not None:
-            generated.add(0, "", rendered.origin[0])
-            generated.extend(rendered)
+    if reserved:
+        reports = [FunctionReport(f.profile.qualname, False, f"the module binds autocy's reserved name {reserved[0]}")
+                   for f in module.functions]
+        generated = Lines()
+    else:
+        reports, generated = _render_functions(module, specialize, tree, facts, set())
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None
@@ -139,22 +135,77 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes)
 
 
-def _specialize(fn_plan: FunctionPlan, specialize: bool, tree: ast.Module,
-                facts) -> tuple[FunctionReport, Lines | None]:
-    """The report for one planned function, and its generated lines when it is specialized."""
+def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
+                      failed: set[str]) -> tuple[list[FunctionReport], Lines]:
+    """The report of every planned function and the generated lines of the specialized ones.
+
+    A function the emitter fails on (an annotator bug, raised as AssertionError) is reported
+    and left generic; if other functions called it directly, everything is analysed again
+    without it (``failed``).
+    """
+    analyses = _analyze(module, specialize, tree, facts, failed)
+    reports: list[FunctionReport] = []
+    generated = Lines()
+    for fn_plan in module.functions:
+        qualname = fn_plan.profile.qualname
+        report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
+        if report.specialized and qualname not in failed:
+            callee = facts.functions.get(qualname)
+            try:
+                rendered = render_function(analysis, qualname, callee.result if callee and callee.pure else Kind.OBJECT)
+            except AssertionError as exc:  # an annotator bug costs this function its types only
+                if qualname in facts.functions:
+                    return _render_functions(module, specialize, tree, facts, failed | {qualname})
+                report = FunctionReport(qualname, False, f"autocy could not generate it ({exc}); please report this")
+            else:
+                generated.add(0, "", rendered.origin[0])
+                generated.extend(rendered)
+        elif qualname in failed:
+            report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
+        reports.append(report)
+    return reports, generated
+
+
+def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
+             failed: set[str]) -> dict[str, FunctionAnalysis]:
+    """Analyse every planned function of the module (qualname -> analysis), and record in
+    ``facts.functions`` how the specialized module-level functions look to their callers.
+
+    Calls between specialized functions are typed from their callees' results and purity,
+    which depend on those callees' own analyses: the analyses are repeated until the callee
+    facts stop changing (at most four rounds; each round can only add typings).
+    """
+    analyses: dict[str, FunctionAnalysis] = {}
+    if not specialize:
+        return analyses
+    for _ in range(4):
+        for fn_plan in module.functions:
+            qualname = fn_plan.profile.qualname
+            node, _why = _find_function(tree, qualname)
+            if fn_plan.specialize and node is not None:
+                analyses[qualname] = analyze_function(node, fn_plan.profile, facts, is_method="." in qualname)
+        callees = {name: callee_of(a) for name, a in analyses.items()
+                   if "." not in name and not a.rejected and name not in failed}
+        if callees == facts.functions:
+            break
+        facts.functions = callees
+    return analyses
+
+
+def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis | None,
+            tree: ast.Module) -> tuple[FunctionReport, FunctionAnalysis | None]:
+    """The report for one planned function (and its analysis when it is specialized)."""
     qualname = fn_plan.profile.qualname
     if not fn_plan.specialize or not specialize:
         reason = fn_plan.reason if not fn_plan.specialize else "specializations off for this module"
         return FunctionReport(qualname, False, reason), None
-    node, why = _find_function(tree, qualname)
-    if node is None:
-        return FunctionReport(qualname, False, why), None
-    analysis = analyze_function(node, fn_plan.profile, facts, is_method="." in qualname)
+    if analysis is None:
+        return FunctionReport(qualname, False, _find_function(tree, qualname)[1]), None
     if analysis.rejected:
         return FunctionReport(qualname, False, analysis.rejected), None
     report = FunctionReport(qualname, True, "specialized", analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
-    return report, render_function(analysis, qualname)
+    return report, analysis
 
 
 def _has_main_block(tree: ast.Module) -> bool:

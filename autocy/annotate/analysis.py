@@ -28,7 +28,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
-from autocy.annotate.expressions import ExprTyper, Interval, ModuleFacts
+from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
 from autocy.annotate.runtime import INT64_MAX, MATH_FUNCTIONS
 from autocy.profiledata import FunctionProfile
@@ -663,6 +663,68 @@ class _Analyzer:
 
         block(self.node.body, set(self.params))
         return flagged
+
+
+def _local_target(target: ast.expr) -> bool:
+    """A name, or a tuple or list of such targets (stores that change only locals)."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(_local_target(e) for e in target.elts)
+    return isinstance(target, ast.Name)
+
+
+def _pure_statements(stmts: list[ast.stmt], typer: ExprTyper) -> bool:  # noqa: C901
+    for stmt in stmts:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if not all(_local_target(t) for t in targets):
+                return False
+            unpacking = any(isinstance(t, (ast.Tuple, ast.List)) for t in targets)
+            if unpacking and not (isinstance(stmt.value, (ast.Tuple, ast.List))
+                                  or typer.of(stmt.value) in (Kind.TUPLE, Kind.LIST)):
+                return False  # unpacking another object runs its __iter__
+            if stmt.value is not None and not typer.pure(stmt.value):
+                return False
+        elif isinstance(stmt, ast.AugAssign):
+            if not isinstance(stmt.target, ast.Name) or typer.augmented(stmt) is Kind.OBJECT \
+                    or not typer.pure(stmt.value):
+                return False
+        elif isinstance(stmt, (ast.If, ast.While)):
+            if not (typer.pure(stmt.test) and _pure_statements(stmt.body, typer)
+                    and _pure_statements(stmt.orelse, typer)):
+                return False
+        elif isinstance(stmt, ast.For):
+            iterable = stmt.iter
+            ranged = range_call(typer, iterable) is not None and all(typer.pure(a) for a in iterable.args)
+            sequence = isinstance(iterable, ast.Name) and typer.of(iterable) in (Kind.LIST, Kind.TUPLE, Kind.STR)
+            if not (isinstance(stmt.target, ast.Name) and (ranged or sequence)
+                    and _pure_statements(stmt.body, typer) and _pure_statements(stmt.orelse, typer)):
+                return False
+        elif isinstance(stmt, ast.Return):
+            if stmt.value is not None and not typer.pure(stmt.value):
+                return False
+        elif isinstance(stmt, ast.Expr):
+            if not isinstance(stmt.value, ast.Constant):
+                return False
+        elif not isinstance(stmt, (ast.Pass, ast.Break, ast.Continue)):
+            return False
+    return True
+
+
+def callee_of(analysis: FunctionAnalysis) -> Callee:
+    """How the function of ``analysis`` looks to callers in its module: its parameters'
+    guarded kinds, its result kind (DOUBLE or CINT when every return gives one, the last
+    statement being a return), and whether it is pure (assigns only its locals, calls only
+    pure functions, and evaluates only expressions that run no user code)."""
+    typer = analysis.typer()
+    body = analysis.node.body
+    pure = _pure_statements(body, typer)
+    returns = [n for n in ast.walk(analysis.node) if isinstance(n, ast.Return)]
+    kinds = {typer.of(r.value) if r.value is not None else Kind.OBJECT for r in returns}
+    result = Kind.OBJECT
+    if isinstance(body[-1], ast.Return) and len(kinds) == 1 and kinds <= {Kind.DOUBLE, Kind.CINT}:
+        result = kinds.pop()
+    params = tuple(analysis.entry_guards.get(p, Kind.OBJECT) for p in analysis.params)
+    return Callee(params, result, pure)
 
 
 def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: ModuleFacts,

@@ -51,7 +51,7 @@ import copy
 import re
 from dataclasses import dataclass
 
-from autocy.annotate.analysis import FunctionAnalysis, loop_shape, range_call, range_parts
+from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.kinds import CONTAINERS, Kind
 from autocy.annotate.lines import Lines
@@ -87,6 +87,16 @@ def complex_names(name: str) -> tuple[str, str]:
     return f"_ac_{name}_re", f"_ac_{name}_im"
 
 
+def target_leaves(target: ast.expr) -> list[ast.expr]:
+    """The single targets an assignment target stores to, in order (through tuples, lists
+    and starred targets): names, subscripts and attributes."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [leaf for element in target.elts for leaf in target_leaves(element)]
+    if isinstance(target, ast.Starred):
+        return target_leaves(target.value)
+    return [target]
+
+
 def mangle(qualname: str) -> str:
     """``C.m`` -> ``C_autocy_dot_m``: a generated name's part for a (method's) qualname;
     :func:`autocy.compile.user_frame_names` turns it back into ``C.m`` in tracebacks."""
@@ -94,8 +104,10 @@ def mangle(qualname: str) -> str:
 
 
 class _Emitter:  # noqa: PLR0904 - one method per construct
-    def __init__(self, analysis: FunctionAnalysis):
+    def __init__(self, analysis: FunctionAnalysis, c_result: Kind | None = None,
+                 guarded_loops: set[int] | None = None):
         self.a = analysis
+        self.c_result = c_result  # DOUBLE/CINT: the variant that returns a C value (or raises)
         self.kinds = analysis.kinds
         self.typer: ExprTyper = analysis.typer()
         self.out = Lines()
@@ -103,8 +115,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.loops: dict[int, LoopResume] = {}
         self.path: list[tuple[list[ast.stmt], int]] = []
         self.temps: dict[str, str] = {}
-        self.guarded_loops = {id(n) for n in ast.walk(analysis.node)
-                              if isinstance(n, ast.For) and self.has_guard(n)}
+        # loops that need their state kept for a resume point inside: from a first pass over
+        # the body (see specialization()), or, in that pass, those whose item is guarded
+        self.guarded_loops = guarded_loops if guarded_loops is not None else {
+            id(n) for n in ast.walk(analysis.node) if isinstance(n, ast.For) and self.loop_guarded(n)}
+        self.owners = {id(block): n for n in ast.walk(analysis.node)
+                       if isinstance(n, (ast.If, ast.While, ast.For)) for block in (n.body, n.orelse)}
+        self.maybe_assigned: set[str] = set()  # names some resume point may have assigned
+        self.loops_with_points: set[int] = set()
 
     # ------------------------------------------------------------ facts
 
@@ -120,28 +138,6 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.typer.needs_retry(stmt.value) or self.typer.checked_combination(stmt.target, stmt.op, stmt.value))
         value = stmt.test if isinstance(stmt, ast.If) else stmt.value
         return self.typer.needs_retry(value)
-
-    def has_guard(self, node: ast.AST) -> bool:
-        """Some statement under ``node`` can fail a guard (and so deoptimize)."""
-        for sub in ast.walk(node):
-            if isinstance(sub, (ast.Assign, ast.AnnAssign)) and sub.value is not None:
-                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
-                for target in targets:
-                    if self.typed_name(target):
-                        if self.typer.of(sub.value) is not self.kinds[target.id] or self.retried(sub):
-                            return True
-                    elif isinstance(target, (ast.Tuple, ast.List)) and self.tuple_guarded(target, sub.value):
-                        return True
-            elif isinstance(sub, ast.AugAssign) and self.typed_name(sub.target):
-                if self.typer.augmented(sub) is not self.kinds[sub.target.id] or self.retried(sub):
-                    return True
-            elif isinstance(sub, ast.For) and self.loop_guarded(sub):
-                return True
-        return False
-
-    def tuple_guarded(self, target: ast.expr, value: ast.expr) -> bool:
-        return any(isinstance(n, ast.Name) and n.id in self.kinds for n in ast.walk(target)) \
-            and not self.parallel(target, value)
 
     def parallel(self, target: ast.expr, value: ast.expr) -> bool:
         """``a, b = x, y`` with every typed name given a value of its kind."""
@@ -161,7 +157,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         shape = loop_shape(self.typer, loop)
         if shape == "range":
             return False
-        leaves = [n for n in ast.walk(loop.target) if isinstance(n, ast.Name) and n.id in self.kinds]
+        leaves = [n for n in target_leaves(loop.target) if isinstance(n, ast.Name) and n.id in self.kinds]
         if shape == "enumerate":
             leaves = [n for n in leaves if n is not loop.target.elts[0]]
         if isinstance(loop.target, ast.Name) and self.typer.of(loop.iter) is Kind.STR:
@@ -342,6 +338,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def call(self, node: ast.Call, kind: Kind) -> Typed:  # noqa: C901 - one case per builtin
         func, typer = node.func, self.typer
+        callee = typer.callee(node)
+        if callee is not None:
+            return self.direct_call(node, callee, kind)
         if kind is Kind.OBJECT or node.keywords:
             return self.plain_call(node, kind)
         args = [self.expr(a) for a in node.args]
@@ -372,6 +371,24 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"
             return Typed(kind, f"_autocy_guarded_d({self.obj(func)} is _autocy_orig_{math}, {value})")
         return self.plain_call(node, kind)
+
+    def direct_call(self, node: ast.Call, callee, kind: Kind) -> Typed:
+        """A call of another specialized function of the module, straight to its
+        specialization while its name still names its dispatcher (``_autocy_fn_<name>``)."""
+        name = node.func.id
+        args = []
+        for arg, param in zip(node.args, callee.params):
+            t = self.expr(arg)
+            args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
+        call = ", ".join(args)
+        same = f"{name} is _autocy_fn_{name}"
+        if kind in (Kind.DOUBLE, Kind.CINT):  # a pure callee, in a statement that can be retried
+            suffix = "d" if kind is Kind.DOUBLE else "i"
+            return Typed(kind, f"_autocy_guarded_{suffix}({same}, _autocy_spec{suffix}_{name}({call}))")
+        if self.typer.checked_ok(node):  # retried if rebound: the new function runs only then
+            return Typed(kind, f"(_autocy_spec_{name}({call}) if _autocy_same({same}) else None)")
+        boxed = ", ".join(self.obj(a) for a in node.args)
+        return Typed(kind, f"(_autocy_spec_{name}({call}) if {same} else {name}({boxed}))")
 
     def plain_call(self, node: ast.Call, kind: Kind) -> Typed:
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -425,8 +442,23 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         ``if _ac_at != 0: break``, up to the loop that wraps the whole typed body."""
         number = len(self.points) + 1
         self.points.append(Point(number, id(block), index, prefix, line))
+        self.loops_with_points.update(id(b[i]) for b, i in self.path if isinstance(b[i], ast.For))
+        self.maybe_assigned |= self.assigned_before()
         self.out.add(ind, f"_ac_at = {number}", line)
         self.out.add(ind, "break", line)
+
+    def assigned_before(self) -> set[str]:
+        """The names the statement being emitted, or anything that can run before it, may
+        have stored to: every earlier statement of each enclosing block and every statement
+        of each enclosing loop (an earlier iteration). Only these are passed to the resume
+        function; Cython refuses to read a local it proves unassigned."""
+        names: set[str] = set()
+        for block, index in self.path:
+            names |= assigned_names(block[:index + 1])
+            owner = self.owners.get(id(block))
+            if isinstance(owner, (ast.For, ast.While)):
+                names |= assigned_names([owner])
+        return names
 
     def set_typed(self, name: str, t: Typed, ind: int, line: int) -> None:
         add = self.out.add
@@ -533,9 +565,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         emitted = len(self.out.text)
         for index, stmt in enumerate(stmts):
             self.path.append((stmts, index))
+            points = len(self.points)
             self.stmt(stmt, ind)
             self.path.pop()
-            if isinstance(stmt, (ast.For, ast.While)) and self.has_guard(stmt):
+            if isinstance(stmt, (ast.For, ast.While)) and len(self.points) > points:
                 self.out.add(ind, "if _ac_at != 0:", stmt.lineno)
                 self.out.add(ind + 1, "break", stmt.lineno)
         if len(self.out.text) == emitted:
@@ -652,7 +685,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if kind.is_container:  # list += x changes the list in place
                 self.out.add(ind, f"_ac_o = {name}", line)
                 self.out.add(ind, f"_ac_o {symbol}= {self.obj(stmt.value)}", line)
-                self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
+                if combined_kind is kind:
+                    self.out.add(ind, f"{name} = _ac_o", line)
+                else:
+                    self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             elif id(stmt) in self.a.bounded:
                 self.out.add(ind, f"{name} = {name} + 1", line)
             elif combined_kind is kind and not self.retried(stmt):
@@ -667,10 +703,16 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         # x[i] op= v, p.a op= v: container and index once, load, value, operator, store
         if isinstance(target, ast.Subscript):
-            holder, key = self.temp(Kind.OBJECT), self.temp(Kind.OBJECT)
+            container = self.typer.of(target.value)
+            holder = self.temp(container if container in (Kind.LIST, Kind.DICT) else Kind.OBJECT)
             self.out.add(ind, f"{holder} = {self.obj(target.value)}", line)
             index = self.expr(target.slice) if not isinstance(target.slice, ast.Slice) else None
-            self.out.add(ind, f"{key} = {self.box(index) if index else self.generic(target.slice)}", line)
+            if index is not None and index.kind is Kind.CINT:  # a C index: the list's fast path
+                key = self.temp(Kind.CINT)
+                self.out.add(ind, f"{key} = {index.code}", line)
+            else:
+                key = self.temp(Kind.OBJECT)
+                self.out.add(ind, f"{key} = {self.box(index) if index else self.generic(target.slice)}", line)
             place = f"{holder}[{key}]"
         elif isinstance(target, ast.Attribute):
             holder = self.temp(Kind.OBJECT)
@@ -697,17 +739,25 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         else:
             self.out.add(ind, f"{holder} {_OPS[type(stmt.op)]}= {self.box(operand)}", line)
 
+    def returned(self, code: str) -> str:
+        """``return`` of an object: unboxed (or raising) in the variant that returns a C value."""
+        if self.c_result is None:
+            return f"return {code}"
+        return f"return _autocy_unbox_{'d' if self.c_result is Kind.DOUBLE else 'i'}({code})"
+
     def return_(self, stmt: ast.Return, ind: int) -> None:
         line = stmt.lineno
         if stmt.value is None:
-            self.out.add(ind, "return None", line)
+            self.out.add(ind, self.returned("None"), line)
         elif self.retried(stmt):
             self.retry([f"_ac_o = {self.obj(stmt.value)}"], ind, line)
             self.out.add(ind, "if _ac_retry:", line)
             self.out.add(ind + 1, f"_ac_o = {self.generic(stmt.value)}", line)
-            self.out.add(ind, "return _ac_o", line)
+            self.out.add(ind, self.returned("_ac_o"), line)
+        elif self.c_result is not None and self.typer.of(stmt.value) is self.c_result:
+            self.out.add(ind, f"return {self.expr(stmt.value).code}", line)
         else:
-            self.out.add(ind, f"return {self.obj(stmt.value)}", line)
+            self.out.add(ind, self.returned(self.obj(stmt.value)), line)
 
     def orelse(self, stmt: ast.If | ast.While | ast.For, ind: int) -> None:
         if stmt.orelse:
@@ -721,7 +771,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         guarded = id(stmt) in self.guarded_loops
         if shape == "range":
             self.range_loop(stmt, ind, guarded)
-        elif not guarded and not any(self.typed_name(n) for n in ast.walk(stmt.target)):
+        elif not guarded:  # no guard in the loop: typed targets only get exact values
             self.out.add(ind, f"for {self.target(stmt.target)} in {self.obj(stmt.iter)}:", stmt.lineno)
             self.block(stmt.body, ind + 1)
             self.orelse(stmt, ind)
@@ -907,7 +957,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if not isinstance(node.body[-1], (ast.Return, ast.Raise)):
                 self.out.add(2, "break", line)
             self.out.add(1, "if _ac_at == 0:", line)
-            self.out.add(2, "return None", line)
+            self.out.add(2, self.returned("None"), line)
             resume = self.resume_function(key)
         else:
             self.out.text += [text[4:] for text in body.text]
@@ -916,7 +966,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         result = Lines()
         result.add(0, f"@{CY}.cfunc", line)
         result.add(0, f"@{CY}.locals({self.declarations(chr(10).join(self.out.text))})", line)
-        result.add(0, f"def _autocy_spec_{key}({', '.join(spec_params)}):", line)
+        name = f"_autocy_spec_{key}"
+        if self.c_result is not None:  # no second resume function: the object variant's serves
+            result.add(0, f"@{CY}.returns({self.c_result.declaration()})", line)
+            sentinel = "-1.0" if self.c_result is Kind.DOUBLE else "-0x7ffffffffffffff7"
+            result.add(0, f"@{CY}.exceptval({sentinel}, check=True)", line)
+            name = f"_autocy_spec{'d' if self.c_result is Kind.DOUBLE else 'i'}_{key}"
+            resume = Lines()
+        result.add(0, f"def {name}({', '.join(spec_params)}):", line)
         result.extend(self.out)
         if resume.text:
             result.add(0, "", line)
@@ -934,7 +991,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         in_spec = set(re.findall(r"\b\w+\b", "\n".join(self.out.text)))
         c_state = sorted(n for n in used if re.fullmatch(r"_ac_(start|stop|k|from)_\d+", n))
         shadows = sorted(n for n in (shadow(v) for v in self.kinds) if n in used)
-        user_objects = {n for n in used if n in self.a.locals and n not in self.kinds}
+        user_objects = {n for n in used if n in self.a.locals and n not in self.kinds
+                        and (n in self.maybe_assigned or n in self.a.params)}
         generated = {n for n in used & in_spec
                      if n == "_ac_o" or re.fullmatch(r"_ac_(t\d+|seq_\d+(_\d+)?|it_\d+(_\d+)?)", n)}
         objects = sorted(user_objects | generated)
@@ -949,7 +1007,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(1, "except UnboundLocalError:", line)
             self.out.add(2, f"_ac_in_{name} = _autocy_UNBOUND", line)
             arguments.append(f"_ac_in_{name}")
-        self.out.add(1, f"return _autocy_resume_{key}({', '.join(arguments)})", line)
+        self.out.add(1, self.returned(f"_autocy_resume_{key}({', '.join(arguments)})"), line)
         out = Lines()
         decls = [f"_ac_at={CY}.int"] + [f"{n}={CY}.longlong" for n in c_state] + [
             f"_ac_exh_{L.number}={CY}.bint" for L in self.loops.values()
@@ -995,18 +1053,29 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
         out.add(0, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
     if cls:
         out.add(0, f"{cls}.{name} = {dispatch}", line)
+    else:  # what direct calls from other specializations compare the name with
+        out.add(0, f"_autocy_fn_{name} = {name}", line)
     return out
 
 
-def render_function(analysis: FunctionAnalysis, qualname: str) -> Lines:
+def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = Kind.OBJECT) -> Lines:
     """The generated lines for one specialized function or method (specialization, then
     dispatcher); ``analysis.rejected`` must be None.
 
     Args:
         analysis: the function's analysis.
         qualname: ``f`` for a module-level function, ``C.m`` for a method of class ``C``.
+        c_result: DOUBLE or CINT to also emit ``_autocy_specd_f``/``_autocy_speci_f``, the
+            variant that returns its result as a C value (or raises), for typed direct calls
+            (see :class:`~autocy.annotate.expressions.Callee`).
     """
     key = mangle(qualname)
-    out = _Emitter(analysis).specialization(key)
+    first = _Emitter(analysis)  # a first pass finds the loops with resume points inside
+    first.specialization(key)
+    loops = first.guarded_loops | first.loops_with_points
+    out = _Emitter(analysis, guarded_loops=loops).specialization(key)
+    if c_result in (Kind.DOUBLE, Kind.CINT):
+        out.add(0, "", analysis.node.lineno)
+        out.extend(_Emitter(analysis, c_result, loops).specialization(key))
     out.extend(_dispatcher(analysis, qualname, f"_autocy_spec_{key}", f"_autocy_generic_{key}"))
     return out

@@ -58,6 +58,22 @@ LEN_BOUND = 2 ** 62
 """Upper bound of ``len()`` of a builtin container (far above any real one)."""
 
 
+@dataclass(frozen=True)
+class Callee:
+    """A specialized module-level function as its callers in the same module see it.
+
+    Attributes:
+        params: the kind each parameter is guarded as (OBJECT: not guarded), in order.
+        result: DOUBLE or CINT when every call returns a value of that kind (a typed call
+            then returns it as a C value), else OBJECT.
+        pure: calling it runs no user code and changes nothing outside it.
+    """
+
+    params: tuple[Kind, ...]
+    result: Kind = Kind.OBJECT
+    pure: bool = False
+
+
 @dataclass
 class ModuleFacts:
     """What the annotator knows about a module's names.
@@ -67,11 +83,15 @@ class ModuleFacts:
         math_modules: names bound (once) to the ``math`` module by ``import math [as m]``.
         math_functions: name -> ``math`` function name, for names bound (once) by
             ``from math import sqrt [as s]`` to a function of :data:`MATH_FUNCTIONS`.
+        functions: name -> :class:`Callee`, the module's specialized functions (a call to one
+            with arguments of its parameters' kinds goes straight to its specialization,
+            while the name still names its dispatcher).
     """
 
     bound: set[str] = field(default_factory=set)
     math_modules: set[str] = field(default_factory=set)
     math_functions: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, Callee] = field(default_factory=dict)
 
 
 def _fits(interval: Interval | None) -> Interval | None:
@@ -124,6 +144,20 @@ class ExprTyper:
                 and func.attr in MATH_FUNCTIONS):
             return func.attr
         return None
+
+    def callee(self, node: ast.Call) -> Callee | None:
+        """The specialized module function a call goes straight to, if it does: its name is
+        not a local, and it gets exactly one positional argument of each parameter's kind."""
+        func = node.func
+        if not isinstance(func, ast.Name) or func.id in self.locals or node.keywords:
+            return None
+        callee = self.module.functions.get(func.id)
+        if callee is None or len(node.args) != len(callee.params):
+            return None
+        for arg, kind in zip(node.args, callee.params):
+            if isinstance(arg, ast.Starred) or (kind is not Kind.OBJECT and self.of(arg) is not kind):
+                return None
+        return callee
 
     def checked_ok(self, node: ast.AST) -> bool:
         """True when a checked operation at ``node`` may be typed (its statement can be retried)."""
@@ -282,6 +316,9 @@ class ExprTyper:
                 return kind
         if self.math_function(func) and one and args[0] in (Kind.DOUBLE, Kind.CINT) and self.checked_ok(node):
             return Kind.DOUBLE
+        callee = self.callee(node)
+        if callee is not None and callee.pure and callee.result is not Kind.OBJECT and self.checked_ok(node):
+            return callee.result
         if isinstance(func, ast.Attribute):
             receiver = self.of(func.value)
             if receiver is Kind.STR and func.attr in STR_METHODS:
@@ -318,7 +355,7 @@ class ExprTyper:
         if isinstance(node, ast.UnaryOp):
             return isinstance(node.op, ast.USub) and kind is Kind.CINT and self.interval(node) is None
         if isinstance(node, ast.Call):
-            if self.math_function(node.func):
+            if self.math_function(node.func) or self.callee(node) is not None:
                 return True
             return self.builtin(node.func, "abs") and kind is Kind.CINT and self.interval(node) is None
         if isinstance(node, ast.Subscript):
@@ -428,6 +465,9 @@ class ExprTyper:
             return kind is Kind.BOOL and all(self.of(o) is not Kind.OBJECT and self.pure(o) for o in children) \
                 and not any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops)
         if isinstance(node, ast.Call):
+            callee = self.callee(node)
+            if callee is not None:
+                return callee.pure and all(self.pure(a) for a in node.args)
             if kind is Kind.OBJECT or not all(self.pure(a) for a in node.args):
                 return False
             if isinstance(node.func, ast.Attribute) and not self.math_function(node.func):

@@ -200,6 +200,17 @@ cdef inline double _autocy_guarded_d(bint same, double value) except? -1.0:
         raise TypeError("autocy: the function was rebound")
     return value
 
+cdef inline long long _autocy_guarded_i(bint same, long long value) except? -0x7ffffffffffffff7:
+    if not same:
+        raise TypeError("autocy: the function was rebound")
+    return value
+
+cdef inline bint _autocy_same(bint same) except? -1:
+    # a direct call inside a statement that may be retried: the callee must still be ours
+    if not same:
+        raise TypeError("autocy: the function was rebound")
+    return True
+
 cdef inline double _autocy_min_d(double a, double b) noexcept:
     # min(a, b) keeps a unless b < a (so NaN and -0.0 come out as in CPython)
     return b if b < a else a

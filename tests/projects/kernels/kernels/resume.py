@@ -124,6 +124,30 @@ def int_ops(a, b):
     return s, f, m, t, big, -a, abs(b), a < 2.5, b > a * 0.5
 
 
+def weight(i, j):
+    return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
+
+
+def weighted_sum(u):
+    total = 0.0
+    for i in range(len(u)):
+        for j in range(len(u)):
+            total += weight(i, j) * u[j]
+    return total
+
+
+def doubled(x, log):
+    log.append(x)
+    return x * 2.0
+
+
+def sum_doubled(xs, log):
+    s = 0.0
+    for x in xs:
+        s += doubled(x, log)
+    return s
+
+
 class Body:
     """A plain class with a hot method."""
 
@@ -160,3 +184,5 @@ def train():
         float_ops(7.5, 2.0)
         int_ops(7, 3)
         Body(1.0, 0.0, 2.0).advance(0.01, 100)
+        weighted_sum([1.0, 0.5, 0.25])
+        sum_doubled([1.0, 2.0], [])
