@@ -129,8 +129,9 @@ def kernels_build(tmp_path_factory) -> KernelsBuild:
     root = tmp_path_factory.mktemp("kernels")
     project = root / "project"
     shutil.copytree(KERNELS, project)
-    (project / "train.py").write_text("import kernels.numeric, kernels.resume\n"
-                                      "kernels.numeric.train()\nkernels.resume.train()\n")
+    (project / "train.py").write_text("import kernels.numeric, kernels.resume, kernels.arrays\n"
+                                      "kernels.numeric.train()\nkernels.resume.train()\n"
+                                      "kernels.arrays.train()\n")
     env = autocy_env()
     run([sys.executable, "-m", "autocy", "profile", "--full", "train.py"], cwd=project, env=env)
     report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout

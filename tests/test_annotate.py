@@ -201,8 +201,11 @@ def test_generated_file_keeps_the_source_encoding(tmp_path):
 
 def test_kind_from_feedback():
     assert kind_from_feedback({"float": {"count": 3}}) is Kind.DOUBLE
-    assert kind_from_feedback({"int": {"count": 1, "min": -2 ** 63, "max": 2 ** 63 - 1}}) is Kind.CINT
-    assert kind_from_feedback({"int": {"count": 1, "min": 0, "max": 2 ** 63}}) is Kind.OBJECT
+    assert kind_from_feedback({"int": {"count": 1, "min": -2 ** 62, "max": 2 ** 62}}) is Kind.CINT
+    assert kind_from_feedback({"int": {"count": 1, "min": 0, "max": 2 ** 62 + 1}}) is Kind.OBJECT
+    assert kind_from_feedback({"numpy.ndarray": {"count": 1, "dtype": {"float64": 1}, "ndim": {"2": 1}}}) is Kind.ARRAY2
+    assert kind_from_feedback({"numpy.ndarray": {"count": 1, "dtype": {"int32": 1}, "ndim": {"1": 1}}}) is Kind.OBJECT
+    assert kind_from_feedback({"numpy.float64": {"count": 1}}) is Kind.NPF64
     assert kind_from_feedback({"float": {"count": 1}, "int": {"count": 1}}) is Kind.OBJECT
     assert kind_from_feedback({"decimal.Decimal": {"count": 1}}) is Kind.OBJECT
     assert kind_from_feedback({}) is Kind.OBJECT

@@ -16,9 +16,9 @@ from pathlib import Path
 from autocy.annotate.analysis import FunctionAnalysis, Typing, analyze_function, callee_of, module_facts
 from autocy.annotate.emit import render_function
 from autocy.annotate.expressions import ModuleFacts
-from autocy.annotate.kinds import Kind
+from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
-from autocy.annotate.runtime import PRELUDE, PXD
+from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import read_source
@@ -115,15 +115,15 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     if reserved:
         reports = [FunctionReport(f.profile.qualname, False, f"the module binds autocy's reserved name {reserved[0]}")
                    for f in module.functions]
-        generated = Lines()
+        generated, numpy = Lines(), False
     else:
-        reports, generated = _render_functions(module, specialize, tree, facts, set())
+        reports, generated, numpy = _render_functions(module, specialize, tree, facts, set())
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None
     if generated.text:
         first_line = text.count("\n") + 1
-        prelude = ["", MARKER] + PRELUDE.splitlines()
+        prelude = ["", MARKER] + PRELUDE.splitlines() + (NUMPY_PRELUDE.splitlines() if numpy else [])
         origin = [0] * len(prelude) + generated.origin
         line_map = {first_line + i: o for i, o in enumerate(origin) if o}
         text += "\n".join(prelude + generated.text) + "\n"
@@ -136,8 +136,9 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
 
 
 def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
-                      failed: set[str]) -> tuple[list[FunctionReport], Lines]:
-    """The report of every planned function and the generated lines of the specialized ones.
+                      failed: set[str]) -> tuple[list[FunctionReport], Lines, bool]:
+    """The report of every planned function, the generated lines of the specialized ones, and
+    whether they type NumPy values (and so need :data:`NUMPY_PRELUDE`).
 
     A function the emitter fails on (an annotator bug, raised as AssertionError) is reported
     and left generic; if other functions called it directly, everything is analysed again
@@ -146,6 +147,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
     analyses = _analyze(module, specialize, tree, facts, failed)
     reports: list[FunctionReport] = []
     generated = Lines()
+    numpy = False
     for fn_plan in module.functions:
         qualname = fn_plan.profile.qualname
         report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
@@ -160,10 +162,11 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
             else:
                 generated.add(0, "", rendered.origin[0])
                 generated.extend(rendered)
+                numpy = numpy or bool(NUMPY & set(analysis.kinds.values()))
         elif qualname in failed:
             report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
         reports.append(report)
-    return reports, generated
+    return reports, generated, numpy
 
 
 def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,

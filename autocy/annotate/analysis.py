@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
-from autocy.annotate.runtime import INT64_MAX, MATH_FUNCTIONS
+from autocy.annotate.runtime import CINT_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.profiledata import FunctionProfile
 
 SPECIALIZED_BUILTINS = frozenset({
@@ -445,25 +445,30 @@ class _Analyzer:
 
     def intervals(self, kinds: dict[str, Kind]) -> dict[str, Interval]:
         """Proven ranges of the CINT variables: range indices, counters bounded by a loop
-        test, and variables assigned only from expressions of proven range."""
+        test, values that passed a CINT guard (within +-2**62), and variables assigned only
+        from expressions of proven range."""
         known: dict[str, Interval] = {}
         for _ in range(4):
-            typer = ExprTyper(kinds, self.locals, self.module, dict(known), retry_nodes=set())
+            # checked operations count as typed here: a checked result has no proven range
+            typer = ExprTyper(kinds, self.locals, self.module, dict(known), retry_nodes=None)
             for name, kind in kinds.items():
-                if kind is Kind.CINT and name not in self.params and name not in known:
+                if kind is Kind.CINT and name not in known:
                     interval = self.var_interval(name, typer)
                     if interval is not None:
                         known[name] = interval
         return known
 
-    def var_interval(self, name: str, typer: ExprTyper) -> Interval | None:
-        lows, highs = [], []
+    def var_interval(self, name: str, typer: ExprTyper) -> Interval | None:  # noqa: C901
+        guarded = (-CINT_BOUND, CINT_BOUND)
+        lows, highs = ([guarded[0]], [guarded[1]]) if name in self.params else ([], [])
         counter = None
         for stmt in stores(self.node.body, name):
             if isinstance(stmt, ast.For):
                 args = range_call(typer, stmt.iter) if isinstance(stmt.target, ast.Name) else None
-                if args is None:
-                    return None
+                if args is None:  # an item that passed the guard (or an enumerate() counter)
+                    lows.append(guarded[0])
+                    highs.append(guarded[1])
+                    continue
                 start, stop, step = range_parts(args)
                 first, last = typer.interval(start), typer.interval(stop)
                 if first is None or last is None:
@@ -478,16 +483,22 @@ class _Analyzer:
                     return None
                 highs.append(counter)
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value)):
+                if typer.of(stmt.value) is Kind.OBJECT:
+                    interval = guarded
+                elif any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value)):
                     return None
-                interval = typer.interval(stmt.value)
+                else:
+                    interval = typer.interval(stmt.value)
                 if interval is None:
                     return None
                 lows.append(interval[0])
                 highs.append(interval[1])
+            elif isinstance(stmt, ast.Assign) and not any(isinstance(v, ast.Tuple) for v in [stmt.value]):
+                lows.append(guarded[0])  # unpacked from an object: every typed name is guarded
+                highs.append(guarded[1])
             else:
                 return None
-        if not lows:
+        if not lows or not highs:
             return None
         return min(lows), max(highs)
 

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
-from autocy.annotate.kinds import CONTAINERS, Kind
+from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CY, MATH_FUNCTIONS
@@ -69,8 +69,8 @@ _INT_HELPERS = {ast.Add: "_autocy_iadd", ast.Sub: "_autocy_isub", ast.Mult: "_au
                 ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift"}
 _FLOAT_HELPERS = {ast.FloorDiv: "_autocy_ffloordiv", ast.Mod: "_autocy_fmod_py", ast.Pow: "_autocy_pow"}
 _MIXED = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
-_CHECKS = {Kind.DOUBLE: "type({v}) is float", Kind.CINT: "_autocy_is_i64({v})",
-           Kind.BOOL: "type({v}) is bool", Kind.COMPLEX: "type({v}) is complex"}
+_NUMPY_HELPERS = {ast.Add: "_autocy_np_add", ast.Sub: "_autocy_np_sub", ast.Mult: "_autocy_np_mul",
+                  ast.Div: "_autocy_np_div", ast.FloorDiv: "_autocy_np_floordiv", ast.Mod: "_autocy_np_mod"}
 
 
 @dataclass
@@ -80,6 +80,11 @@ class Typed:
     kind: Kind
     code: str
     imag: str = ""
+
+
+def memoryview(name: str) -> str:
+    """The typed memoryview that shadows the ARRAY variable ``name``."""
+    return f"_ac_mv_{name}"
 
 
 def complex_names(name: str) -> tuple[str, str]:
@@ -175,6 +180,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         """A Python-object expression for ``t`` (the same value CPython would have)."""
         if t.kind is Kind.COMPLEX:
             return f"_autocy_complex({t.code}, {t.imag})"
+        if t.kind is Kind.NPF64:
+            return f"_autocy_npf64({t.code})"
         if t.kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL):
             return f"{CY}.cast(object, {t.code})"
         return t.code
@@ -183,6 +190,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return self.box(self.expr(node))
 
     def as_double(self, t: Typed) -> str:
+        """A C double expression for a CINT, DOUBLE or NPF64 value."""
         return f"{CY}.cast({CY}.double, {t.code})" if t.kind is Kind.CINT else t.code
 
     def as_complex(self, t: Typed) -> tuple[str, str]:
@@ -255,6 +263,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if isinstance(op, ast.Mult):  # _Py_c_prod
                 return Typed(kind, f"({ar} * {br} - {ai} * {bi})", f"({ar} * {bi} + {ai} * {br})")
             return Typed(kind, f"({ar} {symbol} {br})", f"({ai} {symbol} {bi})")  # _Py_c_sum / _Py_c_diff
+        if kind is Kind.NPF64:
+            return Typed(kind, f"{_NUMPY_HELPERS[type(op)]}({self.as_double(left)}, {self.as_double(right)})")
         if kind is Kind.DOUBLE:
             if left.kind is Kind.CINT and right.kind is Kind.CINT:  # int / int
                 return Typed(kind, f"_autocy_itruediv({left.code}, {right.code})")
@@ -397,6 +407,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return Typed(kind, f"{self.obj(node.func)}({args})")
 
     def subscript(self, node: ast.Subscript, kind: Kind) -> Typed:
+        index = self.typer.array_index(node)
+        if index is not None:
+            return Typed(kind, f"{memoryview(node.value.id)}[{', '.join(self.expr(i).code for i in index)}]")
         if isinstance(node.slice, ast.Slice):
             parts = []
             for part in (node.slice.lower, node.slice.upper, node.slice.step):
@@ -429,6 +442,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return "(" + word.join(self.truth(v) for v in node.values) + ")"
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return f"(not {self.truth(node.operand)})"
+        if self.typer.c_condition(node):  # numpy.bool_ as a value, the C test as a condition
+            operands = [self.as_double(self.expr(o)) for o in [node.left, *node.comparators]]
+            parts = [f"({a} {_CMP[type(op)]} {b})" for op, a, b in zip(node.ops, operands, operands[1:])]
+            return "(" + " and ".join(parts) + ")"
         return self.truth_of(self.expr(node))
 
     # ------------------------------------------------------------ guards and stores
@@ -462,6 +479,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def set_typed(self, name: str, t: Typed, ind: int, line: int) -> None:
         add = self.out.add
+        if self.kinds[name] in ARRAYS:
+            add(ind, f"{name} = {t.code}", line)
+            add(ind, f"{memoryview(name)} = {name}", line)
+            return
         if self.kinds[name] is Kind.COMPLEX:
             re_name, im_name = complex_names(name)
             add(ind, f"_ac_tr = {t.code}", line)
@@ -475,7 +496,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                        prefix: list[str]) -> None:
         """Check the object in ``source`` and unbox it into typed ``name``, or deoptimize."""
         kind = self.kinds[name]
-        check = _CHECKS.get(kind, "type({v}) is " + kind.python_type).format(v=source)
+        check = kind.check(source)
         self.out.add(ind, f"if not ({check}):", line)
         self.deopt(ind + 1, line, resume[0], resume[1], prefix)
         if kind is Kind.COMPLEX:
@@ -484,6 +505,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(ind, f"{im_name} = _autocy_cimag({source})", line)
         else:
             self.out.add(ind, f"{name} = {source}", line)
+            if kind in ARRAYS:
+                self.out.add(ind, f"{memoryview(name)} = {name}", line)
 
     def after(self) -> tuple[list[ast.stmt], int]:
         block, index = self.here()
@@ -625,6 +648,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if len(targets) == 1 and self.typed_name(targets[0]):
             self.assign_name(stmt, targets[0].id, stmt.value, ind)
             return
+        if len(targets) == 1 and isinstance(targets[0], ast.Subscript) and self.array_store(stmt, targets[0], ind):
+            return
         if len(targets) == 1 and self.parallel(targets[0], stmt.value) and not self.retried(stmt):
             self.parallel_assign(targets[0], stmt.value, ind, line)
             return
@@ -641,6 +666,27 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.unbox_or_deopt(target.id, "_ac_o", ind, line, self.after(), rest)
             else:
                 self.store_object(target, "_ac_o", ind, line)
+
+    def array_store(self, stmt: ast.stmt, target: ast.Subscript, ind: int) -> bool:
+        """``a[i, j] = v`` into a typed float64 array with a C number ``v``: a store through its
+        memoryview (NumPy would convert the number to float64 the same way). Returns False
+        (nothing emitted) for any other store."""
+        index = self.typer.array_index(target)
+        value = self.typer.of(stmt.value)
+        if index is None or value not in (Kind.DOUBLE, Kind.NPF64, Kind.CINT):
+            return False
+        line = stmt.lineno
+        place = f"{memoryview(target.value.id)}[{', '.join(self.expr(i).code for i in index)}]"
+        code = self.as_double(self.expr(stmt.value))
+        if not self.retried(stmt):
+            self.out.add(ind, f"{place} = {code}", line)
+            return True
+        self.retry([f"_ac_d = {code}"], ind, line)
+        self.out.add(ind, "if _ac_retry:", line)
+        self.out.add(ind + 1, f"{self.target(target)} = {self.generic(stmt.value)}", line)
+        self.out.add(ind, "else:", line)
+        self.out.add(ind + 1, f"{place} = _ac_d", line)
+        return True
 
     def parallel_assign(self, target: ast.expr, value: ast.expr, ind: int, line: int) -> None:
         """``a, b = x, y``: every value first (into temps), then the stores, as Python does."""
@@ -904,8 +950,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 decls.update({n: f"{CY}.double" for n in complex_names(name)})
             else:
                 decls[name] = kind.declaration()
+            if kind in ARRAYS:
+                decls[memoryview(name)] = kind.memoryview()
             decls[shadow(name)] = "object"
-        decls.update({"_ac_o": "object", "_ac_v": "object", "_ac_tr": f"{CY}.double",
+        decls.update({"_ac_o": "object", "_ac_v": "object", "_ac_d": f"{CY}.double", "_ac_tr": f"{CY}.double",
                       "_ac_ti": f"{CY}.double", "_ac_at": f"{CY}.int", "_ac_retry": f"{CY}.bint",
                       "_ac_c": f"{CY}.bint"})
         for number in range(1, len(self.loops) + 1):
@@ -925,10 +973,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if kind is Kind.COMPLEX:
                 for part in complex_names(name):
                     self.out.add(ind, f"{part} = 0.0", line)
-            elif kind.is_container:
+            elif kind.is_container or kind in ARRAYS:
                 self.out.add(ind, f"{name} = None", line)
             else:
-                self.out.add(ind, f"{name} = {'0.0' if kind is Kind.DOUBLE else '0'}", line)
+                self.out.add(ind, f"{name} = {'0.0' if kind in (Kind.DOUBLE, Kind.NPF64) else '0'}", line)
 
     def specialization(self, key: str) -> Lines:
         """The typed specialization ``_autocy_spec_<key>`` and, when it has resume points, the
@@ -941,6 +989,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 re_name, im_name = complex_names(p)
                 self.out.add(1, f"{re_name} = _autocy_creal(_ac_arg_{p})", line)
                 self.out.add(1, f"{im_name} = _autocy_cimag(_ac_arg_{p})", line)
+            elif self.kinds.get(p) in ARRAYS:
+                self.out.add(1, f"{memoryview(p)} = {p}", line)
         body = Lines()
         saved, self.out = self.out, body
         self.block(node.body, 2)
@@ -1037,7 +1087,7 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     call = ", ".join(params)
     guards = []
     for p, kind in analysis.entry_guards.items():
-        guards.append(_CHECKS.get(kind, "type({v}) is " + kind.python_type).format(v=p))
+        guards.append(kind.check(p))
     cls, _, name = qualname.rpartition(".")
     dispatch = f"_autocy_dispatch_{mangle(qualname)}" if cls else name
     out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)

@@ -19,7 +19,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
-from autocy.annotate.kinds import CONTAINERS, NUMBERS, Kind
+from autocy.annotate.kinds import ARRAYS, CONTAINERS, NUMBERS, Kind
 from autocy.annotate.runtime import INT64_MAX, INT64_MIN, MATH_FUNCTIONS
 
 Interval = tuple[int, int]
@@ -53,6 +53,8 @@ DISPLAYS = {ast.List: Kind.LIST, ast.Tuple: Kind.TUPLE, ast.Dict: Kind.DICT, ast
 # Before 3.14, CPython turns the real operand of a mixed complex operation into complex(x, 0.0);
 # 3.14 changed those rules, so mixed complex arithmetic is only typed before it.
 MIXED_COMPLEX = sys.version_info < (3, 14)
+
+_ORDERED = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 
 LEN_BOUND = 2 ** 62
 """Upper bound of ``len()`` of a builtin container (far above any real one)."""
@@ -217,6 +219,10 @@ class ExprTyper:
         checked operations may be typed."""
         left, right = self.of(left_node), self.of(right_node)
         real = (Kind.DOUBLE, Kind.CINT)
+        if Kind.NPF64 in (left, right):  # NumPy's scalar arithmetic, checked for FPU flags
+            numeric = left in real + (Kind.NPF64,) and right in real + (Kind.NPF64,)
+            ops = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
+            return Kind.NPF64 if numeric and isinstance(op, ops) and self.checked_ok(site) else Kind.OBJECT
         if isinstance(op, (ast.Add, ast.Sub, ast.Mult)) and Kind.COMPLEX in (left, right):
             other = right if left is Kind.COMPLEX else left
             if other is Kind.COMPLEX or (MIXED_COMPLEX and other in real):
@@ -262,10 +268,10 @@ class ExprTyper:
         operand = self.of(node.operand)
         if isinstance(node.op, ast.Not):
             return Kind.BOOL
-        if isinstance(node.op, ast.UAdd) and operand in (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT):
+        if isinstance(node.op, ast.UAdd) and operand in (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.NPF64):
             return operand
         if isinstance(node.op, ast.USub):
-            if operand in (Kind.DOUBLE, Kind.COMPLEX):
+            if operand in (Kind.DOUBLE, Kind.COMPLEX, Kind.NPF64):
                 return operand
             if operand is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node)):
                 return Kind.CINT
@@ -299,12 +305,14 @@ class ExprTyper:
         if self.builtin(func, "abs") and one:
             if args[0] in (Kind.DOUBLE, Kind.COMPLEX):
                 return Kind.DOUBLE
+            if args[0] is Kind.NPF64:
+                return Kind.NPF64
             if args[0] is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node)):
                 return Kind.CINT
             return Kind.OBJECT
         if self.builtin(func, "complex") and 1 <= len(args) <= 2 and all(a in (Kind.DOUBLE, Kind.CINT) for a in args):
             return Kind.COMPLEX
-        if self.builtin(func, "float") and one and args[0] in (Kind.DOUBLE, Kind.CINT):
+        if self.builtin(func, "float") and one and args[0] in (Kind.DOUBLE, Kind.CINT, Kind.NPF64):
             return Kind.DOUBLE
         if self.builtin(func, "int") and one and args[0] is Kind.CINT:
             return Kind.CINT
@@ -314,7 +322,8 @@ class ExprTyper:
         for name, kind in (("list", Kind.LIST), ("dict", Kind.DICT), ("set", Kind.SET)):
             if self.builtin(func, name) and not args:
                 return kind
-        if self.math_function(func) and one and args[0] in (Kind.DOUBLE, Kind.CINT) and self.checked_ok(node):
+        if self.math_function(func) and one and args[0] in (Kind.DOUBLE, Kind.CINT, Kind.NPF64) \
+                and self.checked_ok(node):
             return Kind.DOUBLE
         callee = self.callee(node)
         if callee is not None and callee.pure and callee.result is not Kind.OBJECT and self.checked_ok(node):
@@ -326,7 +335,20 @@ class ExprTyper:
             return CONTAINER_METHODS.get(receiver, {}).get(func.attr, Kind.OBJECT)
         return Kind.OBJECT
 
+    def array_index(self, node: ast.Subscript) -> list[ast.expr] | None:
+        """The C-int indices of a full index into a typed array variable (``a[i, j]`` of a 2-D
+        array), else None."""
+        value = self.of(node.value)
+        if value not in ARRAYS or not isinstance(node.value, ast.Name):
+            return None
+        index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if len(index) != value.ndim or not all(self.of(i) is Kind.CINT for i in index):
+            return None
+        return index
+
     def subscript(self, node: ast.Subscript) -> Kind:
+        if self.array_index(node) is not None:
+            return Kind.NPF64
         value = self.of(node.value)
         if isinstance(node.slice, ast.Slice):
             return value if value in SEQUENCES else Kind.OBJECT
@@ -362,8 +384,18 @@ class ExprTyper:
             return self.of(node.value) in (Kind.LIST, Kind.TUPLE) and not isinstance(node.slice, ast.Slice)
         return False
 
+    def c_condition(self, node: ast.expr) -> bool:
+        """A comparison of C numbers with a NumPy scalar among them: its value is a
+        ``numpy.bool_`` (so the comparison is an object), but as a condition it is the C test."""
+        if not isinstance(node, ast.Compare) or not all(type(op) in _ORDERED for op in node.ops):
+            return False
+        kinds = {self.of(o) for o in [node.left, *node.comparators]}
+        return Kind.NPF64 in kinds and kinds <= {Kind.NPF64, Kind.DOUBLE, Kind.CINT}
+
     def checked_combination(self, left: ast.expr, op: ast.operator, right: ast.expr) -> bool:
         """True when a typed ``left op right`` is a checked operation."""
+        if Kind.NPF64 in (self.of(left), self.of(right)):
+            return True
         if self.of(left) is Kind.CINT and self.of(right) is Kind.CINT:
             if isinstance(op, ast.FloorDiv) and self.floordiv_exact(left, right):
                 return False
@@ -482,6 +514,9 @@ class ExprTyper:
             return kind is Kind.DOUBLE and self.pure(node.value)
         if isinstance(node, ast.Subscript):
             value = self.of(node.value)
+            index = self.array_index(node)
+            if index is not None:
+                return all(self.pure(i) for i in index)
             if isinstance(node.slice, ast.Slice):
                 parts = [p for p in (node.slice.lower, node.slice.upper, node.slice.step) if p is not None]
                 return value in SEQUENCES and all(self.of(p) is Kind.CINT and self.pure(p) for p in parts) \

@@ -10,20 +10,29 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
 * ``COMPLEX`` - an exact ``complex`` as two C doubles; the generator spells out CPython's own
   formulas for ``+ - *`` and ``abs`` (``_Py_c_sum``/``_Py_c_diff``/``_Py_c_prod``/``_Py_c_abs``),
   which keeps signed zeros, infinities and NaNs (Cython's ``double complex`` does not: FINDINGS Q3).
-* ``CINT``    - an exact ``int`` that fits 64 bits, as a C ``long long``. Arithmetic whose
+* ``CINT``    - an exact ``int`` that fits 64 bits, as a C ``long long``; a value entering
+  through a guard must be within +-2**62 (``runtime.CINT_BOUND``). Arithmetic whose
   result is proven to fit (interval analysis) is plain C; any other is *checked*: it raises
   where the exact result would not fit, and the statement is then evaluated again on Python
   objects (see :mod:`autocy.annotate.emit`), so a C int never wraps around.
 * ``BOOL``    - an exact ``bool`` as a C ``bint`` (comparisons, ``not``, ``True``/``False``).
 * ``LIST``, ``TUPLE``, ``DICT``, ``STR``, ``BYTES``, ``SET`` - an exact builtin container, still a
   Python object, declared so Cython uses its C API fast paths (subclasses never get here).
+* ``ARRAY1``, ``ARRAY2``, ``ARRAY3`` - an exact, writeable ``numpy.ndarray`` of native float64
+  with that many dimensions (any strides). The variable still holds the array object (so its
+  identity is kept); a typed memoryview of it (``_ac_mv_<name>``) serves full indexing, with
+  bounds checks and negative-index wraparound as NumPy does them.
+* ``NPF64``   - a ``numpy.float64`` scalar as a C ``double``. Its arithmetic is NumPy's, which
+  differs from Python floats where the FPU raises a flag (division by zero gives inf and a
+  RuntimeWarning, not ZeroDivisionError): the C operations are checked for those cases, and
+  the statement is then done by NumPy itself (:mod:`autocy.annotate.emit`).
 """
 
 from __future__ import annotations
 
 import enum
 
-from autocy.annotate.runtime import CY, INT64_MAX, INT64_MIN
+from autocy.annotate.runtime import CINT_BOUND, CY
 
 
 class Kind(enum.Enum):
@@ -40,11 +49,32 @@ class Kind(enum.Enum):
     STR = "str"
     BYTES = "bytes"
     SET = "set"
+    ARRAY1 = "numpy.ndarray[float64, 1d]"
+    ARRAY2 = "numpy.ndarray[float64, 2d]"
+    ARRAY3 = "numpy.ndarray[float64, 3d]"
+    NPF64 = "numpy.float64"
 
     @property
     def python_type(self) -> str:
         """The exact Python type name a value of this kind has (``"float"`` for DOUBLE)."""
-        return self.value
+        return "numpy.ndarray" if self in ARRAYS else self.value
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of an ARRAY kind (0 for the others)."""
+        return {Kind.ARRAY1: 1, Kind.ARRAY2: 2, Kind.ARRAY3: 3}.get(self, 0)
+
+    def check(self, value: str) -> str:
+        """A Python expression that is true when the object ``value`` (a name) has this kind:
+        its exact type, and for ints the 64-bit range, for arrays dtype, ndim and writability."""
+        if self is Kind.CINT:
+            return f"_autocy_is_cint({value})"
+        if self is Kind.NPF64:
+            return f"type({value}) is _autocy_npf64"
+        if self in ARRAYS:
+            return (f"(type({value}) is _autocy_ndarray and {value}.dtype is _autocy_f64 "
+                    f"and {value}.ndim == {self.ndim} and {value}.flags.writeable)")
+        return f"type({value}) is {self.value}"
 
     @property
     def is_container(self) -> bool:
@@ -64,14 +94,22 @@ class Kind(enum.Enum):
         return {
             Kind.OBJECT: "object",
             Kind.DOUBLE: f"{CY}.double",
+            Kind.NPF64: f"{CY}.double",
             Kind.CINT: f"{CY}.longlong",
             Kind.BOOL: f"{CY}.bint",
-        }.get(self, self.value)
+        }.get(self, "object" if self in ARRAYS else self.value)
+
+    def memoryview(self) -> str:
+        """The Cython pure-mode typed memoryview of an ARRAY kind: ``cython.double[:, :]``."""
+        return f"{CY}.double[{', '.join(':' * self.ndim)}]"
 
     def describe(self) -> str:
         """A short text for the report: ``float -> C double``."""
+        if self in ARRAYS:
+            return f"float64 {self.ndim}d -> memoryview"
         return {
             Kind.DOUBLE: "float -> C double",
+            Kind.NPF64: "numpy.float64 -> C double",
             Kind.COMPLEX: "complex -> 2 C doubles",
             Kind.CINT: "int -> C int64, checked",
             Kind.BOOL: "bool -> C bint",
@@ -79,10 +117,14 @@ class Kind(enum.Enum):
 
 
 CONTAINERS = frozenset({Kind.LIST, Kind.TUPLE, Kind.DICT, Kind.STR, Kind.BYTES, Kind.SET})
-NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL})
+NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL, Kind.NPF64})
+ARRAYS = frozenset({Kind.ARRAY1, Kind.ARRAY2, Kind.ARRAY3})
+NUMPY = ARRAYS | {Kind.NPF64}
+"""The kinds whose generated code needs NumPy's types at run time."""
 
-BY_TYPE_NAME = {kind.python_type: kind for kind in Kind if kind is not Kind.OBJECT}
-"""Profile type name -> the kind a value of exactly that type can take."""
+BY_TYPE_NAME = {kind.python_type: kind for kind in Kind if kind is not Kind.OBJECT and kind not in ARRAYS}
+"""Profile type name -> the kind a value of exactly that type can take (arrays: see
+:func:`kind_from_feedback`)."""
 
 
 def kind_from_feedback(observed: dict[str, dict]) -> Kind:
@@ -93,16 +135,21 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
 
     Returns:
         The kind for the single exact type seen, or OBJECT when several types (or an
-        unsupported one) were seen. An ``int`` whose observed range leaves 64 bits stays OBJECT.
+        unsupported one) were seen. An ``int`` observed outside +-2**62 stays OBJECT.
         A candidate is only a proposal: the analysis keeps it only where it is proven or guarded.
     """
     if len(observed) != 1:
         return Kind.OBJECT
     (name, record), = observed.items()
+    if name == "numpy.ndarray":
+        dims = record.get("ndim") or {}
+        if set(record.get("dtype") or {}) == {"float64"} and len(dims) == 1:
+            return {"1": Kind.ARRAY1, "2": Kind.ARRAY2, "3": Kind.ARRAY3}.get(next(iter(dims)), Kind.OBJECT)
+        return Kind.OBJECT
     kind = BY_TYPE_NAME.get(name, Kind.OBJECT)
     if kind is Kind.CINT:
         low, high = record.get("min", 0), record.get("max", 0)
-        if not (INT64_MIN <= low and high <= INT64_MAX):
+        if not (-CINT_BOUND <= low and high <= CINT_BOUND):
             return Kind.OBJECT
     return kind
 

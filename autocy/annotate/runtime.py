@@ -25,8 +25,21 @@ CY = "_autocy_cython"
 
 INT64_MIN = -(2 ** 63)
 INT64_MAX = 2 ** 63 - 1
-EXACT_DOUBLE_INT = 2 ** 53
-"""Every integer up to this magnitude is exact as a C double."""
+CINT_BOUND = 2 ** 62
+"""A value that enters a C int variable through a guard is within +-CINT_BOUND, so the
+interval analysis can prove that a few operations on it fit 64 bits (``n - 1``, ``i + j``)."""
+
+NUMPY_PRELUDE = """\
+try:
+    import numpy as _autocy_numpy
+except ImportError:  # without NumPy no value can pass the array guards
+    _autocy_ndarray = _autocy_f64 = _autocy_npf64 = None
+else:
+    _autocy_ndarray = _autocy_numpy.ndarray
+    _autocy_f64 = _autocy_numpy.dtype("float64")
+    _autocy_npf64 = _autocy_numpy.float64
+"""
+"""Python-level names of NumPy types, emitted in modules whose specializations type arrays."""
 
 MATH_FUNCTIONS = {
     "sqrt": "_autocy_m_sqrt", "exp": "_autocy_m_exp", "log": "_autocy_m_log",
@@ -87,13 +100,14 @@ cdef extern from *:
 
 # ---- int64 values of exact ints ------------------------------------------------------------
 
-cdef inline bint _autocy_is_i64(object o) except? -1:
-    """True when o is an exact int that fits a C long long."""
+cdef inline bint _autocy_is_cint(object o) except? -1:
+    """True when o is an exact int within +-2**62 (CINT_BOUND): what may enter a C int variable."""
     cdef int overflow = 0
+    cdef long long value
     if type(o) is not int:
         return False
-    _autocy_as_i64(o, &overflow)
-    return overflow == 0
+    value = _autocy_as_i64(o, &overflow)
+    return overflow == 0 and -0x4000000000000000 <= value <= 0x4000000000000000
 
 # ---- checked int64 arithmetic: raise where CPython's int result would not fit ---------------
 
@@ -151,9 +165,9 @@ cdef inline long long _autocy_irshift(long long a, long long b) except? -0x7ffff
     return a >> b
 
 cdef inline long long _autocy_unbox_i(object o) except? -0x7ffffffffffffff7:
-    # a list element read into typed code: raises unless it is an exact 64-bit int
-    if not _autocy_is_i64(o):
-        raise TypeError("autocy: not an int64")
+    # a list element read into typed code: raises unless it is an exact int within +-2**62
+    if not _autocy_is_cint(o):
+        raise TypeError("autocy: not a C int")
     return <long long>o
 
 cdef inline long long _autocy_min_i(long long a, long long b) noexcept:
@@ -418,6 +432,58 @@ cdef inline object _autocy_idiv_od(object o, double d):
     if type(o) is float and d != 0.0:
         return _autocy_box_d(_autocy_d_of(o) / d)
     return _autocy_ni_div(o, _autocy_box_d(d))
+
+# ---- numpy.float64 arithmetic: the C operation, unless the FPU would raise a flag that NumPy
+# ---- turns into a warning or an error (division by zero, overflow, invalid, underflow); then
+# ---- the statement is done again by NumPy itself
+
+cdef inline bint _autocy_fp_flag(double a, double b, double r) noexcept:
+    # also every NaN result: which operand's NaN (and sign) NumPy's loops pass on is theirs
+    if _autocy_isfinite(r):
+        return r != 0.0 and _autocy_fabs(r) < 2.2250738585072014e-308
+    return _autocy_isnan(r) or (_autocy_isfinite(a) and _autocy_isfinite(b))
+
+cdef inline double _autocy_np_add(double a, double b) except? -1.0:
+    cdef double r = a + b
+    if _autocy_fp_flag(a, b, r):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return r
+
+cdef inline double _autocy_np_sub(double a, double b) except? -1.0:
+    cdef double r = a - b
+    if _autocy_fp_flag(a, b, r):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return r
+
+cdef inline double _autocy_np_mul(double a, double b) except? -1.0:
+    cdef double r = a * b
+    if _autocy_fp_flag(a, b, r) or (r == 0.0 and a != 0.0 and b != 0.0):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return r
+
+cdef inline double _autocy_np_div(double a, double b) except? -1.0:
+    cdef double r
+    if b == 0.0:
+        raise FloatingPointError("autocy: NumPy would flag this")
+    r = a / b
+    if _autocy_fp_flag(a, b, r) or (r == 0.0 and a != 0.0 and _autocy_isfinite(b)):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return r
+
+cdef inline double _autocy_np_floordiv(double a, double b) except? -1.0:
+    # npy_divmod follows the same algorithm as CPython's float floor division
+    cdef double r
+    if b == 0.0 or not _autocy_isfinite(a) or not _autocy_isfinite(b):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    r = _autocy_ffloordiv(a, b)
+    if not _autocy_isfinite(r):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return r
+
+cdef inline double _autocy_np_mod(double a, double b) except? -1.0:
+    if b == 0.0 or not _autocy_isfinite(a) or not _autocy_isfinite(b):
+        raise FloatingPointError("autocy: NumPy would flag this")
+    return _autocy_fmod_py(a, b)
 
 # ---- complex abs as CPython computes it -----------------------------------------------------
 

@@ -1,0 +1,120 @@
+"""NumPy arrays in typed code, tested differentially: typed memoryviews and numpy.float64
+scalars must give what NumPy gives (values, scalar types, IndexError, division by zero as inf
+or under np.errstate as FloatingPointError), and arrays the guards do not accept (other dtypes,
+read-only, other dimensions, lists) take the generic path."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+np = pytest.importorskip("numpy")
+
+
+@pytest.fixture(scope="module")
+def arrays(kernels_build):
+    """(pure, compiled) kernels.arrays, and the build's report."""
+    return (*kernels_build.modules("arrays"), kernels_build.report)
+
+
+def describe(value):
+    """A comparable picture of a result: arrays by dtype, shape and bit-exact items."""
+    if isinstance(value, np.ndarray):
+        return ("ndarray", str(value.dtype), value.shape, value.tobytes())
+    if isinstance(value, list):
+        return ("list", [describe(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+def outcome(function, args, errstate):
+    args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    with warnings.catch_warnings(), np.errstate(**errstate):
+        warnings.simplefilter("ignore")
+        try:
+            value = function(*args)
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            return ("raise", type(exc).__name__)
+    return ("ok", describe(value), [describe(a) for a in args])
+
+
+def same(arrays, name, *args, errstate=None):
+    pure, compiled, _ = arrays
+    errstate = errstate or {}
+    assert outcome(getattr(compiled, name), args, errstate) == outcome(getattr(pure, name), args, errstate), (name, args)
+
+
+def test_the_array_kernels_are_specialized_with_memoryviews(arrays):
+    report = arrays[2]
+    for name in ("stencil", "distances", "scaled_sum", "ratios", "above"):
+        assert f"kernels.arrays:{name}: specialized" in report, report
+    assert "float64 2d -> memoryview" in report and "numpy.float64 -> C double" in report
+
+
+special = st.sampled_from([0.0, -0.0, 1.0, -1.5, 1e308, -1e308, 5e-324, float("inf"), float("-inf"),
+                           float("nan"), 1e-300])
+floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True), special)
+vectors = st.lists(floats, min_size=1, max_size=6).map(lambda xs: np.array(xs, dtype=np.float64))
+fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+errstates = st.sampled_from([{}, {"all": "raise"}, {"divide": "raise"}, {"over": "raise", "under": "raise"}])
+
+
+@fast
+@given(a=vectors, k=st.one_of(floats, st.sampled_from([0, 3, True, None, np.float64(2.0)])), errstate=errstates)
+def test_scalar_arithmetic_follows_numpy(arrays, a, k, errstate):
+    same(arrays, "scaled_sum", a, k, errstate=errstate)
+
+
+@fast
+@given(a=vectors, b=vectors, errstate=errstates)
+def test_division_by_zero_and_overflow_follow_numpy(arrays, a, b, errstate):
+    same(arrays, "ratios", a, b, errstate=errstate)
+
+
+@fast
+@given(a=vectors, t=st.one_of(floats, st.integers(-5, 5)))
+def test_comparisons_give_numpy_booleans_and_indices_wrap(arrays, a, t):
+    same(arrays, "above", a, t)
+
+
+@fast
+@given(xs=vectors, ys=vectors)
+def test_mismatched_lengths_raise_index_error(arrays, xs, ys):
+    same(arrays, "distances", xs, ys)
+
+
+@fast
+@given(rows=st.integers(1, 6), cols=st.integers(1, 6), steps=st.integers(0, 3), rate=floats,
+       seed=st.integers(0, 100))
+def test_stencil(arrays, rows, cols, steps, rate, seed):
+    plate = np.random.default_rng(seed).normal(size=(rows, cols)) * 100
+    same(arrays, "stencil", plate, steps, rate)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.arange(5, dtype=np.int64),                      # another dtype
+    lambda: np.arange(5, dtype=np.float32),
+    lambda: np.arange(10, dtype=np.float64)[::2],              # not contiguous: still typed
+    lambda: np.arange(12, dtype=np.float64).reshape(3, 4),     # two dimensions
+    lambda: np.arange(5, dtype=np.float64).astype(">f8"),      # non-native byte order
+    lambda: [1.0, 2.0, 3.0],                                    # not an array
+])
+def test_other_arrays_take_the_generic_path(arrays, make):
+    same(arrays, "scaled_sum", make(), 2.0)
+    same(arrays, "above", make(), 1.0)
+
+
+def test_read_only_arrays_are_not_written(arrays):
+    a = np.arange(4, dtype=np.float64)
+    a.flags.writeable = False
+    same(arrays, "ratios", a, a + 1)
+    same(arrays, "scaled_sum", a, 2.0)
+
+
+def test_the_typed_scalar_keeps_numpys_type(arrays):
+    pure, compiled, _ = arrays
+    a = np.array([1.0, 2.0])
+    assert type(compiled.scaled_sum(a, 2.0)) is type(pure.scaled_sum(a, 2.0)) is np.float64
+    assert compiled.stencil(np.zeros((3, 3)), 1, 0.1) is not None
