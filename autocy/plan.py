@@ -11,20 +11,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autocy.profiledata import FunctionProfile, ProfileData, function_sources, read_source
-from autocy.settings import Settings
+from autocy.settings import Settings, table_name
 
 
 @dataclass
 class FunctionPlan:
-    """The decision for one profiled function of a compiled module.
+    """The decision for one profiled function of a module of the package.
 
     ``specialize`` is True when the annotator should try a guarded typed specialization from
-    the type feedback in ``profile``; ``reason`` says why or why not.
+    the type feedback in ``profile``; ``reason`` says why or why not. The other fields are the
+    function's ``[tool.autocy.functions."<pattern>"]`` settings, resolved by
+    :meth:`autocy.settings.Settings.overrides` (later matching table wins per key), filled for
+    every function, specialized or not.
     """
 
     profile: FunctionProfile
     specialize: bool
     reason: str
+    pins: dict[str, str] = field(default_factory=dict)
+    """``{variable: type name}`` (a name from :data:`autocy.settings.PIN_TYPES`): type the
+    variable as if the profile had seen only that exact type (still guarded at run time)."""
+    untyped: frozenset[str] = frozenset()
+    """Variables never to type (from ``untyped = [...]``)."""
+    assume: frozenset[str] = frozenset()
+    """Assumed typings allowed in this function (names from :data:`autocy.settings.ASSUMPTIONS`):
+    the project-wide ``assume`` plus the function table's."""
+    patterns: tuple[str, ...] = ()
+    """The patterns of the function tables that matched this function, in file order."""
 
 
 @dataclass
@@ -58,6 +71,10 @@ class Plan:
     """The whole plan: every module of the package, hot or not, sorted by name."""
 
     modules: list[ModulePlan]
+    unmatched_patterns: list[str] = field(default_factory=list)
+    """Patterns of ``[tool.autocy.functions."<pattern>"]`` tables, in file order, that match
+    no function of the package recorded in the profile (fresh or stale entries; all patterns
+    when there is no profile): settings that are stale or misspelled, to warn about."""
 
     def compiled(self) -> list[ModulePlan]:
         """The modules to compile, in name order."""
@@ -76,13 +93,16 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
             ``include`` globs select modules).
         modules: every module of the package: dotted name -> path of its ``.py`` source
             (the copy in the inner backend's wheel, or the project's own file).
-        settings: the project's settings (``threshold``, ``include``, ``exclude``, ``specialize``).
+        settings: the project's settings (``threshold``, ``include``, ``exclude``, ``specialize``,
+            ``assume`` and the per-function tables ``functions``).
 
     Returns:
         A :class:`Plan` with one :class:`ModulePlan` per entry of ``modules``. A module is
         compiled when it is not excluded and either matches ``include`` or its share of the
         profiled self time is at least ``threshold``. Profile entries whose source hash does not
-        match the module's current source are stale: listed, and not used.
+        match the module's current source are stale: listed, and not used. Each function plan
+        carries its resolved per-function settings; ``Plan.unmatched_patterns`` lists the
+        function-table patterns that match no profiled function of the package.
     """
     by_module: dict[str, list[FunctionProfile]] = {}
     if profile is not None:
@@ -129,13 +149,28 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
         else:
             module.reason = f"cold: {module.share:.1%} of self time < threshold {settings.threshold:.1%}"
         for fn in fns:
-            if not module.compile:
-                module.functions.append(FunctionPlan(fn, False, "the module stays .py"))
-            elif not settings.specialize:
-                module.functions.append(FunctionPlan(fn, False, "specialize = false"))
-            elif fn.calls == 0:
-                module.functions.append(FunctionPlan(fn, False, "never completed a call"))
-            else:
-                module.functions.append(FunctionPlan(fn, True, "profiled with type feedback"))
+            module.functions.append(_function_plan(fn, module.compile, settings))
         plans.append(module)
-    return Plan(plans)
+    keys = [fn.key for name in modules for fn in by_module.get(name, [])]
+    patterns = dict.fromkeys(table.pattern for table in settings.functions)
+    unmatched = [p for p in patterns if not any(fnmatch.fnmatchcase(key, p) for key in keys)]
+    return Plan(plans, unmatched)
+
+
+def _function_plan(fn: FunctionProfile, compiled: bool, settings: Settings) -> FunctionPlan:
+    """The decision for one fresh profiled function; the first rule that applies gives the
+    reason: module not compiled, project ``specialize = false``, a function table's
+    ``specialize = false``, no completed call, else specialized."""
+    over = settings.overrides(fn.key)
+    if not compiled:
+        specialize, reason = False, "the module stays .py"
+    elif not settings.specialize:
+        specialize, reason = False, "specialize = false"
+    elif not over.specialize:
+        specialize, reason = False, f"specialize = false in {table_name(over.specialize_pattern or '')}"
+    elif fn.calls == 0:
+        specialize, reason = False, "never completed a call"
+    else:
+        specialize, reason = True, "profiled with type feedback"
+    return FunctionPlan(fn, specialize, reason, pins=over.pins, untyped=over.untyped,
+                        assume=over.assume, patterns=over.patterns)

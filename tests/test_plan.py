@@ -7,6 +7,7 @@ taken from those files (so entries are fresh), then edits or omits files to make
 from __future__ import annotations
 
 import copy
+import fnmatch
 import math
 import textwrap
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from autocy.plan import FunctionPlan, ModulePlan, Plan, make_plan
 from autocy.profiledata import FunctionProfile, ProfileData, function_sources
-from autocy.settings import Settings
+from autocy.settings import PIN_TYPES, FunctionSettings, Settings
 
 MODULE_SOURCE = textwrap.dedent("""\
     def f(x):
@@ -329,6 +330,133 @@ def test_specialize_false_gives_unspecialized_function_plans(project):
     assert all(fp.specialize is False and fp.reason == "specialize = false" for fp in a.functions)
 
 
+# ---------------------------------------------------------------- per-function settings
+
+
+def test_function_plans_without_tables_carry_empty_overrides(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 1.0)
+    plan = project.plan()
+    (fp,) = plan.modules[0].functions
+    assert (fp.pins, fp.untyped, fp.assume, fp.patterns) == ({}, frozenset(), frozenset(), ())
+    assert plan.unmatched_patterns == []
+    assert FunctionPlan(fp.profile, True, "x").pins == {}   # the new fields have defaults
+
+
+def test_project_assume_reaches_every_function(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 1.0)
+    project.record("pkg.a", "g", 1.0)
+    a = by_name(project.plan(assume=("int-overflow",)))["pkg.a"]
+    assert all(fp.assume == frozenset({"int-overflow"}) for fp in a.functions)
+
+
+def test_function_table_overrides_reach_the_function_plan(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 0.6)
+    project.record("pkg.a", "g", 0.4)
+    project.record("pkg.a", "C.m", 0.1)
+    tables = (FunctionSettings("pkg.a:f", types=(("x", "float"),), untyped=("t",),
+                               assume=("int-overflow",)),
+              FunctionSettings("pkg.a:C.*", untyped=("y",)))
+    plans = {fp.profile.qualname: fp for fp in by_name(project.plan(functions=tables))["pkg.a"].functions}
+    f, g, m = plans["f"], plans["g"], plans["C.m"]
+    assert (f.specialize, f.reason) == (True, "profiled with type feedback")
+    assert f.pins == {"x": "float"} and f.untyped == frozenset({"t"})
+    assert f.assume == frozenset({"int-overflow"}) and f.patterns == ("pkg.a:f",)
+    assert (g.pins, g.untyped, g.assume, g.patterns) == ({}, frozenset(), frozenset(), ())
+    assert m.untyped == frozenset({"y"}) and m.patterns == ("pkg.a:C.*",)
+
+
+def test_specialize_false_table_names_its_pattern(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 0.6)
+    project.record("pkg.a", "g", 0.4)
+    tables = (FunctionSettings("pkg.a:g*", specialize=False, types=(("x", "int"),)),)
+    a = by_name(project.plan(functions=tables))["pkg.a"]
+    decisions = {fp.profile.qualname: (fp.specialize, fp.reason) for fp in a.functions}
+    assert decisions["g"] == (False, 'specialize = false in [tool.autocy.functions."pkg.a:g*"]')
+    assert decisions["f"] == (True, "profiled with type feedback")
+    assert a.compile is True  # the function is still compiled, only not typed
+    assert [fp.pins for fp in a.functions if fp.profile.qualname == "g"] == [{"x": "int"}]
+
+
+def test_later_table_specialize_true_undoes_an_earlier_false(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 1.0)
+    tables = (FunctionSettings("pkg.*", specialize=False), FunctionSettings("pkg.a:f", specialize=True))
+    (fp,) = project.plan(functions=tables).modules[0].functions
+    assert (fp.specialize, fp.reason) == (True, "profiled with type feedback")
+    (fp,) = project.plan(functions=tables[::-1]).modules[0].functions
+    assert (fp.specialize, fp.reason) == (False, 'specialize = false in [tool.autocy.functions."pkg.*"]')
+
+
+def test_project_specialize_false_wins_over_a_table(project):
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 1.0)
+    tables = (FunctionSettings("pkg.a:f", specialize=True, types=(("x", "float"),)),)
+    (fp,) = project.plan(specialize=False, functions=tables).modules[0].functions
+    assert (fp.specialize, fp.reason) == (False, "specialize = false")
+    assert fp.pins == {"x": "float"}
+
+
+def test_reason_order_module_stays_py_then_table_then_no_call(project):
+    for name in ("pkg.hot", "pkg.cold"):
+        project.module(name)
+    project.record("pkg.hot", "f", 1.0, calls=0)
+    project.record("pkg.cold", "f", 0.001)
+    tables = (FunctionSettings("*", specialize=False),)
+    modules = by_name(project.plan(threshold=0.5, functions=tables))
+    assert modules["pkg.cold"].functions[0].reason == "the module stays .py"
+    assert modules["pkg.cold"].functions[0].patterns == ("*",)   # filled all the same
+    assert modules["pkg.hot"].functions[0].reason.startswith("specialize = false in ")
+    modules = by_name(project.plan(threshold=0.5))
+    assert modules["pkg.hot"].functions[0].reason == "never completed a call"
+
+
+def test_unmatched_patterns_in_file_order(project):
+    project.module("pkg.a")
+    project.module("pkg.b")
+    project.record("pkg.a", "f", 1.0)
+    project.record("pkg.a", "g", 1.0, source_hash="0" * 64)   # stale, still a profiled function
+    project.profile.functions["elsewhere:f"] = FunctionProfile(
+        module="elsewhere", qualname="f", file="elsewhere.py", line=1, source_hash="0" * 64,
+        calls=1, self_time=1.0, total_time=1.0)                   # not a module of the package
+    tables = tuple(FunctionSettings(p) for p in (
+        "pkg.b:*", "pkg.a:f", "pkg.a:h", "elsewhere:*", "pkg.a:g", "pkg.a:F", "*"))
+    plan = project.plan(functions=tables)
+    assert plan.unmatched_patterns == ["pkg.b:*", "pkg.a:h", "elsewhere:*", "pkg.a:F"]
+
+
+def test_unmatched_patterns_without_profile_are_all_patterns(project):
+    project.module("pkg.a")
+    tables = (FunctionSettings("pkg.a:f"), FunctionSettings("*"), FunctionSettings("pkg.a:f"))
+    plan = make_plan(None, project.modules, Settings(functions=tables))
+    assert plan.unmatched_patterns == ["pkg.a:f", "*"]   # each pattern once
+
+
+def test_tables_from_pyproject_reach_the_plan(project, tmp_path):
+    from autocy.settings import load_settings
+
+    project.module("pkg.a")
+    project.record("pkg.a", "f", 1.0)
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""\
+        [tool.autocy]
+        assume = ["int-overflow"]
+        [tool.autocy.functions."pkg.a:*"]
+        types = { x = "int" }
+        [tool.autocy.functions."pkg.a:f"]
+        untyped = ["y"]
+        [tool.autocy.functions."pkg.gone:*"]
+        specialize = false
+        """), encoding="utf-8")
+    plan = make_plan(project.profile, project.modules, load_settings(tmp_path, environ={}))
+    (fp,) = plan.modules[0].functions
+    assert fp.pins == {"x": "int"} and fp.untyped == frozenset({"y"})
+    assert fp.assume == frozenset({"int-overflow"})
+    assert plan.unmatched_patterns == ["pkg.gone:*"]
+
+
 # ---------------------------------------------------------------- plan shape
 
 
@@ -421,3 +549,48 @@ def test_shares_sum_to_one_and_compile_iff_share_at_least_threshold(disk_modules
     # stale entries never reach a function plan
     for module in plan.compiled():
         assert all(fp.profile.source_hash != "0" * 64 for fp in module.functions)
+
+
+OVERRIDE_PATTERNS = ["m0:f", "m0:*", "m*", "*", "*:f", "m0:C.*", "m1:g", "x:*"]
+OVERRIDE_TABLES = st.builds(
+    FunctionSettings, st.sampled_from(OVERRIDE_PATTERNS),
+    specialize=st.none() | st.booleans(),
+    types=st.none() | st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(PIN_TYPES)),
+                               max_size=3, unique_by=lambda t: t[0]).map(tuple),
+    untyped=st.none() | st.lists(st.sampled_from("de"), max_size=2, unique=True).map(tuple),
+    assume=st.none() | st.lists(st.just("int-overflow"), max_size=1).map(tuple))
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables=st.lists(OVERRIDE_TABLES, max_size=6))
+def test_function_plans_follow_the_later_matching_table_per_key(disk_modules, tables):
+    modules, hashes = disk_modules
+    profile = ProfileData(runs=1, wall_time=1.0)
+    for name in ("m0", "m1"):
+        for qualname in QUALNAMES:
+            entry = FunctionProfile(module=name, qualname=qualname, file=f"{name}.py", line=1,
+                                    source_hash=hashes[qualname], calls=1, self_time=1.0,
+                                    total_time=1.0)
+            profile.functions[entry.key] = entry
+    plan = make_plan(profile, modules, Settings(threshold=0.0, functions=tuple(tables)))
+    for module in plan.modules:
+        for fp in module.functions:
+            matching = [t for t in tables if fnmatch.fnmatchcase(fp.profile.key, t.pattern)]
+
+            def last(key, default):
+                values = [getattr(t, key) for t in matching if getattr(t, key) is not None]
+                return values[-1] if values else default
+
+            specialize = last("specialize", True)
+            assert fp.specialize is specialize
+            assert fp.reason == ("profiled with type feedback" if specialize else
+                                 "specialize = false in [tool.autocy.functions."
+                                 f'"{[t.pattern for t in matching if t.specialize is False][-1]}"]')
+            assert fp.pins == dict(last("types", ()))
+            assert fp.untyped == frozenset(last("untyped", ()))
+            assert fp.assume == frozenset(last("assume", ()))
+            assert fp.patterns == tuple(t.pattern for t in matching)
+    keys = [f"{m}:{q}" for m in ("m0", "m1") for q in QUALNAMES]
+    expected = [p for p in dict.fromkeys(t.pattern for t in tables)
+                if not any(fnmatch.fnmatchcase(k, p) for k in keys)]
+    assert plan.unmatched_patterns == expected
