@@ -205,6 +205,9 @@ def _compiled_wheel(project_dir: Path, pure: Path, wheel_directory: Path, settin
     for module in plan.modules:
         for qualname, reason in sorted(module.stale.items()):
             log(f"stale profile entry {module.name}:{qualname}: {reason}; not specialized")
+    for pattern in plan.unmatched_patterns:
+        log(f"warning: [tool.autocy.functions.\"{pattern}\"] matches no profiled function of the "
+            "package (`autocy report` lists them as module:qualname)")
     chosen = plan.compiled()
     if not chosen:
         log(f"no module reaches the threshold ({settings.threshold:.1%} of self time): "

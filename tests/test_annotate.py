@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autocy.annotate import MARKER, generate, render_module
-from autocy.annotate.analysis import analyze_function, module_facts
+from autocy.annotate.analysis import Overrides, analyze_function, module_facts
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
@@ -45,10 +45,10 @@ def profile_for(source: str, qualname: str, types: dict) -> FunctionProfile:
                            calls=1, self_time=1.0, total_time=1.0, types=types)
 
 
-def analyze(source: str, types: dict, name: str | None = None):
+def analyze(source: str, types: dict, name: str | None = None, overrides: Overrides | None = None):
     tree = ast.parse(source)
     node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and (name is None or n.name == name))
-    return analyze_function(node, profile_for(source, node.name, types), module_facts(tree))
+    return analyze_function(node, profile_for(source, node.name, types), module_facts(tree), False, overrides)
 
 
 def render(tmp_path: Path, source: str, types_by_function: dict[str, dict], encoding: str = "utf-8"):
@@ -135,6 +135,33 @@ def test_guards_mid_body_in_a_function_with_effects():
     # a failed guard resumes the call on objects where it stopped: effects are never redone
     assert result.kinds["x"] is Kind.DOUBLE and result.kinds["total"] is Kind.DOUBLE
     assert {t.name: t.klass for t in result.typings}["x"] == "guarded"
+
+
+def test_settings_pin_a_type_and_keep_variables_untyped():
+    source = "def f(x, n):\n    acc = 0.0\n    for i in range(n):\n        acc = acc + x\n    return acc\n"
+    types = {"x": {"float": {"count": 1}, "int": {"count": 1}}, "n": {"int": {"count": 1, "min": 3, "max": 3}},
+             "acc": {"float": {"count": 1}}, "i": {"int": {"count": 1, "min": 0, "max": 2}}}
+    assert "x" not in analyze(source, types).kinds  # two types seen
+    pinned = analyze(source, types, overrides=Overrides(pins={"x": "float"}, untyped=frozenset({"acc"})))
+    assert pinned.kinds["x"] is Kind.DOUBLE and "acc" not in pinned.kinds
+    assert "pinned to float by the settings" in {t.name: t.reason for t in pinned.typings}["x"]
+    assert pinned.entry_guards["x"] is Kind.DOUBLE  # a pin is still guarded
+
+
+def test_assumed_int_arithmetic_is_unchecked_and_reported():
+    source = "def f(n):\n    s = 0\n    for i in range(n):\n        s = s + i * i\n    return s\n"
+    types = {"n": {"int": {"count": 1, "min": 9, "max": 9}}, "s": {"int": {"count": 1, "min": 0, "max": 204}},
+             "i": {"int": {"count": 1, "min": 0, "max": 8}}}
+    checked = analyze(source, types)
+    assumed = analyze(source, types, overrides=Overrides(assume=frozenset({"int-overflow"})))
+    add = next(n for n in ast.walk(checked.node) if isinstance(n, ast.Assign) and n.targets[0].id == "s"
+               and isinstance(n.value, ast.BinOp))
+    assert checked.typer().needs_retry(add.value)
+    assumed_add = next(n for n in ast.walk(assumed.node) if isinstance(n, ast.Assign) and n.targets[0].id == "s"
+                       and isinstance(n.value, ast.BinOp))
+    assert not assumed.typer().needs_retry(assumed_add.value)
+    assert {t.name: t.klass for t in assumed.typings}["s"] == "assumed"
+    assert "assumed" not in {t.klass for t in checked.typings}
 
 
 def test_identity_uses_keep_their_objects():

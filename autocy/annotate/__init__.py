@@ -13,7 +13,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autocy.annotate.analysis import FunctionAnalysis, Typing, analyze_function, callee_of, module_facts
+from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
+                                      module_facts)
 from autocy.annotate.emit import render_function
 from autocy.annotate.expressions import ModuleFacts
 from autocy.annotate.kinds import NUMPY, Kind
@@ -186,7 +187,8 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             qualname = fn_plan.profile.qualname
             node, _why = _find_function(tree, qualname)
             if fn_plan.specialize and node is not None:
-                analyses[qualname] = analyze_function(node, fn_plan.profile, facts, is_method="." in qualname)
+                overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
+                analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
         callees = {name: callee_of(a) for name, a in analyses.items()
                    if "." not in name and not a.rejected and name not in failed}
         if callees == facts.functions:

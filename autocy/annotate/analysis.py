@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
-from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
+from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, kind_from_feedback
 from autocy.annotate.runtime import CINT_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.profiledata import FunctionProfile
 
@@ -86,6 +86,7 @@ class FunctionAnalysis:
         entry_guards: parameter -> kind checked by the dispatcher.
         retry: ids of the statements that may be evaluated again on Python objects.
         bounded: ids of the ``n += 1`` statements of counters bounded by their loop test.
+        assume_int: C int arithmetic is not checked (``assume = ["int-overflow"]``).
         typings: the report lines, one per typed variable.
         rejected: why the function is not specialized (None when it is).
     """
@@ -100,13 +101,14 @@ class FunctionAnalysis:
     entry_guards: dict[str, Kind] = field(default_factory=dict)
     retry: set[int] = field(default_factory=set)
     bounded: set[int] = field(default_factory=set)
+    assume_int: bool = False
     typings: list[Typing] = field(default_factory=list)
     rejected: str | None = None
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
         return ExprTyper(self.kinds, self.locals, self.module, self.intervals, self.elements,
-                         retry_nodes(self.node, self.retry))
+                         retry_nodes(self.node, self.retry), self.assume_int)
 
 
 # ------------------------------------------------------------------ module-level facts
@@ -321,11 +323,13 @@ def loop_shape(typer: ExprTyper, loop: ast.For) -> str:
 
 class _Analyzer:
     def __init__(self, node: ast.FunctionDef, profile: FunctionProfile, module: ModuleFacts,
-                 is_method: bool):
+                 is_method: bool, overrides: Overrides):
         self.node = node
         self.profile = profile
         self.module = module
         self.is_method = is_method
+        self.overrides = overrides
+        self.assume_int = "int-overflow" in overrides.assume
         self.params = [a.arg for a in node.args.posonlyargs + node.args.args]
         self.locals = set(self.params) | assigned_names(node.body)
         self.parents = parents(node)
@@ -365,12 +369,12 @@ class _Analyzer:
 
     def analyze(self) -> FunctionAnalysis:
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
-                                  module=self.module)
+                                  module=self.module, assume_int=self.assume_int)
         problem = self.structural_problem()
         if problem:
             result.rejected = problem
             return result
-        kinds = {name: kind_from_feedback(self.profile.types.get(name, {})) for name in self.locals}
+        kinds = {name: self.proposal(name) for name in self.locals}
         kinds = {name: kind for name, kind in kinds.items() if kind is not Kind.OBJECT}
         for name in self.identity_uses():
             kinds.pop(name, None)
@@ -380,9 +384,10 @@ class _Analyzer:
                         for name, kind in kinds.items() if kind in (Kind.LIST, Kind.TUPLE)}
             elements = {name: kind for name, kind in elements.items() if kind is not Kind.OBJECT}
             intervals = self.intervals(kinds)
-            retry = self.retryable(ExprTyper(kinds, self.locals, self.module, intervals, elements))
+            retry = self.retryable(ExprTyper(kinds, self.locals, self.module, intervals, elements,
+                                             assume_int=self.assume_int))
             typer = ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                              retry_nodes(self.node, retry))
+                              retry_nodes(self.node, retry), self.assume_int)
             demoted = None
             reasons.clear()
             for name, kind in sorted(kinds.items()):
@@ -406,6 +411,15 @@ class _Analyzer:
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
                                "value is computed with in C")
         return result
+
+    def proposal(self, name: str) -> Kind:
+        """The kind proposed for a variable: OBJECT when the settings say ``untyped``, the pinned
+        type's kind when they pin one, else the one exact type of its feedback."""
+        if name in self.overrides.untyped:
+            return Kind.OBJECT
+        if name in self.overrides.pins:
+            return BY_TYPE_NAME.get(self.overrides.pins[name], Kind.OBJECT)
+        return kind_from_feedback(self.profile.types.get(name, {}))
 
     def identity_uses(self) -> set[str]:
         """Names used with ``is``/``is not`` or passed to ``id()``: they keep their objects."""
@@ -536,9 +550,11 @@ class _Analyzer:
         seen = self.profile.types.get(name, {})
         count = sum(r.get("count", 0) for r in seen.values())
         evidence = f"{count} observation{'' if count == 1 else 's'}, all {kind.python_type}"
-        if kind is Kind.CINT and seen:
+        if kind is Kind.CINT and seen and kind_from_feedback(seen) is Kind.CINT:
             record = next(iter(seen.values()))
             evidence += f" in [{record.get('min')}, {record.get('max')}]"
+        if name in self.overrides.pins:
+            evidence = f"pinned to {self.overrides.pins[name]} by the settings"
         klass, how = "exact", []
         if name in self.params:
             klass = "guarded"
@@ -551,6 +567,9 @@ class _Analyzer:
                 klass = "guarded"
             if verdict not in how:
                 how.append(verdict)
+        if kind is Kind.CINT and self.assume_int:
+            klass = "assumed"
+            how.append("arithmetic not checked for 64-bit overflow (assume int-overflow)")
         return klass, f"{evidence}; " + ", ".join(how)
 
     def justify_store(self, stmt: ast.stmt, name: str, kind: Kind, typer: ExprTyper) -> str | None:
@@ -738,8 +757,20 @@ def callee_of(analysis: FunctionAnalysis) -> Callee:
     return Callee(params, result, pure)
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """A function's settings that change its typings (``[tool.autocy.functions."..."]``):
+    ``pins`` (variable -> type name typed as if the profile had seen only that type; still
+    guarded), ``untyped`` (variables never typed), ``assume`` (assumed typings allowed, e.g.
+    ``"int-overflow"``)."""
+
+    pins: dict[str, str] = field(default_factory=dict)
+    untyped: frozenset[str] = frozenset()
+    assume: frozenset[str] = frozenset()
+
+
 def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: ModuleFacts,
-                     is_method: bool = False) -> FunctionAnalysis:
+                     is_method: bool = False, overrides: Overrides | None = None) -> FunctionAnalysis:
     """Decide the typed variables of one hot function.
 
     Args:
@@ -747,8 +778,9 @@ def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: Mo
         profile: its profile entry (type feedback).
         module: the module's name facts (:func:`module_facts`).
         is_method: True for a method (its first parameter is the instance, never typed).
+        overrides: the function's settings (pins, untyped variables, assumptions).
 
     Returns:
         A :class:`FunctionAnalysis`; ``rejected`` says why nothing is specialized.
     """
-    return _Analyzer(node, profile, module, is_method).analyze()
+    return _Analyzer(node, profile, module, is_method, overrides or Overrides()).analyze()

@@ -114,17 +114,21 @@ class ExprTyper:
         retry_nodes: ids of the expression nodes inside statements that can be retried
             (checked operations are typed only there); None means every node (used to decide
             which statements can be retried).
+        assume_int: the ``int-overflow`` assumption is on (``assume`` in the settings): C int
+            ``+ - * // -x abs()`` are plain C operations, never checked (an *assumed* typing).
     """
 
     def __init__(self, kinds: dict[str, Kind], locals_: set[str], module: ModuleFacts,
                  intervals: dict[str, Interval] | None = None,
-                 elements: dict[str, Kind] | None = None, retry_nodes: set[int] | None = None):
+                 elements: dict[str, Kind] | None = None, retry_nodes: set[int] | None = None,
+                 assume_int: bool = False):
         self.kinds = kinds
         self.locals = locals_
         self.module = module
         self.intervals = intervals or {}
         self.elements = elements or {}
         self.retry_nodes = retry_nodes
+        self.assume_int = assume_int
 
     # -------------------------------------------------------------- small facts
 
@@ -254,7 +258,7 @@ class ExprTyper:
         if isinstance(op, ast.FloorDiv) and self.floordiv_exact(left, right):
             return Kind.CINT
         if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-            if self.combine_interval(left, op, right) is not None or self.checked_ok(site):
+            if self.combine_interval(left, op, right) is not None or self.checked_ok(site) or self.assume_int:
                 return Kind.CINT
         return Kind.OBJECT
 
@@ -273,7 +277,7 @@ class ExprTyper:
         if isinstance(node.op, ast.USub):
             if operand in (Kind.DOUBLE, Kind.COMPLEX, Kind.NPF64):
                 return operand
-            if operand is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node)):
+            if operand is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node) or self.assume_int):
                 return Kind.CINT
         if isinstance(node.op, ast.Invert) and operand is Kind.CINT:
             return Kind.CINT
@@ -307,7 +311,7 @@ class ExprTyper:
                 return Kind.DOUBLE
             if args[0] is Kind.NPF64:
                 return Kind.NPF64
-            if args[0] is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node)):
+            if args[0] is Kind.CINT and (self.interval(node) is not None or self.checked_ok(node) or self.assume_int):
                 return Kind.CINT
             return Kind.OBJECT
         if self.builtin(func, "complex") and 1 <= len(args) <= 2 and all(a in (Kind.DOUBLE, Kind.CINT) for a in args):
@@ -375,11 +379,13 @@ class ExprTyper:
         if isinstance(node, ast.BinOp):
             return self.checked_combination(node.left, node.op, node.right)
         if isinstance(node, ast.UnaryOp):
-            return isinstance(node.op, ast.USub) and kind is Kind.CINT and self.interval(node) is None
+            return isinstance(node.op, ast.USub) and kind is Kind.CINT and self.interval(node) is None \
+                and not self.assume_int
         if isinstance(node, ast.Call):
             if self.math_function(node.func) or self.callee(node) is not None:
                 return True
-            return self.builtin(node.func, "abs") and kind is Kind.CINT and self.interval(node) is None
+            return self.builtin(node.func, "abs") and kind is Kind.CINT and self.interval(node) is None \
+                and not self.assume_int
         if isinstance(node, ast.Subscript):
             return self.of(node.value) in (Kind.LIST, Kind.TUPLE) and not isinstance(node.slice, ast.Slice)
         return False
@@ -397,7 +403,7 @@ class ExprTyper:
         if Kind.NPF64 in (self.of(left), self.of(right)):
             return True
         if self.of(left) is Kind.CINT and self.of(right) is Kind.CINT:
-            if isinstance(op, ast.FloorDiv) and self.floordiv_exact(left, right):
+            if self.assume_int or (isinstance(op, ast.FloorDiv) and self.floordiv_exact(left, right)):
                 return False
             return isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)) \
                 and self.combine_interval(left, op, right) is None

@@ -84,6 +84,9 @@ def format_report(plan: Plan, generated: dict[str, GeneratedModule], total_self_
     lines += ["  " + line for line in _table(
         [[m.name, f"{m.share:.1%}", "compile" if m.compile else "stays .py", m.reason] for m in plan.modules],
         right={1})] if plan.modules else ["  (none found)"]
+    if plan.unmatched_patterns:
+        lines += ["", "settings that match no profiled function (check the module:qualname pattern):"]
+        lines += [f'  [tool.autocy.functions."{pattern}"]' for pattern in plan.unmatched_patterns]
     stale = [(m.name, q, why) for m in plan.modules for q, why in sorted(m.stale.items())]
     if stale:
         lines += ["", "stale profile entries (ignored; re-run `autocy profile`):"]
