@@ -50,6 +50,7 @@ class ModulePlan:
         self_time: seconds of self time of its profiled (non-stale) functions.
         share: ``self_time`` over the self time of all profiled project code (0..1).
         compile: True when the module becomes an extension module.
+        included: True when an ``include`` glob names it (compiled whatever the profile says).
         reason: one line saying why it is or is not compiled.
         functions: per profiled (non-stale) function of this module, the plan for it, hottest
             first; only functions of compiled modules can have ``specialize`` True.
@@ -61,6 +62,7 @@ class ModulePlan:
     self_time: float = 0.0
     share: float = 0.0
     compile: bool = False
+    included: bool = False
     reason: str = ""
     functions: list[FunctionPlan] = field(default_factory=list)
     stale: dict[str, str] = field(default_factory=dict)
@@ -140,7 +142,7 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
         if excluded:
             module.reason = f"excluded by {excluded!r}"
         elif included:
-            module.compile, module.reason = True, f"included by {included!r}"
+            module.compile, module.included, module.reason = True, True, f"included by {included!r}"
         elif not fns:
             module.reason = "not in the profile" if not module.stale else "only stale profile entries"
         elif module.share >= settings.threshold:

@@ -129,8 +129,9 @@ def load_installed(from_source: bool) -> dict:
             pure modules as the "autocy" variant instead of the installed wheel.
 
     Raises:
-        BenchError: ``sample`` is not installed, comes from this source tree, or a hot
-            module of it is not an extension module.
+        BenchError: ``sample`` is not installed, or none of its hot modules is an extension
+            module (it is not an autocy build). A hot module autocy left as ``.py`` (it judged
+            compiling it not worth it; the build log says why) is timed as it is.
     """
     if from_source:
         if HERE not in sys.path:
@@ -142,22 +143,20 @@ def load_installed(from_source: bool) -> dict:
     except ImportError as exc:
         raise BenchError(f"the 'sample' package is not installed ({exc}); build and install "
                          "the autocy wheel first, e.g. `pip install ./sample_project`") from exc
-    modules = {}
-    for module in HOT_MODULES:
-        mod = importlib.import_module(f"sample.{module}")
-        path = mod.__file__ or "?"
-        is_extension = any(path.endswith(suffix)
-                           for suffix in importlib.machinery.EXTENSION_SUFFIXES)
-        if not from_source and not is_extension:
-            raise BenchError(
-                f"installed sample.{module} is not an extension module: {path}\n"
-                "  --compare needs the autocy-compiled wheel (hot modules as .so/.pyd). Build "
-                "it with a profile (autocy-profile.json) and install it, then rerun.")
-        modules[module] = mod
+    modules = {module: importlib.import_module(f"sample.{module}") for module in HOT_MODULES}
+    compiled = {module for module, mod in modules.items()
+                if any((mod.__file__ or "").endswith(suffix)
+                       for suffix in importlib.machinery.EXTENSION_SUFFIXES)}
+    if not from_source and not compiled:
+        raise BenchError(
+            f"no hot module of the installed sample is an extension module ({sample.__file__})\n"
+            "  --compare needs the autocy-compiled wheel. Build it with a profile "
+            "(autocy-profile.json) and install it, then rerun.")
     print(f"autocy variant: sample {getattr(sample, '__version__', '?')}"
           + (" (SOURCE TREE, --autocy-from-source)" if from_source else ""))
     for module, mod in modules.items():
-        print(f"  sample.{module}: {mod.__file__}")
+        note = "" if module in compiled or from_source else "   (left as .py by autocy)"
+        print(f"  sample.{module}: {mod.__file__}{note}")
     return modules
 
 
