@@ -15,7 +15,7 @@ Each project comes in these variants:
 ``untyped``
     autocy with ``AUTOCY_SPECIALIZE=0``: plain Cython compilation of the unchanged source;
 ``autocy``
-    ``python -m autocy profile workload.py`` then ``python -m autocy build``: the annotator's
+    ``python -m autocy profile --full workload.py`` then ``python -m autocy build``: the annotator's
     guarded typed specializations from the profile;
 ``typed``
     (kernels only) the hand-typed Cython of ``benchmarks/handtyped/<kernel>_typed.pyx``.
@@ -229,9 +229,11 @@ def _toolchain_key() -> str:
 
 
 def variant_key(files: dict[str, bytes], settings: dict[str, str]) -> str:
-    """Cache key (16 hex digits) of an autocy-built variant: its files, autocy, toolchain, settings."""
+    """Cache key (16 hex digits) of an autocy-built variant: its files, autocy, toolchain,
+    settings, and this recipe (how it is profiled and built)."""
     digest = hashlib.sha256(_toolchain_key().encode())
-    _digest_files(digest, REPO, ("autocy/**/*.py", "autocy/**/*.pyx", "autocy/**/*.pxd"))
+    _digest_files(digest, REPO, ("autocy/**/*.py", "autocy/**/*.pyx", "autocy/**/*.pxd",
+                                 "benchmarks/bench_build.py"))
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     digest.update(repr(sorted(settings.items())).encode())
@@ -293,7 +295,9 @@ def build_variant(project: Project, variant: str, build_dir: Path = BUILD_DIR,
         python = sys.executable
         with open(work / "build.log", "w") as log_file:
             if variant == "autocy":
-                _run_logged([python, "-m", "autocy", "profile", "workload.py", "--package",
+                # --full: the workload calls each kernel briefly, once; the sampled profiler
+                # (meant for long runs) can miss a short call between its windows
+                _run_logged([python, "-m", "autocy", "profile", "--full", "workload.py", "--package",
                              package], source, env, log_file)
                 with open(work / "report.txt", "w") as report:
                     subprocess.run([python, "-m", "autocy", "report"], cwd=source, env=env,
