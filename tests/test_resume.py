@@ -208,3 +208,12 @@ def test_a_rebound_function_is_called_instead(resume):
         finally:
             module.weight = saved
     assert compiled.weighted_sum([1.0, 2.0]) == pure.weighted_sum([1.0, 2.0])
+
+
+@fast
+@given(i=st.one_of(st.integers(-(2 ** 70), 2 ** 70), st.integers(-5, 5), st.sampled_from([2 ** 30, 2 ** 30 + 1, -(2 ** 30) - 1])),
+       j=st.one_of(st.integers(-(2 ** 70), 2 ** 70), st.integers(-5, 5), st.sampled_from([2 ** 30, 2 ** 31])))
+def test_ints_beyond_the_guard_bound_take_the_generic_path(resume, i, j):
+    # weight's parameters were observed in [0, 2] and are guarded to +-2**30, so its integer
+    # arithmetic is unchecked inside the guard; everything else must still come out exact
+    same(resume, "weight", i, j)

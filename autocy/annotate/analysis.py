@@ -29,8 +29,8 @@ import sys
 from dataclasses import dataclass, field
 
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
-from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, kind_from_feedback
-from autocy.annotate.runtime import CINT_BOUND, INT64_MAX, MATH_FUNCTIONS
+from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
+from autocy.annotate.runtime import INT64_MAX, MATH_FUNCTIONS
 from autocy.profiledata import FunctionProfile
 
 SPECIALIZED_BUILTINS = frozenset({
@@ -86,6 +86,7 @@ class FunctionAnalysis:
         entry_guards: parameter -> kind checked by the dispatcher.
         retry: ids of the statements that may be evaluated again on Python objects.
         bounded: ids of the ``n += 1`` statements of counters bounded by their loop test.
+        bounds: CINT variable -> the range +-bound its guards check (:func:`guard_bound`).
         assume_int: C int arithmetic is not checked (``assume = ["int-overflow"]``).
         typings: the report lines, one per typed variable.
         rejected: why the function is not specialized (None when it is).
@@ -101,6 +102,7 @@ class FunctionAnalysis:
     entry_guards: dict[str, Kind] = field(default_factory=dict)
     retry: set[int] = field(default_factory=set)
     bounded: set[int] = field(default_factory=set)
+    bounds: dict[str, int] = field(default_factory=dict)
     assume_int: bool = False
     typings: list[Typing] = field(default_factory=list)
     rejected: str | None = None
@@ -403,6 +405,7 @@ class _Analyzer:
             del kinds[demoted]
         result.kinds, result.intervals, result.elements, result.retry = kinds, intervals, elements, retry
         result.bounded = self.bounded_increments(kinds, typer)
+        result.bounds = {name: self.bound(name) for name, kind in kinds.items() if kind is Kind.CINT}
         result.entry_guards = {p: kinds[p] for p in self.params if p in kinds}
         result.typings = [Typing(name, kind, *reasons[name]) for name, kind in sorted(kinds.items())]
         if not kinds:
@@ -411,6 +414,10 @@ class _Analyzer:
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
                                "value is computed with in C")
         return result
+
+    def bound(self, name: str) -> int:
+        """The range +-bound the guards of a CINT variable check (its observed values decide)."""
+        return guard_bound(self.profile.types.get(name, {}))
 
     def proposal(self, name: str) -> Kind:
         """The kind proposed for a variable: OBJECT when the settings say ``untyped``, the pinned
@@ -473,7 +480,8 @@ class _Analyzer:
         return known
 
     def var_interval(self, name: str, typer: ExprTyper) -> Interval | None:  # noqa: C901
-        guarded = (-CINT_BOUND, CINT_BOUND)
+        bound = self.bound(name)
+        guarded = (-bound, bound)
         lows, highs = ([guarded[0]], [guarded[1]]) if name in self.params else ([], [])
         counter = None
         for stmt in stores(self.node.body, name):
@@ -558,7 +566,8 @@ class _Analyzer:
         klass, how = "exact", []
         if name in self.params:
             klass = "guarded"
-            how.append("exact type checked on entry" + (", 64-bit" if kind is Kind.CINT else ""))
+            how.append("exact type checked on entry" + (f", within +-2**{self.bound(name).bit_length() - 1}"
+                                                         if kind is Kind.CINT else ""))
         for stmt in stores(self.node.body, name):
             verdict = self.justify_store(stmt, name, kind, typer)
             if verdict is None:
@@ -754,7 +763,8 @@ def callee_of(analysis: FunctionAnalysis) -> Callee:
     if isinstance(body[-1], ast.Return) and len(kinds) == 1 and kinds <= {Kind.DOUBLE, Kind.CINT}:
         result = kinds.pop()
     params = tuple(analysis.entry_guards.get(p, Kind.OBJECT) for p in analysis.params)
-    return Callee(params, result, pure)
+    bounds = tuple(analysis.bounds.get(p, 0) for p in analysis.params)
+    return Callee(params, result, pure, bounds)
 
 
 @dataclass(frozen=True)

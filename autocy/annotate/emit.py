@@ -56,7 +56,7 @@ from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
-from autocy.annotate.runtime import CY, MATH_FUNCTIONS
+from autocy.annotate.runtime import CINT_BOUND, CY, MATH_FUNCTIONS
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
         ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
@@ -384,21 +384,25 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def direct_call(self, node: ast.Call, callee, kind: Kind) -> Typed:
         """A call of another specialized function of the module, straight to its
-        specialization while its name still names its dispatcher (``_autocy_fn_<name>``)."""
+        specialization while its name still names its dispatcher (``_autocy_fn_<name>``) and
+        every C int argument is within its parameter's guard bound (checked unless proven)."""
         name = node.func.id
-        args = []
-        for arg, param in zip(node.args, callee.params):
+        args, checks = [], [f"{name} is _autocy_fn_{name}"]
+        for arg, param, bound in zip(node.args, callee.params, callee.bounds or [0] * len(node.args)):
             t = self.expr(arg)
             args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
+            interval = self.typer.interval(arg) if param is Kind.CINT else None
+            if param is Kind.CINT and not (interval and -bound <= interval[0] and interval[1] <= bound):
+                checks.append(f"-{bound} <= {t.code} <= {bound}")
         call = ", ".join(args)
-        same = f"{name} is _autocy_fn_{name}"
+        same = " and ".join(checks)
         if kind in (Kind.DOUBLE, Kind.CINT):  # a pure callee, in a statement that can be retried
             suffix = "d" if kind is Kind.DOUBLE else "i"
-            return Typed(kind, f"_autocy_guarded_{suffix}({same}, _autocy_spec{suffix}_{name}({call}))")
+            return Typed(kind, f"(_autocy_spec{suffix}_{name}({call}) if ({same}) else _autocy_rebound_{suffix}())")
         if self.typer.checked_ok(node):  # retried if rebound: the new function runs only then
             return Typed(kind, f"(_autocy_spec_{name}({call}) if _autocy_same({same}) else None)")
         boxed = ", ".join(self.obj(a) for a in node.args)
-        return Typed(kind, f"(_autocy_spec_{name}({call}) if {same} else {name}({boxed}))")
+        return Typed(kind, f"(_autocy_spec_{name}({call}) if ({same}) else {name}({boxed}))")
 
     def plain_call(self, node: ast.Call, kind: Kind) -> Typed:
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -496,7 +500,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                        prefix: list[str]) -> None:
         """Check the object in ``source`` and unbox it into typed ``name``, or deoptimize."""
         kind = self.kinds[name]
-        check = kind.check(source)
+        check = kind.check(source, self.a.bounds.get(name, CINT_BOUND))
         self.out.add(ind, f"if not ({check}):", line)
         self.deopt(ind + 1, line, resume[0], resume[1], prefix)
         if kind is Kind.COMPLEX:
@@ -1087,7 +1091,7 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     call = ", ".join(params)
     guards = []
     for p, kind in analysis.entry_guards.items():
-        guards.append(kind.check(p))
+        guards.append(kind.check(p, analysis.bounds.get(p, CINT_BOUND)))
     cls, _, name = qualname.rpartition(".")
     dispatch = f"_autocy_dispatch_{mangle(qualname)}" if cls else name
     out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)

@@ -69,11 +69,14 @@ class Callee:
         result: DOUBLE or CINT when every call returns a value of that kind (a typed call
             then returns it as a C value), else OBJECT.
         pure: calling it runs no user code and changes nothing outside it.
+        bounds: per parameter, the range +-bound its guard checks for a CINT (0 for others): a
+            direct call checks an argument not proven within it.
     """
 
     params: tuple[Kind, ...]
     result: Kind = Kind.OBJECT
     pure: bool = False
+    bounds: tuple[int, ...] = ()
 
 
 @dataclass

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import enum
 
-from autocy.annotate.runtime import CINT_BOUND, CY
+from autocy.annotate.runtime import CINT_BOUND, CY, SMALL_BOUND
 
 
 class Kind(enum.Enum):
@@ -64,11 +64,12 @@ class Kind(enum.Enum):
         """The number of dimensions of an ARRAY kind (0 for the others)."""
         return {Kind.ARRAY1: 1, Kind.ARRAY2: 2, Kind.ARRAY3: 3}.get(self, 0)
 
-    def check(self, value: str) -> str:
+    def check(self, value: str, bound: int = CINT_BOUND) -> str:
         """A Python expression that is true when the object ``value`` (a name) has this kind:
-        its exact type, and for ints the 64-bit range, for arrays dtype, ndim and writability."""
+        its exact type, and for ints the range +-``bound``, for arrays dtype, ndim and
+        writability."""
         if self is Kind.CINT:
-            return f"_autocy_is_cint({value})"
+            return f"_autocy_is_cint({value}, {bound})"
         if self is Kind.NPF64:
             return f"type({value}) is _autocy_npf64"
         if self in ARRAYS:
@@ -152,6 +153,15 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
         if not (-CINT_BOUND <= low and high <= CINT_BOUND):
             return Kind.OBJECT
     return kind
+
+
+def guard_bound(observed: dict[str, dict]) -> int:
+    """The range a CINT variable's guard checks: +-SMALL_BOUND when every observed value lay
+    within it, else +-CINT_BOUND (see :mod:`autocy.annotate.runtime`)."""
+    record = observed.get("int") or {}
+    if -SMALL_BOUND <= record.get("min", -CINT_BOUND) and record.get("max", CINT_BOUND) <= SMALL_BOUND:
+        return SMALL_BOUND
+    return CINT_BOUND
 
 
 def element_kind(observed: dict[str, dict]) -> Kind:

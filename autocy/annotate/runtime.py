@@ -29,6 +29,11 @@ CINT_BOUND = 2 ** 62
 """A value that enters a C int variable through a guard is within +-CINT_BOUND, so the
 interval analysis can prove that a few operations on it fit 64 bits (``n - 1``, ``i + j``)."""
 
+SMALL_BOUND = 2 ** 30
+"""The guard bound of a C int variable whose observed values all lie within +-2**30 (indices,
+counts): then ``i * j`` and ``(i + j) * (i + j + 1)`` of two such values fit 64 bits unchecked.
+A larger value takes the generic path."""
+
 NUMPY_PRELUDE = """\
 try:
     import numpy as _autocy_numpy
@@ -100,14 +105,15 @@ cdef extern from *:
 
 # ---- int64 values of exact ints ------------------------------------------------------------
 
-cdef inline bint _autocy_is_cint(object o) except? -1:
-    """True when o is an exact int within +-2**62 (CINT_BOUND): what may enter a C int variable."""
+cdef inline bint _autocy_is_cint(object o, long long bound) except? -1:
+    """True when o is an exact int within +-bound: what may enter a C int variable guarded to
+    that bound (CINT_BOUND or SMALL_BOUND)."""
     cdef int overflow = 0
     cdef long long value
     if type(o) is not int:
         return False
     value = _autocy_as_i64(o, &overflow)
-    return overflow == 0 and -0x4000000000000000 <= value <= 0x4000000000000000
+    return overflow == 0 and -bound <= value <= bound
 
 # ---- checked int64 arithmetic: raise where CPython's int result would not fit ---------------
 
@@ -166,7 +172,7 @@ cdef inline long long _autocy_irshift(long long a, long long b) except? -0x7ffff
 
 cdef inline long long _autocy_unbox_i(object o) except? -0x7ffffffffffffff7:
     # a list element read into typed code: raises unless it is an exact int within +-2**62
-    if not _autocy_is_cint(o):
+    if not _autocy_is_cint(o, 0x4000000000000000):
         raise TypeError("autocy: not a C int")
     return <long long>o
 
@@ -218,6 +224,13 @@ cdef inline long long _autocy_guarded_i(bint same, long long value) except? -0x7
     if not same:
         raise TypeError("autocy: the function was rebound")
     return value
+
+cdef inline double _autocy_rebound_d() except? -1.0:
+    # the else branch of a typed direct call: the name was rebound or an argument is out of range
+    raise TypeError("autocy: not the specialized function")
+
+cdef inline long long _autocy_rebound_i() except? -0x7ffffffffffffff7:
+    raise TypeError("autocy: not the specialized function")
 
 cdef inline bint _autocy_same(bint same) except? -1:
     # a direct call inside a statement that may be retried: the callee must still be ours
