@@ -33,7 +33,7 @@ def test_sample_wheel_is_a_platform_wheel_with_compiled_hot_modules(sample_build
     for cold in ("cli", "config", "__init__", "particles"):
         assert f"sample/{cold}.py" in members
         assert f"sample/{cold}{EXT}" not in members
-    assert "sample.particles not worth compiling" in sample_build.log
+    assert "but not worth compiling" in sample_build.log
     assert "compiled sample.julia" in sample_build.log
 
 
@@ -47,7 +47,8 @@ def test_sample_tests_pass_against_the_compiled_install(sample_venv, tmp_path):
                 cwd=tmp_path).stdout.split()
     assert probe[0].endswith(EXT) and "site-packages" in probe[0]
     assert probe[1].endswith("cli.py")
-    proc = run([sample_venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", SAMPLE / "tests"], cwd=tmp_path)
+    proc = run([sample_venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--runslow", SAMPLE / "tests"],
+               cwd=tmp_path)
     assert " passed" in proc.stdout and "failed" not in proc.stdout
 
 
@@ -91,3 +92,23 @@ def test_a_specialization_cython_rejects_falls_back_to_plain_compilation(tmp_pat
     assert "the specialized source did not compile" in text
     assert "compiled fastmath" in text
     assert f"fastmath{EXT}" in zipfile.ZipFile(tmp_path / "dist" / name).namelist()
+
+
+def test_profiling_the_sample_test_suite_selects_the_benchmark_hot_modules(tmp_path):
+    # issue 4: a profile of the test suite is small and picks the hot modules bench.py picks
+    env = autocy_env()
+    project = tmp_path / "sample"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("build", "*.so"))
+    run([sys.executable, "-m", "autocy", "profile", "-o", "tests.json", "-m", "pytest", "-q",
+         "-p", "no:cacheprovider", "tests"], cwd=project, env=env, timeout=600)
+    run([sys.executable, "-m", "autocy", "profile", "-o", "bench.json", "bench.py", "--width", "200"],
+        cwd=project, env=env, timeout=600)
+    hot = {}
+    for name in ("tests.json", "bench.json"):
+        (project / "pyproject.toml").write_text((SAMPLE / "pyproject.toml").read_text().replace(
+            'profile = "autocy-profile.json"', f'profile = "{name}"'))
+        report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
+        modules = report.split("\nmodules:\n")[1].split("\n\n")[0]
+        hot[name] = {line.split()[0] for line in modules.splitlines() if " hot: " in line}
+    assert hot["tests.json"] == hot["bench.json"] == {"sample.julia", "sample.textstats", "sample.particles"}
+    assert (project / "tests.json").stat().st_size < 200_000  # kilobytes, not megabytes

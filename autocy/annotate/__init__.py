@@ -241,9 +241,9 @@ def leave_pure(plan: Plan, modules: list[GeneratedModule]) -> list[str]:
         if rendered is None or module.included or rendered.object_share <= OBJECT_BOUND:
             continue
         module.compile = False
-        module.reason = (f"not worth compiling: {rendered.object_share:.0%} of its hot operations are "
-                         "attribute accesses and calls, which compiled code does not run faster than "
-                         "CPython (add it to include to compile it anyway)")
+        module.reason = (f"{module.reason}, but not worth compiling: {rendered.object_share:.0%} of its "
+                         "hot operations are attribute accesses and calls, which compiled code does not "
+                         "run faster than CPython (add it to include to compile it anyway)")
         left.append(module.name)
     return left
 

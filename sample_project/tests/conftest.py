@@ -4,6 +4,8 @@
 import importlib
 import os
 
+import pytest
+
 HOT_MODULES = ("sample.julia", "sample.textstats", "sample.particles")
 
 
@@ -17,3 +19,20 @@ def pytest_report_header(config):
         kind = "pure" if module.__file__.endswith(".py") else "compiled"
         lines.append(f"  {name}: {kind} ({os.path.basename(module.__file__)})")
     return lines
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", help="also run the tests marked slow")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes seconds under pure CPython (run with --runslow)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow under pure CPython: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

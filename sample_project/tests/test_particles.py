@@ -64,3 +64,12 @@ def test_integer_inputs_work():
     sim.run(3, 1)
     p = sim.particles[0]
     assert (p.x, p.y) == (4, 5)
+
+
+def test_a_long_run_keeps_every_particle_in_the_box_and_the_energy_bounded():
+    sim = make_simulation(1500, seed=11)
+    start = sim.total_energy()
+    sim.run(1000, 0.1)
+    assert all(0.0 <= p.x <= sim.size and 0.0 <= p.y <= sim.size for p in sim.particles)
+    assert abs(sim.total_energy() - start) < 0.01 * start  # measured: -0.42%
+    assert sim.time == pytest.approx(100.0)

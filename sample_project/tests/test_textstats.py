@@ -76,3 +76,12 @@ def test_corpus_pipeline():
     assert sum(bigrams.values()) == 4999
     assert top_ngrams(bigrams, 3) == [(("piquor", "né"), 4), (("zu", "lotin"), 4),
                                       (("baot", "katin"), 3)]
+
+
+def test_ngram_counts_of_a_large_corpus_add_up():
+    tokens = tokenize(make_corpus(150_000, seed=5))
+    bigrams = count_ngrams(tokens, 2)
+    trigrams = count_ngrams(tokens, 3)
+    assert sum(bigrams.values()) == len(tokens) - 1
+    assert sum(trigrams.values()) == len(tokens) - 2
+    assert sum(word_lengths_histogram(tokens).values()) == len(tokens)
