@@ -112,7 +112,7 @@ class Kind(enum.Enum):
             Kind.DOUBLE: "float -> C double",
             Kind.NPF64: "numpy.float64 -> C double",
             Kind.COMPLEX: "complex -> 2 C doubles",
-            Kind.CINT: "int -> C int64, checked",
+            Kind.CINT: "int -> C int64",
             Kind.BOOL: "bool -> C bint",
         }.get(self, f"exact {self.value}")
 
