@@ -280,6 +280,24 @@ def test_self_and_total_time_of_caller_and_callee(tmp_path):
     assert profile.wall_time >= caller.total_time
 
 
+def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
+    # a function-level import runs the module body once: inclusive time, not a hot function
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS,
+                             "wl/slow.py": "import time\ntime.sleep(0.08)\n", "main.py": """
+        from wl.kern import caller
+
+        def load():
+            import wl.slow
+            caller(0.05)
+
+        load()
+    """})
+    load = profile.functions["main:load"]
+    assert load.total_time >= 0.12
+    assert load.self_time < 0.02
+    assert profile.functions["wl.kern:sleeper"].self_time >= 0.04
+
+
 def test_recursion(tmp_path):
     profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
         from wl.kern import fact, deep

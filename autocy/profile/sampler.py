@@ -2,11 +2,17 @@
 
 Why a statistical sampler: the hook (:mod:`autocy.profile.hook`) sees only a sample of the
 calls, so it cannot time them. A background thread wakes every :data:`INTERVAL` seconds, reads
-``sys._current_frames()`` and, for each other thread, charges the elapsed time since its
-previous look (so a late wake-up, e.g. while a CPU-bound thread holds the GIL, still counts in
-full) to the innermost project function on the stack (*self* time, which like a deterministic
-profiler's includes time in non-project callees such as the standard library) and once to each
-distinct project function on the stack (*inclusive* time; recursion is not counted twice).
+``sys._current_frames()`` and, for each other thread, charges the elapsed time since the end
+of its previous look to the innermost project function on the stack (*self* time, which like a
+deterministic profiler's includes time in non-project callees such as the standard library)
+and once to each distinct project function on the stack (*inclusive* time; recursion is not
+counted twice). A late wake-up, e.g. while a CPU-bound thread holds the GIL, still counts in
+full; the sampler's own work does not (classifying a new code object reads the file system and
+can take milliseconds, which would otherwise land on whatever function runs next, most often
+one just called for the first time). Time spent importing (a module body or the import system
+above the innermost project function, e.g. a function-level ``import``) is inclusive time
+only: it runs once, whatever is compiled, so charging it to the importing function would make
+a cold module look hot.
 Shares of self time, which the plan uses, come out right within sampling noise; the cost is
 about 10 microseconds per look, independent of how many calls the program makes.
 
@@ -118,7 +124,7 @@ class Sampler:
                 except Exception as exc:  # never disturb the program; keep sampling
                     self.registry.log(f"autocy: profiler error in the sampler: "
                                       f"{type(exc).__name__}: {exc}")
-                last = now
+                last = perf_counter()
             self._stop.release()
         finally:
             self._done.release()
@@ -158,8 +164,12 @@ class Sampler:
             on_stack: set[int] = set()
             top = None
             top_frame = None
+            importing = False
             while frame is not None:
                 code = frame.f_code
+                if top is None and not importing:
+                    importing = code.co_name == "<module>" or \
+                        code.co_filename.startswith("<frozen importlib")
                 record = codes.get(id(code), _MISSING)
                 if record is _MISSING:
                     record = self.registry.record_for(code, frame.f_globals.get("__name__"))
@@ -175,7 +185,7 @@ class Sampler:
                         record.activations += 1
                 frame = frame.f_back
             current[thread_id] = running
-            if top is not None:
+            if top is not None and not importing:
                 top.self_time += elapsed
                 if self.read_locals and not top.exits and top.reads < READS:
                     self.registry.read_running(top, top_frame.f_locals)
