@@ -635,7 +635,7 @@ def test_annotate_out_hot_package_init(tmp_path):
         "pyproject.toml": PYPROJECT.replace("tinypkg", "ipkg"),
         "ipkg/__init__.py": body.format(n=""),
         "ipkg/sub.py": body.format(n="2"),
-        "w.py": "import ipkg, ipkg.sub\nipkg.hot(40000, 1.0)\nipkg.sub.hot2(40000, 1.0)\n",
+        "w.py": "import ipkg, ipkg.sub\nipkg.hot(400000, 1.0)\nipkg.sub.hot2(400000, 1.0)\n",
     })
     assert autocy(project, "profile", "w.py").returncode == 0
     out_dir = tmp_path / "DIR"

@@ -2,17 +2,17 @@
 
 Why a statistical sampler: the hook (:mod:`autocy.profile.hook`) sees only a sample of the
 calls, so it cannot time them. A background thread wakes every :data:`INTERVAL` seconds, reads
-``sys._current_frames()`` and, for each other thread, charges the elapsed time since the end
-of its previous look to the innermost project function on the stack (*self* time, which like a
-deterministic profiler's includes time in non-project callees such as the standard library)
-and once to each distinct project function on the stack (*inclusive* time; recursion is not
-counted twice). A late wake-up, e.g. while a CPU-bound thread holds the GIL, still counts in
-full; the sampler's own work does not (classifying a new code object reads the file system and
-can take milliseconds, which would otherwise land on whatever function runs next, most often
-one just called for the first time). Time spent importing (a module body or the import system
-above the innermost project function, e.g. a function-level ``import``) is inclusive time
-only: it runs once, whatever is compiled, so charging it to the importing function would make
-a cold module look hot.
+``sys._current_frames()`` and, for each other thread, charges the wall time since its previous
+look, less its own CPU time in that span, to the innermost project function on the stack (*self*
+time, which like a deterministic profiler's includes time in non-project callees such as the
+standard library) and once to each distinct project function on the stack (*inclusive* time;
+recursion is not counted twice). A late wake-up, e.g. while a CPU-bound thread holds the GIL,
+still counts in full; the sampler's own work does not (parsing a newly seen project file can
+take tens of milliseconds, in which the program mostly waits for the GIL; charged to whatever
+function runs next, most often one just called for the first time, it made cold functions look
+hot). Time spent importing (a module body or the import system above the innermost project
+function, e.g. a function-level ``import``) is inclusive time only: it runs once, whatever is
+compiled, so charging it to the importing function would make a cold module look hot.
 Shares of self time, which the plan uses, come out right within sampling noise; the cost is
 about 10 microseconds per look, independent of how many calls the program makes.
 
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import _thread
 import sys
-from time import perf_counter
+from time import perf_counter, thread_time
 from typing import Any
 
 from autocy.profile.registry import Registry
@@ -114,17 +114,18 @@ class Sampler:
         return window_time(windows, since, until)
 
     def _run(self) -> None:
-        last = self._started
+        last, spent = self._started, thread_time()
         try:
             while not self._stop.acquire(timeout=self.interval):
-                now = perf_counter()
+                now, cpu = perf_counter(), thread_time()
                 try:
                     self._drive(now)
-                    self._sample(now - last)
+                    # the program's share of the span: wall time less this thread's own work
+                    self._sample(max(0.0, (now - last) - (cpu - spent)))
                 except Exception as exc:  # never disturb the program; keep sampling
                     self.registry.log(f"autocy: profiler error in the sampler: "
                                       f"{type(exc).__name__}: {exc}")
-                last = perf_counter()
+                last, spent = now, cpu
             self._stop.release()
         finally:
             self._done.release()
