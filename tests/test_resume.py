@@ -57,7 +57,7 @@ def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance",
-                 "weight", "weighted_sum", "doubled", "sum_doubled"):
+                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -146,6 +146,40 @@ def test_a_rebound_math_function_is_called(resume):
             assert module.norms([(3.0, 4.0)]) == [-1.0 + 3.0 ** 0.5]
         finally:
             module.sqrt = saved
+
+
+class Rebinds:
+    """An element whose product rebinds ``module.math.sqrt`` (Python code inside a C-only loop)."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __mul__(self, other):
+        self.module.math.sqrt = lambda value: 100.0
+        return 8.0
+
+
+def test_a_math_function_rebound_inside_a_c_only_loop_is_called_from_then_on(resume):
+    pure, compiled, _ = resume
+    assert pure.math is compiled.math is math
+    results = []
+    for module in (pure, compiled):
+        try:
+            results.append(module.root_sum([2.0, Rebinds(module), 8.0, 0.5], 4))
+        finally:
+            math.sqrt = _SQRT
+    # Python loads math.sqrt before it evaluates the argument: the rebinding counts from the
+    # next call on
+    assert results[0] == results[1] == 2.0 + _SQRT(8.0) + 100.0 + 100.0
+
+
+_SQRT = math.sqrt
+
+
+@fast
+@given(xs=st.lists(values, max_size=5), n=st.integers(-1, 6))
+def test_a_c_only_loop_with_hoisted_guards(resume, xs, n):
+    same(resume, "root_sum", xs, n)
 
 
 @fast

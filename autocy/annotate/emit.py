@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
+from autocy.annotate.hoist import c_only_range_loop, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
@@ -128,6 +129,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                        if isinstance(n, (ast.If, ast.While, ast.For)) for block in (n.body, n.orelse)}
         self.maybe_assigned: set[str] = set()  # names some resume point may have assigned
         self.loops_with_points: set[int] = set()
+        # inside a C-only loop (see hoist.py): guard code -> the bint local holding its value
+        self.hoisted: dict[str, str] | None = None
 
     # ------------------------------------------------------------ facts
 
@@ -379,8 +382,15 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         math = typer.math_function(func)
         if math:
             value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"
-            return Typed(kind, f"_autocy_guarded_d({self.obj(func)} is _autocy_orig_{math}, {value})")
+            same = self.math_guard(func, math)
+            if self.hoisted is not None and same in self.hoisted:
+                same = f"_ac_fresh and {self.hoisted[same]}"
+            return Typed(kind, f"_autocy_guarded_d({same}, {value})")
         return self.plain_call(node, kind)
+
+    def math_guard(self, func: ast.expr, math: str) -> str:
+        """The condition that ``func`` still names the ``math`` function ``math``."""
+        return f"{self.obj(func)} is _autocy_orig_{math}"
 
     def direct_call(self, node: ast.Call, callee, kind: Kind) -> Typed:
         """A call of another specialized function of the module, straight to its
@@ -526,6 +536,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind + 1, code, line)
         add(ind, "except Exception:", line)
         add(ind + 1, "_ac_retry = 1", line)
+        if self.hoisted is not None:  # the retry runs Python code: hoisted guards go stale
+            add(ind + 1, "_ac_fresh = 0", line)
 
     def assign_name(self, stmt: ast.stmt, name: str, value: ast.expr, ind: int) -> None:
         line, kind = stmt.lineno, self.kinds[name]
@@ -840,6 +852,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def range_loop(self, stmt: ast.For, ind: int, guarded: bool) -> None:
         line, name = stmt.lineno, stmt.target.id
         start, stop, step = range_parts(range_call(self.typer, stmt.iter))
+        region = self.hoisted is None and self.hoist_guards(stmt, ind)
         if not guarded:
             self.out.add(ind, f"for {name} in range({self.expr(start).code}, {self.expr(stop).code}, {step}):", line)
         else:
@@ -849,8 +862,35 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(ind, f"for {name} in range(_ac_start_{number}, _ac_stop_{number}, {step}):", line)
             self.loops[id(stmt)].setup = [
                 f"_ac_it_{number} = iter(range({shadow(name)} + {step}, _ac_stop_{number}, {step}))"]
+        if self.hoisted:  # re-check guards a retry made stale, once per iteration
+            self.out.add(ind + 1, "if not _ac_fresh:", line)
+            self.check_guards(ind + 2, line)
         self.block(stmt.body, ind + 1)
         self.orelse(stmt, ind)
+        if region:
+            self.hoisted = None
+
+    def hoist_guards(self, loop: ast.For, ind: int) -> bool:
+        """Check the ``math`` guards of a C-only ``range()`` loop before it (see hoist.py).
+        Returns True when the loop starts such a region."""
+        if not c_only_range_loop(self.typer, loop):
+            return False
+        guards = {self.math_guard(call.func, self.typer.math_function(call.func)): None
+                  for call in math_calls(self.typer, loop)}
+        if not guards:
+            return False
+        self.hoisted = {}
+        for same in guards:
+            self.hoisted[same] = name = f"_ac_g{len(self.temps)}"
+            self.temps[name] = Kind.BOOL.declaration()
+        self.temps["_ac_fresh"] = Kind.BOOL.declaration()
+        self.check_guards(ind, loop.lineno)
+        return True
+
+    def check_guards(self, ind: int, line: int) -> None:
+        for same, name in self.hoisted.items():
+            self.out.add(ind, f"{name} = {same}", line)
+        self.out.add(ind, "_ac_fresh = 1", line)
 
     def loop_item(self, stmt: ast.For, source: str, ind: int) -> None:
         """Store the loop's current item (an object in ``source``) into its target; a typed

@@ -107,6 +107,14 @@ def norms(points):
     return out
 
 
+def root_sum(xs, n):
+    """A C-only loop: its math.sqrt guard is checked before the loop (see annotate/hoist.py)."""
+    total = 0.0
+    for i in range(n):
+        total += math.sqrt(xs[i] * 2.0)
+    return total
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -181,6 +189,7 @@ def train():
         swaps([1.0, 2.0, 3.0])
         dot([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
         norms([(3.0, 4.0), (1.0, 1.0)])
+        root_sum([1.0, 4.5, 8.0], 3)
         float_ops(7.5, 2.0)
         int_ops(7, 3)
         Body(1.0, 0.0, 2.0).advance(0.01, 100)

@@ -1,0 +1,107 @@
+"""Which loops may check their ``math`` guards once, before the loop, instead of on every call.
+
+A typed call such as ``math.sqrt(d)`` is guarded by ``math.sqrt is <the real sqrt>`` (so
+rebinding ``math.sqrt`` keeps working). Evaluated on every iteration, that attribute lookup
+cost about 30 ns, more than the rest of a distance-matrix loop body. The guard's value can
+only change when Python code runs: the interpreter (a finalizer, another thread, a signal
+handler) never runs inside compiled code that calls nothing. So a ``range()`` loop whose
+typed fast path is *C only* (every statement computes on C values, memoryview elements and
+list elements unboxed in place, with no call but ``math`` functions) evaluates its guards
+before the loop. The emitter then marks them stale whenever a statement's retry on Python
+objects runs (that is Python code), re-checks them at the top of the next iteration, and uses
+``fresh and guard`` in between, so a guard is never read after Python code ran without being
+checked again.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from autocy.annotate.analysis import loop_shape, range_call, range_parts
+from autocy.annotate.expressions import ExprTyper
+from autocy.annotate.kinds import NUMBERS, Kind
+
+_C_OPERATORS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp)
+
+
+def c_only(typer: ExprTyper, node: ast.expr) -> bool:
+    """True when the typed code of ``node`` runs no Python code: C values, operators on them,
+    ``math`` functions of them, float64 memoryview elements and unboxed list elements.
+
+    Args:
+        typer: the function's expression typer.
+        node: an expression of the function body.
+    """
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float, bool)
+    kind = typer.of(node)
+    if kind not in NUMBERS:
+        return False
+    if isinstance(node, ast.Name):
+        return True
+    if isinstance(node, _C_OPERATORS):
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot))
+                                                 for op in node.ops):
+            return False
+        return all(c_only(typer, child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    if isinstance(node, ast.Call):
+        return (not node.keywords and typer.math_function(node.func) is not None
+                and all(c_only(typer, arg) for arg in node.args))
+    if isinstance(node, ast.Attribute):  # z.real, z.imag of a C complex
+        return c_only(typer, node.value)
+    if isinstance(node, ast.Subscript):
+        index = typer.array_index(node)
+        if index is not None:
+            return all(c_only(typer, i) for i in index)
+        return (kind in (Kind.DOUBLE, Kind.CINT) and isinstance(node.value, ast.Name)
+                and typer.of(node.value) in (Kind.LIST, Kind.TUPLE)
+                and not isinstance(node.slice, ast.Slice) and typer.of(node.slice) is Kind.CINT
+                and c_only(typer, node.slice))
+    return False
+
+
+def c_only_block(typer: ExprTyper, stmts: list[ast.stmt]) -> bool:
+    """True when every statement of ``stmts`` (nested blocks included) runs no Python code on
+    its typed fast path: assignments of C values to typed names and float64 array elements,
+    ``if`` on C conditions, ``range()`` loops over C bounds, ``pass``/``break``/``continue``."""
+    return all(_c_only_stmt(typer, stmt) for stmt in stmts)
+
+
+def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt) -> bool:
+    if isinstance(stmt, (ast.Pass, ast.Break, ast.Continue)):
+        return True
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        return _c_only_store(typer, stmt.targets[0], stmt.value)
+    if isinstance(stmt, ast.AugAssign):
+        return (isinstance(stmt.target, ast.Name) and typer.of(stmt.target) in NUMBERS
+                and typer.augmented(stmt) is typer.of(stmt.target) and c_only(typer, stmt.value))
+    if isinstance(stmt, ast.If):
+        return c_only(typer, stmt.test) and c_only_block(typer, stmt.body) and c_only_block(typer, stmt.orelse)
+    if isinstance(stmt, ast.For):
+        return c_only_range_loop(typer, stmt)
+    return False
+
+
+def _c_only_store(typer: ExprTyper, target: ast.expr, value: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        kind = typer.of(target)
+        return kind in NUMBERS and typer.of(value) is kind and c_only(typer, value)
+    if isinstance(target, ast.Subscript):
+        index = typer.array_index(target)
+        return (index is not None and typer.of(value) in (Kind.DOUBLE, Kind.NPF64, Kind.CINT)
+                and all(c_only(typer, i) for i in index) and c_only(typer, value))
+    return False
+
+
+def c_only_range_loop(typer: ExprTyper, loop: ast.For) -> bool:
+    """True for ``for i in range(...)`` over C bounds whose body and ``else`` are C only."""
+    if loop_shape(typer, loop) != "range" or typer.of(loop.target) is not Kind.CINT:
+        return False
+    bounds = [part for part in range_parts(range_call(typer, loop.iter)) if isinstance(part, ast.expr)]
+    return (all(c_only(typer, part) for part in bounds)
+            and c_only_block(typer, loop.body) and c_only_block(typer, loop.orelse))
+
+
+def math_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:
+    """The calls of ``math`` functions in ``loop``, nested ones included, in source order."""
+    return [node for node in ast.walk(loop) if isinstance(node, ast.Call) and typer.math_function(node.func)]
