@@ -3,14 +3,13 @@
 A typed call such as ``math.sqrt(d)`` is guarded by ``math.sqrt is <the real sqrt>`` (so
 rebinding ``math.sqrt`` keeps working). Evaluated on every iteration, that attribute lookup
 cost about 30 ns, more than the rest of a distance-matrix loop body. The guard's value can
-only change when Python code runs: the interpreter (a finalizer, another thread, a signal
+only change when Python code runs, and the interpreter (a finalizer, another thread, a signal
 handler) never runs inside compiled code that calls nothing. So a ``range()`` loop whose
-typed fast path is *C only* (every statement computes on C values, memoryview elements and
-list elements unboxed in place, with no call but ``math`` functions) evaluates its guards
-before the loop. The emitter then marks them stale whenever a statement's retry on Python
-objects runs (that is Python code), re-checks them at the top of the next iteration, and uses
-``fresh and guard`` in between, so a guard is never read after Python code ran without being
-checked again.
+typed code is *C only* (every statement computes on C values, memoryview elements and list
+elements unboxed in place, with no call but ``math`` functions) evaluates its guards once,
+before the loop. Inside such a loop nothing else runs either: a failed check or an exception
+of checked code leaves the typed code for the object copy (see :mod:`autocy.annotate.emit`),
+which looks the names up again.
 """
 
 from __future__ import annotations
