@@ -57,7 +57,7 @@ def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance",
-                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum"):
+                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -180,6 +180,15 @@ _SQRT = math.sqrt
 @given(xs=st.lists(values, max_size=5), n=st.integers(-1, 6))
 def test_a_c_only_loop_with_hoisted_guards(resume, xs, n):
     same(resume, "root_sum", xs, n)
+
+
+@fast
+@given(xs=st.lists(values, min_size=3, max_size=5), vs=st.lists(values, min_size=3, max_size=5),
+       counts=st.lists(st.one_of(st.integers(-3, 3), st.sampled_from([2 ** 63 - 1, 2 ** 70, 1.5, True, None])),
+                       min_size=3, max_size=3),
+       dt=floats, n=st.integers(-1, 5), alias=st.booleans())
+def test_list_elements_updated_in_place(resume, xs, vs, counts, dt, n, alias):
+    same(resume, "drift", xs, xs if alias else vs, counts, dt, n)
 
 
 @fast

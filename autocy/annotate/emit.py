@@ -768,6 +768,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.in_place("_ac_o", stmt, ind)
                 self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             return
+        if self.element_update(stmt):  # xs[i] op= v on a float (int) element: C, then boxed
+            kind = self.typer.of(target)
+            new = self.box(self.binop(target, stmt.op, stmt.value, kind))
+            self.reevaluate([f"{self.obj(target.value)}[{self.expr(target.slice).code}] = {new}"], ind, line)
+            return
         # x[i] op= v, p.a op= v: container and index once, load, value, operator, store
         if isinstance(target, ast.Subscript):
             container = self.typer.of(target.value)
@@ -790,6 +795,17 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, f"_ac_o = {place}", line)
         self.in_place("_ac_o", stmt, ind)
         self.out.add(ind, f"{place} = _ac_o", line)
+
+    def element_update(self, stmt: ast.AugAssign) -> bool:
+        """``xs[i] op= v`` on an exact list whose element is read as a C float (int) and whose
+        result is one too: computed in C and stored boxed. The statement runs no user code
+        (it is checked), so the container and index, pure, may be evaluated twice; the element
+        replaced is the exact float (int) just read, whose release runs no Python code."""
+        target = stmt.target
+        return (isinstance(target, ast.Subscript) and id(stmt) in self.a.retry
+                and self.typer.of(target.value) is Kind.LIST
+                and self.typer.of(target) in (Kind.DOUBLE, Kind.CINT)
+                and self.typer.augmented(stmt) is self.typer.of(target))
 
     def in_place(self, holder: str, stmt: ast.AugAssign, ind: int) -> None:
         """``holder op= value`` on objects (value evaluated here, after the load)."""
@@ -873,7 +889,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def hoist_guards(self, loop: ast.For, ind: int) -> bool:
         """Check the ``math`` guards of a C-only ``range()`` loop before it (see hoist.py).
         Returns True when the loop starts such a region."""
-        if not c_only_range_loop(self.typer, loop):
+        if not c_only_range_loop(self.typer, loop, self.element_update):
             return False
         guards = {self.math_guard(call.func, self.typer.math_function(call.func)): None
                   for call in math_calls(self.typer, loop)}

@@ -6,7 +6,8 @@ cost about 30 ns, more than the rest of a distance-matrix loop body. The guard's
 only change when Python code runs, and the interpreter (a finalizer, another thread, a signal
 handler) never runs inside compiled code that calls nothing. So a ``range()`` loop whose
 typed code is *C only* (every statement computes on C values, memoryview elements and list
-elements unboxed in place, with no call but ``math`` functions) evaluates its guards once,
+elements unboxed in place, with no call but ``math`` functions, and stores C values, boxed
+into list elements of the same type at most) evaluates its guards once,
 before the loop. Inside such a loop nothing else runs either: a failed check or an exception
 of checked code leaves the typed code for the object copy (see :mod:`autocy.annotate.emit`),
 which looks the names up again.
@@ -15,12 +16,16 @@ which looks the names up again.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from autocy.annotate.analysis import loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.kinds import NUMBERS, Kind
 
 _C_OPERATORS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp)
+
+Updates = Callable[[ast.AugAssign], bool]
+"""Whether the emitter computes ``xs[i] op= v`` in C (``_Emitter.element_update``)."""
 
 
 def c_only(typer: ExprTyper, node: ast.expr) -> bool:
@@ -59,25 +64,29 @@ def c_only(typer: ExprTyper, node: ast.expr) -> bool:
     return False
 
 
-def c_only_block(typer: ExprTyper, stmts: list[ast.stmt]) -> bool:
+def c_only_block(typer: ExprTyper, stmts: list[ast.stmt], updates: Updates) -> bool:
     """True when every statement of ``stmts`` (nested blocks included) runs no Python code on
-    its typed fast path: assignments of C values to typed names and float64 array elements,
-    ``if`` on C conditions, ``range()`` loops over C bounds, ``pass``/``break``/``continue``."""
-    return all(_c_only_stmt(typer, stmt) for stmt in stmts)
+    its typed path: assignments of C values to typed names and float64 array elements,
+    ``xs[i] op= v`` that ``updates`` computes in C, ``if`` on C conditions, ``range()`` loops
+    over C bounds, ``pass``/``break``/``continue``."""
+    return all(_c_only_stmt(typer, stmt, updates) for stmt in stmts)
 
 
-def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt) -> bool:
+def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
     if isinstance(stmt, (ast.Pass, ast.Break, ast.Continue)):
         return True
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         return _c_only_store(typer, stmt.targets[0], stmt.value)
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
+        return updates(stmt) and c_only(typer, stmt.target.slice) and c_only(typer, stmt.value)
     if isinstance(stmt, ast.AugAssign):
         return (isinstance(stmt.target, ast.Name) and typer.of(stmt.target) in NUMBERS
                 and typer.augmented(stmt) is typer.of(stmt.target) and c_only(typer, stmt.value))
     if isinstance(stmt, ast.If):
-        return c_only(typer, stmt.test) and c_only_block(typer, stmt.body) and c_only_block(typer, stmt.orelse)
+        return (c_only(typer, stmt.test) and c_only_block(typer, stmt.body, updates)
+                and c_only_block(typer, stmt.orelse, updates))
     if isinstance(stmt, ast.For):
-        return c_only_range_loop(typer, stmt)
+        return c_only_range_loop(typer, stmt, updates)
     return False
 
 
@@ -92,13 +101,13 @@ def _c_only_store(typer: ExprTyper, target: ast.expr, value: ast.expr) -> bool:
     return False
 
 
-def c_only_range_loop(typer: ExprTyper, loop: ast.For) -> bool:
+def c_only_range_loop(typer: ExprTyper, loop: ast.For, updates: Updates) -> bool:
     """True for ``for i in range(...)`` over C bounds whose body and ``else`` are C only."""
     if loop_shape(typer, loop) != "range" or typer.of(loop.target) is not Kind.CINT:
         return False
     bounds = [part for part in range_parts(range_call(typer, loop.iter)) if isinstance(part, ast.expr)]
     return (all(c_only(typer, part) for part in bounds)
-            and c_only_block(typer, loop.body) and c_only_block(typer, loop.orelse))
+            and c_only_block(typer, loop.body, updates) and c_only_block(typer, loop.orelse, updates))
 
 
 def math_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:

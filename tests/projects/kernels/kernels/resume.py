@@ -115,6 +115,15 @@ def root_sum(xs, n):
     return total
 
 
+def drift(xs, vs, counts, dt, n):
+    """List elements updated in place: xs[i] op= v on floats and counts[k] += 1 on ints."""
+    for i in range(n):
+        xs[i] += dt * vs[i]
+        vs[i] *= 0.5
+        counts[i % 3] += 1
+    return xs, vs, counts
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -190,6 +199,7 @@ def train():
         dot([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
         norms([(3.0, 4.0), (1.0, 1.0)])
         root_sum([1.0, 4.5, 8.0], 3)
+        drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
         float_ops(7.5, 2.0)
         int_ops(7, 3)
         Body(1.0, 0.0, 2.0).advance(0.01, 100)
