@@ -148,6 +148,9 @@ def test_a_rebound_math_function_is_called(resume):
             module.sqrt = saved
 
 
+_SQRT = math.sqrt
+
+
 class Rebinds:
     """An element whose product rebinds ``module.math.sqrt`` (Python code inside a C-only loop)."""
 
@@ -171,9 +174,6 @@ def test_a_math_function_rebound_inside_a_c_only_loop_is_called_from_then_on(res
     # Python loads math.sqrt before it evaluates the argument: the rebinding counts from the
     # next call on
     assert results[0] == results[1] == 2.0 + _SQRT(8.0) + 100.0 + 100.0
-
-
-_SQRT = math.sqrt
 
 
 @fast
