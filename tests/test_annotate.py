@@ -171,6 +171,23 @@ def test_identity_uses_keep_their_objects():
     assert not {"x", "y", "z"} & set(result.kinds)  # a boxed copy would be another object
 
 
+def test_prefix_reversal_of_one_list_is_done_in_place(tmp_path):
+    source = textwrap.dedent("""\
+        def f(perm, other, k):
+            perm[:k + 1] = perm[k::-1]
+            perm[:k + 1] = other[k::-1]
+            perm[:k] = perm[k::-1]
+            return perm
+        """)
+    types = {"perm": {"list": {"count": 1, "elements": {"int": 4}}},
+             "other": {"list": {"count": 1, "elements": {"int": 4}}},
+             "k": {"int": {"count": 1, "min": 0, "max": 3}}}
+    text = render(tmp_path, source, {"f": types}).text
+    # only the first statement reverses one list's own prefix; negative k runs as Python does
+    assert text.count("_autocy_reverse_prefix(perm, k)") == 1
+    assert "if k >= 0 and perm is not None:" in text
+
+
 @pytest.mark.parametrize("source, fragment", [
     ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
     ("def f(x, *rest):\n    return x * 2.0\n", "*args"),

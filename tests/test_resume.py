@@ -56,7 +56,7 @@ def same(resume, name, *args):
 def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
-                 "growing", "swaps", "dot", "norms", "float_ops", "int_ops", "Body.advance",
+                 "growing", "swaps", "dot", "flips", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
@@ -189,6 +189,15 @@ def test_a_c_only_loop_with_hoisted_guards(resume, xs, n):
        dt=floats, n=st.integers(-1, 5), alias=st.booleans())
 def test_list_elements_updated_in_place(resume, xs, vs, counts, dt, n, alias):
     same(resume, "drift", xs, xs if alias else vs, counts, dt, n)
+
+
+@fast
+@given(perm=st.lists(st.one_of(st.integers(-3, 9), odd), max_size=6),
+       ks=st.lists(st.one_of(st.integers(-8, 8), st.sampled_from([2 ** 40, -(2 ** 63), 2 ** 70, None, 1.0])),
+                   max_size=4))
+def test_prefix_reversal_in_place_and_moved_elements(resume, perm, ks):
+    # xs[:k + 1] = xs[k::-1]: k past the end, negative k, an empty list, odd elements
+    same(resume, "flips", perm, ks)
 
 
 @fast

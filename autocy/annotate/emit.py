@@ -194,6 +194,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return t.code
 
     def obj(self, node: ast.expr) -> str:
+        """A Python-object expression for ``node``; an element of an exact list or tuple that
+        typed code would unbox (``xs[i] = xs[i + 1]``) is passed on as the element itself."""
+        if (isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice)
+                and self.typer.of(node.value) in (Kind.LIST, Kind.TUPLE)
+                and self.typer.of(node) in (Kind.DOUBLE, Kind.CINT)):
+            return self.item(node)
         return self.box(self.expr(node))
 
     def as_double(self, t: Typed) -> str:
@@ -438,15 +444,19 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     parts.append(t.code if t.kind is Kind.CINT else self.box(t))
             text = ":".join(parts) if parts[2] else ":".join(parts[:2])
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
-        index = self.expr(node.slice)
-        index_code = index.code if index.kind is Kind.CINT else self.box(index)
-        value = self.expr(node.value)
-        item = f"{self.box(value)}[{index_code}]"
-        if value.kind in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
+        item = self.item(node)
+        container = self.typer.of(node.value)
+        if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
             return Typed(kind, f"_autocy_unbox_d({item})")
-        if value.kind in (Kind.LIST, Kind.TUPLE) and kind is Kind.CINT:
+        if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.CINT:
             return Typed(kind, f"_autocy_unbox_i({item})")
         return Typed(kind, item)
+
+    def item(self, node: ast.Subscript) -> str:
+        """``xs[i]`` read as an object, with a C index where the index is a C int."""
+        index = self.expr(node.slice)
+        index_code = index.code if index.kind is Kind.CINT else self.box(index)
+        return f"{self.obj(node.value)}[{index_code}]"
 
     def truth_of(self, t: Typed) -> str:
         if t.kind is Kind.COMPLEX:
@@ -678,6 +688,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         if len(targets) == 1 and isinstance(targets[0], ast.Subscript) and self.array_store(stmt, targets[0], ind):
             return
+        reversal = self.prefix_reversal(targets[0], stmt.value) if len(targets) == 1 else None
+        if reversal is not None:  # in place when k >= 0; else (and when unbound) as Python does
+            xs, k = reversal
+            self.out.add(ind, f"if {k} >= 0 and {xs} is not None:", line)
+            self.out.add(ind + 1, f"_autocy_reverse_prefix({xs}, {k})", line)
+            self.out.add(ind, "else:", line)
+            ind += 1
         if len(targets) == 1 and self.parallel(targets[0], stmt.value) and not self.retried(stmt):
             self.parallel_assign(targets[0], stmt.value, ind, line)
             return
@@ -709,6 +726,33 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return True
         self.reevaluate([f"{place} = {code}"], ind, line)
         return True
+
+    def prefix_reversal(self, target: ast.expr, value: ast.expr) -> tuple[str, str] | None:
+        """``xs[:k + 1] = xs[k::-1]`` (fannkuch's flip) on an exact list with a C int ``k``:
+        ``(xs, k)``, whose reversal in place (``_autocy_reverse_prefix``) leaves the same
+        elements in the same places for every ``k >= 0``; None for any other statement. The
+        right side, a slice of an exact list, runs no code, so both sides name one list."""
+        if not (isinstance(target, ast.Subscript) and isinstance(value, ast.Subscript)
+                and isinstance(target.slice, ast.Slice) and isinstance(value.slice, ast.Slice)):
+            return None
+        xs, store, load = target.value, target.slice, value.slice
+        k, upper = load.lower, store.upper
+
+        def name(node: ast.expr | None, kind: Kind) -> bool:
+            return isinstance(node, ast.Name) and self.typed_name(node) and self.kinds[node.id] is kind
+
+        def constant(node: ast.expr | None, number: int) -> bool:
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+                return constant(node.operand, -number)
+            return isinstance(node, ast.Constant) and type(node.value) is int and node.value == number
+
+        if not (name(xs, Kind.LIST) and isinstance(value.value, ast.Name) and value.value.id == xs.id
+                and name(k, Kind.CINT) and store.lower is None and store.step is None
+                and load.upper is None and constant(load.step, -1)
+                and isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Add)
+                and isinstance(upper.left, ast.Name) and upper.left.id == k.id and constant(upper.right, 1)):
+            return None
+        return xs.id, k.id
 
     def parallel_assign(self, target: ast.expr, value: ast.expr, ind: int, line: int) -> None:
         """``a, b = x, y``: every value first (into temps), then the stores, as Python does."""

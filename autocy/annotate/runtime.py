@@ -133,6 +133,21 @@ cdef extern from *:
     bint _autocy_sub_ovf "__autocy_sub_ovf" (long long a, long long b, long long *r) noexcept nogil
     bint _autocy_mul_ovf "__autocy_mul_ovf" (long long a, long long b, long long *r) noexcept nogil
 
+# ---- exact lists changed in place ----------------------------------------------------------
+
+cdef extern from *:
+    """
+    /* xs[:k + 1] = xs[k::-1] on an exact list, k >= 0: the first min(k + 1, len) elements in
+       reverse order. Swapping the item pointers moves no reference and runs no Python code. */
+    static void __autocy_reverse_prefix(PyObject *xs, long long k) {
+        PyObject **items = ((PyListObject *)xs)->ob_item;
+        Py_ssize_t i = 0, j = Py_SIZE(xs) - 1;
+        if (k < (long long)j) j = (Py_ssize_t)k;
+        while (i < j) { PyObject *t = items[i]; items[i] = items[j]; items[j] = t; i++; j--; }
+    }
+    """
+    void _autocy_reverse_prefix "__autocy_reverse_prefix" (list xs, long long k) noexcept
+
 # ---- int64 values of exact ints ------------------------------------------------------------
 
 cdef inline bint _autocy_is_cint(object o, long long bound) except? -1:

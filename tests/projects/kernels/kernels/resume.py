@@ -124,6 +124,18 @@ def drift(xs, vs, counts, dt, n):
     return xs, vs, counts
 
 
+def flips(perm, ks):
+    """Fannkuch's prefix reversal (done in place for k >= 0) and a shift of list elements that
+    are read as C ints but only moved (passed on as they are)."""
+    count = 0
+    for k in ks:
+        perm[:k + 1] = perm[k::-1]
+        count += 1
+    for i in range(len(perm) - 1):
+        perm[i] = perm[i + 1]
+    return perm, count
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -200,6 +212,7 @@ def train():
         norms([(3.0, 4.0), (1.0, 1.0)])
         root_sum([1.0, 4.5, 8.0], 3)
         drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
+        flips([3, 0, 2, 1], [3, 1, 2])
         float_ops(7.5, 2.0)
         int_ops(7, 3)
         Body(1.0, 0.0, 2.0).advance(0.01, 100)
