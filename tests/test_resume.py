@@ -200,6 +200,23 @@ def test_prefix_reversal_in_place_and_moved_elements(resume, perm, ks):
     same(resume, "flips", perm, ks)
 
 
+def test_float_elements_only_a_list_holds_are_updated_in_place_and_shared_ones_are_not(resume):
+    pure, compiled, _ = resume
+    results = []
+    for module in (pure, compiled):
+        xs = [value / 3.0 for value in (1.0, 2.0, 4.0)]  # new floats: the list holds the only reference
+        vs = [value / 7.0 for value in (1.0, 2.0, 4.0)]
+        kept = vs[1]  # a second reference: this object must keep its value
+        before = [id(x) for x in xs]
+        module.drift(xs, vs, [0, 0, 0], 0.25, 3)
+        results.append((repr(xs), repr(vs), repr(kept)))
+        if module is compiled:
+            assert [id(x) for x in xs] == before  # the fast path ran: same float objects
+            assert vs[1] is not kept
+    assert results[0] == results[1]
+    assert results[1][2] == repr(2.0 / 7.0)
+
+
 @fast
 @given(a=st.one_of(floats, odd), b=st.one_of(floats, st.integers(-400, 400),
                                               st.sampled_from([True, None, "x", Decimal("1.5"), 1 + 1j])))

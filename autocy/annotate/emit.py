@@ -814,8 +814,15 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         if self.element_update(stmt):  # xs[i] op= v on a float (int) element: C, then boxed
             kind = self.typer.of(target)
-            new = self.box(self.binop(target, stmt.op, stmt.value, kind))
-            self.reevaluate([f"{self.obj(target.value)}[{self.expr(target.slice).code}] = {new}"], ind, line)
+            new = self.binop(target, stmt.op, stmt.value, kind)
+            holder, index = self.obj(target.value), self.expr(target.slice)
+            if kind is Kind.DOUBLE and index.kind is Kind.CINT:
+                value = self.temp(Kind.DOUBLE)
+                self.reevaluate([f"{value} = {new.code}",
+                                 f"if not _autocy_float_in_place({holder}, {index.code}, {value}):",
+                                 f"    {holder}[{index.code}] = {self.box(Typed(kind, value))}"], ind, line)
+                return
+            self.reevaluate([f"{holder}[{index.code}] = {self.box(new)}"], ind, line)
             return
         # x[i] op= v, p.a op= v: container and index once, load, value, operator, store
         if isinstance(target, ast.Subscript):
@@ -844,7 +851,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         """``xs[i] op= v`` on an exact list whose element is read as a C float (int) and whose
         result is one too: computed in C and stored boxed. The statement runs no user code
         (it is checked), so the container and index, pure, may be evaluated twice; the element
-        replaced is the exact float (int) just read, whose release runs no Python code."""
+        replaced is the exact float (int) just read, whose release runs no Python code. A float
+        element that only the list references is given its new value in place
+        (``_autocy_float_in_place``): no other reference can tell that object from a new one."""
         target = stmt.target
         return (isinstance(target, ast.Subscript) and id(stmt) in self.a.retry
                 and self.typer.of(target.value) is Kind.LIST

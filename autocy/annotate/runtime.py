@@ -148,6 +148,29 @@ cdef extern from *:
     """
     void _autocy_reverse_prefix "__autocy_reverse_prefix" (list xs, long long k) noexcept
 
+cdef extern from *:
+    """
+    /* xs[i] = v on an exact list whose item at i is an exact float that only the list
+       references (reference count 1): no other reference can tell that object from a new
+       float, so its value is overwritten in place, saving an allocation and a release. Returns
+       0 (nothing done) for any other item or an index out of range; the caller then stores a
+       new float as Python does. Immortal floats (3.12+) never have a count of 1. */
+    static int __autocy_float_in_place(PyObject *xs, long long i, double v) {
+        PyObject *item;
+        Py_ssize_t n = PyList_GET_SIZE(xs);
+    #ifdef Py_GIL_DISABLED
+        return 0;  /* another thread may take a reference meanwhile */
+    #endif
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) return 0;
+        item = PyList_GET_ITEM(xs, (Py_ssize_t)i);
+        if (Py_REFCNT(item) != 1 || !PyFloat_CheckExact(item)) return 0;
+        ((PyFloatObject *)item)->ob_fval = v;
+        return 1;
+    }
+    """
+    bint _autocy_float_in_place "__autocy_float_in_place" (list xs, long long i, double v) noexcept
+
 # ---- int64 values of exact ints ------------------------------------------------------------
 
 cdef inline bint _autocy_is_cint(object o, long long bound) except? -1:
