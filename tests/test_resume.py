@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import sys
 from decimal import Decimal
 from fractions import Fraction
@@ -56,7 +57,7 @@ def same(resume, name, *args):
 def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
-                 "growing", "swaps", "dot", "flips", "norms", "float_ops", "int_ops", "Body.advance",
+                 "growing", "swaps", "dot", "flips", "mixed_sum", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
@@ -215,6 +216,22 @@ def test_float_elements_only_a_list_holds_are_updated_in_place_and_shared_ones_a
             assert vs[1] is not kept
     assert results[0] == results[1]
     assert results[1][2] == repr(2.0 / 7.0)
+
+
+@fast
+@given(u=st.one_of(lists, st.lists(st.one_of(floats, st.integers(-(2 ** 54), 2 ** 54)), max_size=6),
+                   st.tuples(values, values)),
+       k=st.one_of(st.integers(-3, 3), floats, odd))
+def test_int_or_float_locals(resume, u, k):
+    # ints around +-2**53 (the bound of an int held as a double), -0.0, an empty list (the
+    # accumulator stays the int 0), int partners (objects)
+    same(resume, "mixed_sum", u, k)
+
+
+def test_int_or_float_locals_are_typed(resume):
+    typings = resume[2].split("kernels.resume:mixed_sum", 1)[1].split("kernels.resume:", 1)[0]
+    for name in ("x", "total", "big"):
+        assert re.search(rf"^\s+{name}\s+int\|float -> C double\+flag", typings, re.MULTILINE), typings
 
 
 @fast

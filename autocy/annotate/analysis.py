@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
-from autocy.annotate.runtime import INT64_MAX, MATH_FUNCTIONS
+from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.profiledata import FunctionProfile
 
 SPECIALIZED_BUILTINS = frozenset({
@@ -426,7 +426,23 @@ class _Analyzer:
             return Kind.OBJECT
         if name in self.overrides.pins:
             return BY_TYPE_NAME.get(self.overrides.pins[name], Kind.OBJECT)
-        return kind_from_feedback(self.profile.types.get(name, {}))
+        seen = self.profile.types.get(name, {})
+        kind = kind_from_feedback(seen)
+        if name not in self.params and self.int_or_float(name, seen, kind):
+            return Kind.NUM
+        return kind
+
+    def int_or_float(self, name: str, seen: dict[str, dict], kind: Kind) -> bool:
+        """A local seen as both int (within +-2**53) and float, or seen as a float but also
+        given an int literal (``total = 0`` before float additions): a NUM candidate."""
+        if kind is Kind.DOUBLE:
+            return any(isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
+                       and type(stmt.value.value) is int and abs(stmt.value.value) <= EXACT_DOUBLE_BOUND
+                       for stmt in stores(self.node.body, name))
+        if set(seen) != {"int", "float"}:
+            return False
+        record = seen["int"]
+        return -EXACT_DOUBLE_BOUND <= record.get("min", 0) and record.get("max", 0) <= EXACT_DOUBLE_BOUND
 
     def identity_uses(self) -> set[str]:
         """Names used with ``is``/``is not`` or passed to ``id()``: they keep their objects."""
@@ -588,6 +604,8 @@ class _Analyzer:
             combined = typer.augmented(stmt)
             if isinstance(stmt.target, ast.Name) and combined is kind:
                 return "exact arithmetic"
+            if isinstance(stmt.target, ast.Name) and kind is Kind.NUM and combined is Kind.DOUBLE:
+                return "float arithmetic"
             if isinstance(stmt.target, ast.Name) and combined is Kind.OBJECT and kind.is_number:
                 return "guard where the value enters"
             return None
@@ -608,6 +626,12 @@ class _Analyzer:
             value_kind = typer.of(value)
             if value_kind is kind:
                 return "proven by the assigned expression"
+            if kind is Kind.NUM and value_kind is Kind.DOUBLE:
+                return "a float assigned"
+            if kind is Kind.NUM and value_kind is Kind.CINT:
+                interval = typer.interval(value)
+                exact = interval is not None and -EXACT_DOUBLE_BOUND <= interval[0] and interval[1] <= EXACT_DOUBLE_BOUND
+                return "an int within +-2**53 assigned" if exact else None
             return "guard where the value enters" if value_kind is Kind.OBJECT else None
         if isinstance(target, (ast.Tuple, ast.List)):
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) \

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.hoist import c_only_range_loop, math_calls
-from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind
+from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CINT_BOUND, CY, MATH_FUNCTIONS
@@ -79,7 +79,8 @@ _NUMPY_HELPERS = {ast.Add: "_autocy_np_add", ast.Sub: "_autocy_np_sub", ast.Mult
 
 @dataclass
 class Typed:
-    """An emitted expression: its kind and code; COMPLEX has ``code`` = real, ``imag`` = imaginary."""
+    """An emitted expression: its kind and code; COMPLEX has ``code`` = real, ``imag`` = imaginary;
+    NUM has ``code`` = the double, ``imag`` = the C flag that says the value is an int."""
 
     kind: Kind
     code: str
@@ -89,6 +90,11 @@ class Typed:
 def memoryview(name: str) -> str:
     """The typed memoryview that shadows the ARRAY variable ``name``."""
     return f"_ac_mv_{name}"
+
+
+def int_flag(name: str) -> str:
+    """The C flag that says the NUM variable ``name`` holds an int (its double is that int)."""
+    return f"_ac_n_{name}"
 
 
 def complex_names(name: str) -> tuple[str, str]:
@@ -159,7 +165,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         for t, v in zip(target.elts, value.elts):
             if isinstance(t, ast.Starred) or isinstance(v, ast.Starred):
                 return False
-            if self.typed_name(t) and self.typer.of(v) is not self.kinds[t.id]:
+            if self.typed_name(t) and (self.typer.of(v) is not self.kinds[t.id] or self.kinds[t.id] is Kind.NUM):
                 return False
             if isinstance(t, (ast.Tuple, ast.List)) and not self.parallel(t, v):
                 return False
@@ -189,6 +195,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return f"_autocy_complex({t.code}, {t.imag})"
         if t.kind is Kind.NPF64:
             return f"_autocy_npf64({t.code})"
+        if t.kind is Kind.NUM:
+            return f"_autocy_box_num({t.code}, {t.imag})"
         if t.kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL):
             return f"{CY}.cast(object, {t.code})"
         return t.code
@@ -218,6 +226,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if isinstance(node, ast.Name):
             if kind is Kind.COMPLEX:
                 return Typed(kind, *complex_names(node.id))
+            if kind is Kind.NUM:
+                return Typed(kind, node.id, int_flag(node.id))
             return Typed(kind, node.id)
         if isinstance(node, ast.BinOp):
             return self.binop(node.left, node.op, node.right, kind)
@@ -320,8 +330,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return Typed(Kind.BOOL, reduced)
         operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
         kinds = {o.kind for o in operands}
-        if kind is Kind.BOOL and kinds <= {Kind.DOUBLE, Kind.CINT, Kind.BOOL} \
+        if kind is Kind.BOOL and kinds <= {Kind.DOUBLE, Kind.CINT, Kind.BOOL, Kind.NUM} \
                 and all(type(op) in _CMP_CODE for op in node.ops):
+            operands = [Typed(Kind.DOUBLE, o.code) if o.kind is Kind.NUM else o for o in operands]
             parts = []
             for op, a, b in zip(node.ops, operands, operands[1:]):
                 code = _CMP_CODE[type(op)]
@@ -521,6 +532,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind, f"_ac_ti = {t.imag}", line)
             add(ind, f"{re_name} = _ac_tr", line)
             add(ind, f"{im_name} = _ac_ti", line)
+        elif self.kinds[name] is Kind.NUM:  # a float, an int (within +-2**53) or another NUM
+            value = f"{CY}.cast({CY}.double, {t.code})" if t.kind is Kind.CINT else t.code
+            add(ind, f"{name} = {value}", line)
+            add(ind, f"{int_flag(name)} = {t.imag if t.kind is Kind.NUM else t.kind is Kind.CINT}", line)
         else:
             add(ind, f"{name} = {t.code}", line)
 
@@ -537,6 +552,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(ind, f"{im_name} = _autocy_cimag({source})", line)
         else:
             self.out.add(ind, f"{name} = {source}", line)
+            if kind is Kind.NUM:
+                self.out.add(ind, f"{int_flag(name)} = type({source}) is int", line)
             if kind in ARRAYS:
                 self.out.add(ind, f"{memoryview(name)} = {name}", line)
 
@@ -569,7 +586,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def assign_name(self, stmt: ast.stmt, name: str, value: ast.expr, ind: int) -> None:
         line, kind = stmt.lineno, self.kinds[name]
         prefix = [f"{shadow(name)} = _ac_o"]
-        if self.typer.of(value) is not kind:
+        if not stores_in_c(kind, self.typer.of(value)):
             self.out.add(ind, f"_ac_o = {self.obj(value)}", line)
             self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             return
@@ -803,10 +820,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             elif id(stmt) in self.a.bounded:
                 self.out.add(ind, f"{name} = {name} + 1", line)
-            elif combined_kind is kind and not self.retried(stmt):
-                self.set_typed(name, self.binop(target, stmt.op, stmt.value, kind), ind, line)
-            elif combined_kind is kind:
-                self.typed_reevaluated(name, self.binop(target, stmt.op, stmt.value, kind), ind, line)
+            elif stores_in_c(kind, combined_kind) and not self.retried(stmt):
+                self.set_typed(name, self.binop(target, stmt.op, stmt.value, combined_kind), ind, line)
+            elif stores_in_c(kind, combined_kind):
+                self.typed_reevaluated(name, self.binop(target, stmt.op, stmt.value, combined_kind), ind, line)
             else:
                 self.out.add(ind, f"_ac_o = {self.obj(target)}", line)
                 self.in_place("_ac_o", stmt, ind)
@@ -1059,6 +1076,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 decls[name] = kind.declaration()
             if kind in ARRAYS:
                 decls[memoryview(name)] = kind.memoryview()
+            if kind is Kind.NUM:
+                decls[int_flag(name)] = f"{CY}.bint"
             decls[shadow(name)] = "object"
         decls.update({"_ac_o": "object", "_ac_v": "object", "_ac_d": f"{CY}.double", "_ac_tr": f"{CY}.double",
                       "_ac_ti": f"{CY}.double", "_ac_at": f"{CY}.int", "_ac_pt": f"{CY}.int", "_ac_retry": f"{CY}.bint",
@@ -1083,7 +1102,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             elif kind.is_container or kind in ARRAYS:
                 self.out.add(ind, f"{name} = None", line)
             else:
-                self.out.add(ind, f"{name} = {'0.0' if kind in (Kind.DOUBLE, Kind.NPF64) else '0'}", line)
+                self.out.add(ind, f"{name} = {'0.0' if kind in (Kind.DOUBLE, Kind.NPF64, Kind.NUM) else '0'}", line)
+                if kind is Kind.NUM:
+                    self.out.add(ind, f"{int_flag(name)} = False", line)
 
     def specialization(self, key: str) -> Lines:
         """The typed specialization ``_autocy_spec_<key>`` and, when it has resume points, the

@@ -200,7 +200,7 @@ class ExprTyper:
             return DISPLAYS[type(node)]
         if isinstance(node, ast.IfExp):
             body, orelse = self.of(node.body), self.of(node.orelse)
-            return body if body is orelse else Kind.OBJECT
+            return body if body is orelse and body is not Kind.NUM else Kind.OBJECT
         return Kind.OBJECT
 
     @staticmethod
@@ -226,6 +226,10 @@ class ExprTyper:
         checked operations may be typed."""
         left, right = self.of(left_node), self.of(right_node)
         real = (Kind.DOUBLE, Kind.CINT)
+        if Kind.NUM in (left, right):  # a float partner makes it float arithmetic on its double
+            if {left, right} != {Kind.NUM, Kind.DOUBLE}:
+                return Kind.OBJECT
+            left = right = Kind.DOUBLE
         if Kind.NPF64 in (left, right):  # NumPy's scalar arithmetic, checked for FPU flags
             numeric = left in real + (Kind.NPF64,) and right in real + (Kind.NPF64,)
             ops = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
@@ -292,8 +296,8 @@ class ExprTyper:
         operands = [self.of(node.left)] + [self.of(c) for c in node.comparators]
         ordered = all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq))
                       for op in node.ops)
-        if ordered and all(k in (Kind.DOUBLE, Kind.CINT, Kind.BOOL) for k in operands):
-            return Kind.BOOL
+        if ordered and all(k in (Kind.DOUBLE, Kind.CINT, Kind.BOOL, Kind.NUM) for k in operands):
+            return Kind.BOOL  # (int/float comparisons are exact, and so are a NUM's doubles)
         if ordered and all(k in (Kind.STR, Kind.BYTES) for k in operands) and len(set(operands)) == 1:
             return Kind.BOOL
         if all(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops) and all(

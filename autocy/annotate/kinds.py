@@ -22,6 +22,12 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
   with that many dimensions (any strides). The variable still holds the array object (so its
   identity is kept); a typed memoryview of it (``_ac_mv_<name>``) serves full indexing, with
   bounds checks and negative-index wraparound as NumPy does them.
+* ``NUM``     - a local that holds an exact ``int`` within +-2**53 or an exact ``float`` (an
+  accumulator started at ``0`` that float additions make a float, a list element that is
+  sometimes an int), as a C ``double`` with a C flag that says it is an int. Every such int
+  is a double exactly, and CPython converts it to exactly that double wherever a float
+  meets it, so the C value serves where a float is its partner (``+ - * / // % **`` and
+  comparisons); anywhere else the value is boxed back to the int or float it is.
 * ``NPF64``   - a ``numpy.float64`` scalar as a C ``double``. Its arithmetic is NumPy's, which
   differs from Python floats where the FPU raises a flag (division by zero gives inf and a
   RuntimeWarning, not ZeroDivisionError): the C operations are checked for those cases, and
@@ -53,6 +59,7 @@ class Kind(enum.Enum):
     ARRAY2 = "numpy.ndarray[float64, 2d]"
     ARRAY3 = "numpy.ndarray[float64, 3d]"
     NPF64 = "numpy.float64"
+    NUM = "int | float"
 
     @property
     def python_type(self) -> str:
@@ -72,6 +79,8 @@ class Kind(enum.Enum):
             return f"_autocy_is_cint({value}, {bound})"
         if self is Kind.NPF64:
             return f"type({value}) is _autocy_npf64"
+        if self is Kind.NUM:
+            return f"_autocy_is_num({value})"
         if self in ARRAYS:
             return (f"(type({value}) is _autocy_ndarray and {value}.dtype is _autocy_f64 "
                     f"and {value}.ndim == {self.ndim} and {value}.flags.writeable)")
@@ -96,6 +105,7 @@ class Kind(enum.Enum):
             Kind.OBJECT: "object",
             Kind.DOUBLE: f"{CY}.double",
             Kind.NPF64: f"{CY}.double",
+            Kind.NUM: f"{CY}.double",
             Kind.CINT: f"{CY}.longlong",
             Kind.BOOL: f"{CY}.bint",
         }.get(self, "object" if self in ARRAYS else self.value)
@@ -111,6 +121,7 @@ class Kind(enum.Enum):
         return {
             Kind.DOUBLE: "float -> C double",
             Kind.NPF64: "numpy.float64 -> C double",
+            Kind.NUM: "int|float -> C double+flag",
             Kind.COMPLEX: "complex -> 2 C doubles",
             Kind.CINT: "int -> C int64",
             Kind.BOOL: "bool -> C bint",
@@ -118,14 +129,22 @@ class Kind(enum.Enum):
 
 
 CONTAINERS = frozenset({Kind.LIST, Kind.TUPLE, Kind.DICT, Kind.STR, Kind.BYTES, Kind.SET})
-NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL, Kind.NPF64})
+NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL, Kind.NPF64, Kind.NUM})
 ARRAYS = frozenset({Kind.ARRAY1, Kind.ARRAY2, Kind.ARRAY3})
 NUMPY = ARRAYS | {Kind.NPF64}
 """The kinds whose generated code needs NumPy's types at run time."""
 
-BY_TYPE_NAME = {kind.python_type: kind for kind in Kind if kind is not Kind.OBJECT and kind not in ARRAYS}
+BY_TYPE_NAME = {kind.python_type: kind for kind in Kind
+                if kind not in (Kind.OBJECT, Kind.NUM) and kind not in ARRAYS}
 """Profile type name -> the kind a value of exactly that type can take (arrays: see
 :func:`kind_from_feedback`)."""
+
+
+def stores_in_c(target: Kind, value: Kind) -> bool:
+    """True when a value of kind ``value`` is stored into a variable of kind ``target`` as a C
+    value: the same kind, or a float or int (or another NUM) into a NUM variable (an int value
+    of a NUM variable is proven within +-2**53 by the analysis)."""
+    return value is target or (target is Kind.NUM and value in (Kind.DOUBLE, Kind.CINT))
 
 
 def kind_from_feedback(observed: dict[str, dict]) -> Kind:

@@ -29,6 +29,9 @@ CINT_BOUND = 2 ** 62
 """A value that enters a C int variable through a guard is within +-CINT_BOUND, so the
 interval analysis can prove that a few operations on it fit 64 bits (``n - 1``, ``i + j``)."""
 
+EXACT_DOUBLE_BOUND = 2 ** 53
+"""Every int within +-2**53 is a double exactly: the bound of an int held by a NUM variable."""
+
 SMALL_BOUND = 2 ** 30
 """The guard bound of a C int variable whose observed values all lie within +-2**30 (indices,
 counts): then ``i * j`` and ``(i + j) * (i + j + 1)`` of two such values fit 64 bits unchecked.
@@ -99,6 +102,7 @@ from libc.math cimport asin as _autocy_c_asin, acos as _autocy_c_acos, atan as _
 from libc.math cimport sinh as _autocy_c_sinh, cosh as _autocy_c_cosh, tanh as _autocy_c_tanh
 from libc.errno cimport errno as _autocy_errno, ERANGE as _AUTOCY_ERANGE
 from cpython.long cimport PyLong_AsLongLongAndOverflow as _autocy_as_i64
+from cpython.long cimport PyLong_FromDouble as _autocy_long_of_d
 from cpython.object cimport PyObject_RichCompareBool as _autocy_richcmp
 from cpython.number cimport PyNumber_Add as _autocy_n_add, PyNumber_Subtract as _autocy_n_sub
 from cpython.number cimport PyNumber_Multiply as _autocy_n_mul, PyNumber_TrueDivide as _autocy_n_div
@@ -312,6 +316,18 @@ cdef inline double _autocy_min_d(double a, double b) noexcept:
 
 cdef inline double _autocy_max_d(double a, double b) noexcept:
     return b if b > a else a
+
+# ---- NUM variables: an exact int within +-2**53 or an exact float, as a double and a flag --
+
+cdef inline bint _autocy_is_num(object o) except? -1:
+    """True when o may enter a NUM variable: an exact float, or an exact int within +-2**53."""
+    return type(o) is float or _autocy_is_cint(o, 0x20000000000000)
+
+cdef inline object _autocy_box_num(double value, bint is_int):
+    # the int (exact: an integral double within +-2**53) or the float the variable holds
+    if is_int:
+        return _autocy_long_of_d(value)
+    return _autocy_box_d(value)
 
 # ---- float // % ** as CPython computes them -------------------------------------------------
 

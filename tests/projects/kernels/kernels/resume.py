@@ -136,6 +136,18 @@ def flips(perm, ks):
     return perm, count
 
 
+def mixed_sum(u, k):
+    """Int-or-float locals: accumulators started at the int 0, elements seen as ints and floats,
+    used with float partners (C) and int partners (objects)."""
+    total = 0
+    big = 0
+    for x in u:
+        total += 0.5 * x
+        if x > 2.0:
+            big = big + x * 1.0
+    return total, total * k, -total, big
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -213,6 +225,9 @@ def train():
         root_sum([1.0, 4.5, 8.0], 3)
         drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
         flips([3, 0, 2, 1], [3, 1, 2])
+        mixed_sum([1, 2.5, 3, 4.0], 2)
+        mixed_sum([1.5, 3], 2)
+        mixed_sum([], 3)
         float_ops(7.5, 2.0)
         int_ops(7, 3)
         Body(1.0, 0.0, 2.0).advance(0.01, 100)
