@@ -203,6 +203,39 @@ def test_prefix_reversal_of_one_list_is_done_in_place(tmp_path):
     assert "if k >= 0 and perm is not None:" in text
 
 
+def test_a_call_guard_is_checked_before_a_loop_only_when_the_callee_runs_no_python_code(tmp_path):
+    source = textwrap.dedent("""\
+        import math
+
+
+        def weight(i, j):
+            \"\"\"A C-only callee.\"\"\"
+            return 1.0 / (i + j + 1)
+
+
+        def root(i, j):
+            return math.sqrt(i + j)
+
+
+        def total(n):
+            s = 0.0
+            for i in range(n):
+                for j in range(n):
+                    s += weight(i, j)
+                for j in range(n):
+                    s += root(i, j)
+            return s
+        """)
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"weight": {"i": ints, "j": ints, "return": {"float": {"count": 1}}},
+                                     "root": {"i": ints, "j": ints, "return": {"float": {"count": 1}}},
+                                     "total": {"n": ints, "i": ints, "j": ints, "s": {"float": {"count": 1}}}}).text
+    generated = text.split(MARKER)[1]
+    assert "= weight is _autocy_fn_weight\n" in generated  # hoisted before the first inner loop
+    assert "= root is _autocy_fn_root\n" not in generated  # its math guard reads a module attribute
+    assert "(_autocy_specd_root(i, j) if (root is _autocy_fn_root" in generated
+
+
 @pytest.mark.parametrize("source, fragment", [
     ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
     ("def f(x, *rest):\n    return x * 2.0\n", "*args"),

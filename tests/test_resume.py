@@ -296,6 +296,33 @@ def test_a_rebound_function_is_called_instead(resume):
     assert compiled.weighted_sum([1.0, 2.0]) == pure.weighted_sum([1.0, 2.0])
 
 
+class RebindsWeight(float):
+    """A float subclass (so typed code does not unbox it) whose reflected product rebinds
+    ``module.weight``: Python code inside the loop whose call guard was hoisted."""
+
+    def __new__(cls, module):
+        self = super().__new__(cls, 2.0)
+        self.module = module
+        return self
+
+    def __rmul__(self, other):
+        self.module.weight = lambda i, j: 100.0
+        return 8.0
+
+
+def test_a_function_rebound_inside_a_loop_with_a_hoisted_call_guard_is_called_from_then_on(resume):
+    pure, compiled, _ = resume
+    results = []
+    for module in (pure, compiled):
+        saved = module.weight
+        try:
+            results.append(module.weighted_sum([1.0, RebindsWeight(module), 0.5]))
+        finally:
+            module.weight = saved
+    # weight(0, 0) * 1.0, then the rebinding product (8.0) on every row, 100.0 * u[j] else
+    assert results[0] == results[1] == 1.0 + 3 * 8.0 + 2 * 100.0 + 3 * 50.0
+
+
 @fast
 @given(i=st.one_of(st.integers(-(2 ** 70), 2 ** 70), st.integers(-5, 5), st.sampled_from([2 ** 30, 2 ** 30 + 1, -(2 ** 30) - 1])),
        j=st.one_of(st.integers(-(2 ** 70), 2 ** 70), st.integers(-5, 5), st.sampled_from([2 ** 30, 2 ** 31])))

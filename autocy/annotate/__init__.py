@@ -10,6 +10,7 @@ section uses (:mod:`autocy.annotate.runtime`). The user's files are only read.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analy
 from autocy.annotate.benefit import OBJECT_BOUND, object_share
 from autocy.annotate.emit import render_function
 from autocy.annotate.expressions import ModuleFacts
+from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD
@@ -200,7 +202,7 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
-        callees = {name: callee_of(a) for name, a in analyses.items()
+        callees = {name: dataclasses.replace(callee_of(a), c_only=c_only_function(a)) for name, a in analyses.items()
                    if "." not in name and not a.rejected and name not in failed}
         if callees == facts.functions:
             break

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
-from autocy.annotate.hoist import c_only_range_loop, math_calls
+from autocy.annotate.hoist import c_only_range_loop, direct_calls, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
@@ -418,7 +418,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         specialization while its name still names its dispatcher (``_autocy_fn_<name>``) and
         every C int argument is within its parameter's guard bound (checked unless proven)."""
         name = node.func.id
-        args, checks = [], [f"{name} is _autocy_fn_{name}"]
+        same_function = f"{name} is _autocy_fn_{name}"
+        if self.hoisted is not None and same_function in self.hoisted:
+            same_function = self.hoisted[same_function]
+        args, checks = [], [same_function]
         for arg, param, bound in zip(node.args, callee.params, callee.bounds or [0] * len(node.args)):
             t = self.expr(arg)
             args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
@@ -957,12 +960,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.hoisted = None
 
     def hoist_guards(self, loop: ast.For, ind: int) -> bool:
-        """Check the ``math`` guards of a C-only ``range()`` loop before it (see hoist.py).
+        """Check the ``math`` and direct-call guards of a C-only ``range()`` loop before it (see hoist.py).
         Returns True when the loop starts such a region."""
         if not c_only_range_loop(self.typer, loop, self.element_update):
             return False
         guards = {self.math_guard(call.func, self.typer.math_function(call.func)): None
                   for call in math_calls(self.typer, loop)}
+        guards.update({f"{call.func.id} is _autocy_fn_{call.func.id}": None for call in direct_calls(self.typer, loop)})
         if not guards:
             return False
         self.hoisted = {}

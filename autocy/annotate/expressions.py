@@ -71,12 +71,16 @@ class Callee:
         pure: calling it runs no user code and changes nothing outside it.
         bounds: per parameter, the range +-bound its guard checks for a CINT (0 for others): a
             direct call checks an argument not proven within it.
+        c_only: its C-result specialization runs no Python code at all (see
+            :func:`autocy.annotate.hoist.c_only_function`), so a loop that calls it may check
+            the guard of the call once, before the loop.
     """
 
     params: tuple[Kind, ...]
     result: Kind = Kind.OBJECT
     pure: bool = False
     bounds: tuple[int, ...] = ()
+    c_only: bool = False
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Which loops may check their ``math`` guards once, before the loop, instead of on every call.
+"""Which loops may check their guards once, before the loop, instead of on every call.
 
 A typed call such as ``math.sqrt(d)`` is guarded by ``math.sqrt is <the real sqrt>`` (so
 rebinding ``math.sqrt`` keeps working). Evaluated on every iteration, that attribute lookup
@@ -11,6 +11,12 @@ into list elements of the same type at most) evaluates its guards once,
 before the loop. Inside such a loop nothing else runs either: a failed check or an exception
 of checked code leaves the typed code for the object copy (see :mod:`autocy.annotate.emit`),
 which looks the names up again.
+
+The same holds for a direct call of another specialized function of the module
+(``eval_a(i, j)`` guarded by ``eval_a is <its dispatcher>``) when that function's C-result
+specialization is itself C only, with no checked operation (so it never deoptimizes into
+Python code) and no ``math`` call (whose guard reads a module attribute): see
+:func:`c_only_function`.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from autocy.annotate.analysis import loop_shape, range_call, range_parts
+from autocy.annotate.analysis import FunctionAnalysis, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.kinds import NUMBERS, Kind
 
@@ -49,8 +55,9 @@ def c_only(typer: ExprTyper, node: ast.expr) -> bool:
             return False
         return all(c_only(typer, child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
     if isinstance(node, ast.Call):
-        return (not node.keywords and typer.math_function(node.func) is not None
-                and all(c_only(typer, arg) for arg in node.args))
+        callee = typer.callee(node)
+        hoistable = typer.math_function(node.func) is not None or (callee is not None and callee.c_only)
+        return not node.keywords and hoistable and all(c_only(typer, arg) for arg in node.args)
     if isinstance(node, ast.Attribute):  # z.real, z.imag of a C complex
         return c_only(typer, node.value)
     if isinstance(node, ast.Subscript):
@@ -75,6 +82,8 @@ def c_only_block(typer: ExprTyper, stmts: list[ast.stmt], updates: Updates) -> b
 def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
     if isinstance(stmt, (ast.Pass, ast.Break, ast.Continue)):
         return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):  # a docstring
+        return True
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         return _c_only_store(typer, stmt.targets[0], stmt.value)
     if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
@@ -87,6 +96,8 @@ def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
                 and c_only_block(typer, stmt.orelse, updates))
     if isinstance(stmt, ast.For):
         return c_only_range_loop(typer, stmt, updates)
+    if isinstance(stmt, ast.Return):  # (leaves the loop: what the return boxes runs no code)
+        return stmt.value is not None and c_only(typer, stmt.value)
     return False
 
 
@@ -113,3 +124,27 @@ def c_only_range_loop(typer: ExprTyper, loop: ast.For, updates: Updates) -> bool
 def math_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:
     """The calls of ``math`` functions in ``loop``, nested ones included, in source order."""
     return [node for node in ast.walk(loop) if isinstance(node, ast.Call) and typer.math_function(node.func)]
+
+
+def direct_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:
+    """The direct calls in ``loop`` of specialized functions that are C only, in source order."""
+    return [node for node in ast.walk(loop) if isinstance(node, ast.Call)
+            and (callee := typer.callee(node)) is not None and callee.c_only]
+
+
+def c_only_function(analysis: FunctionAnalysis) -> bool:
+    """True when the C-result specialization of a function runs no Python code: its body is
+    C only (:func:`c_only_block`, returns included), has no checked operation (nothing
+    deoptimizes into the object copy: an exception, such as a ZeroDivisionError, leaves it
+    instead) and calls no ``math`` function. Only such functions' call guards may be hoisted
+    out of a caller's loop.
+
+    Args:
+        analysis: the function's analysis (not rejected).
+    """
+    typer = analysis.typer()
+    body = analysis.node.body
+    nodes = [n for stmt in body for n in ast.walk(stmt)]
+    return (c_only_block(typer, body, lambda stmt: False)
+            and not any(isinstance(n, ast.expr) and typer.is_checked(n) for n in nodes)
+            and not any(isinstance(n, ast.Call) and typer.math_function(n.func) for n in nodes))
