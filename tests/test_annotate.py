@@ -236,6 +236,33 @@ def test_a_call_guard_is_checked_before_a_loop_only_when_the_callee_runs_no_pyth
     assert "(_autocy_specd_root(i, j) if (root is _autocy_fn_root" in generated
 
 
+def test_memoryview_indices_are_checked_once_before_their_loop(tmp_path):
+    source = textwrap.dedent("""\
+        def f(a, b, xs, n):
+            for i in range(1, n - 1):
+                b[i] = a[i - 1] + a[i + 1]
+                b[i] = a[i] + xs[i]
+                b[i + 1] = b[i]
+            return b
+        """)
+    array = {"numpy.ndarray": {"count": 1, "dtype": {"float64": 1}, "ndim": {"1": 1}}}
+    text = render(tmp_path, source, {"f": {"a": array, "b": array, "n": {"int": {"count": 1, "min": 5, "max": 5}},
+                                           "xs": {"list": {"count": 1, "elements": {"float": 3}}},
+                                           "i": {"int": {"count": 1, "min": 1, "max": 3}}}}).text
+    generated = text.split(MARKER)[1]
+    # b is assigned in the loop (b[i + 1] is an element store, not an assignment of b)
+    assert "_ac_mv_a.shape[0] - 1" in generated and "_ac_mv_b.shape[0] - 1" in generated
+    lines = generated.splitlines()
+    unchecked = []  # the statements under a with-block that turns the checks off
+    for k, line in enumerate(lines):
+        if line.strip() == "with _autocy_cython.boundscheck(False), _autocy_cython.wraparound(False):":
+            depth = len(line) - len(line.lstrip())
+            body = [x for x in lines[k + 1:k + 4] if len(x) - len(x.lstrip()) > depth]
+            unchecked.append("\n".join(body))
+    assert len(unchecked) == 2 and "_ac_mv_a[(i - 1)]" in unchecked[0] and "_ac_mv_b[(i + 1)]" in unchecked[1]
+    assert "xs[i]" in generated and not any("xs[i]" in u for u in unchecked)  # a list keeps its checks
+
+
 @pytest.mark.parametrize("source, fragment", [
     ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
     ("def f(x, *rest):\n    return x * 2.0\n", "*args"),

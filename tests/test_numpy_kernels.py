@@ -48,7 +48,7 @@ def same(arrays, name, *args, errstate=None):
 
 def test_the_array_kernels_are_specialized_with_memoryviews(arrays):
     report = arrays[2]
-    for name in ("stencil", "distances", "scaled_sum", "ratios", "above"):
+    for name in ("stencil", "distances", "scaled_sum", "ratios", "above", "smooth"):
         assert f"kernels.arrays:{name}: specialized" in report, report
     assert "float64 2d -> memoryview" in report and "numpy.float64 -> C double" in report
 
@@ -118,3 +118,11 @@ def test_the_typed_scalar_keeps_numpys_type(arrays):
     a = np.array([1.0, 2.0])
     assert type(compiled.scaled_sum(a, 2.0)) is type(pure.scaled_sum(a, 2.0)) is np.float64
     assert compiled.stencil(np.zeros((3, 3)), 1, 0.1) is not None
+
+
+@fast
+@given(a=vectors, lo=st.integers(-8, 8), hi=st.integers(-8, 8))
+def test_indices_checked_before_the_loop_wrap_and_raise_as_numpy_does(arrays, a, lo, hi):
+    # in range, the loop runs without bounds checks; past either end it runs as Python:
+    # a[-1] wraps around, a[len] raises IndexError, an empty range does nothing
+    same(arrays, "smooth", a, lo, hi)

@@ -112,6 +112,22 @@ def target_leaves(target: ast.expr) -> list[ast.expr]:
     return [target]
 
 
+def _index_offset(node: ast.expr, var: str) -> int | None:
+    """``c`` when ``node`` is ``var``, ``var + c``, ``c + var`` or ``var - c`` for a small int
+    constant ``c``, else None."""
+    if isinstance(node, ast.Name):
+        return 0 if node.id == var else None
+    if not isinstance(node, ast.BinOp) or not isinstance(node.op, (ast.Add, ast.Sub)):
+        return None
+    left, right = node.left, node.right
+    if isinstance(node.op, ast.Add) and isinstance(left, ast.Constant):
+        left, right = right, left
+    if not (isinstance(left, ast.Name) and left.id == var and isinstance(right, ast.Constant)
+            and type(right.value) is int and abs(right.value) <= 2 ** 20):
+        return None
+    return right.value if isinstance(node.op, ast.Add) else -right.value
+
+
 def mangle(qualname: str) -> str:
     """``C.m`` -> ``C_autocy_dot_m``: a generated name's part for a (method's) qualname;
     :func:`autocy.compile.user_frame_names` turns it back into ``C.m`` in tracebacks."""
@@ -140,6 +156,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.loops_with_points: set[int] = set()
         # inside a C-only loop (see hoist.py): guard code -> the bint local holding its value
         self.hoisted: dict[str, str] | None = None
+        # range() loop variable -> {(array, dimension): (lowest, highest) offset} of the
+        # memoryview indices checked before that loop (see index_ranges)
+        self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
         self.reevaluated = False  # some statement deoptimizes when its checked code raises
 
     # ------------------------------------------------------------ facts
@@ -649,7 +668,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         for index, stmt in enumerate(stmts):
             self.path.append((stmts, index))
             points = len(self.points)
-            self.stmt(stmt, ind)
+            if self.indices_in_range(stmt):  # every index checked before its loop
+                self.out.add(ind, f"with {CY}.boundscheck(False), {CY}.wraparound(False):", stmt.lineno)
+                self.stmt(stmt, ind + 1)
+            else:
+                self.stmt(stmt, ind)
             self.path.pop()
             if isinstance(stmt, (ast.For, ast.While)) and len(self.points) > points:
                 self.out.add(ind, "if _ac_at != 0:", stmt.lineno)
@@ -945,19 +968,76 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         line, name = stmt.lineno, stmt.target.id
         start, stop, step = range_parts(range_call(self.typer, stmt.iter))
         region = self.hoisted is None and self.hoist_guards(stmt, ind)
+        start_code, stop_code = self.expr(start).code, self.expr(stop).code
+        ranges = self.index_ranges(stmt) if step > 0 else {}
+        if ranges:
+            start_code, stop_code = self.check_indices(ranges, start_code, stop_code, ind, line)
         if not guarded:
-            self.out.add(ind, f"for {name} in range({self.expr(start).code}, {self.expr(stop).code}, {step}):", line)
+            self.out.add(ind, f"for {name} in range({start_code}, {stop_code}, {step}):", line)
         else:
             number = self.loop_number(stmt)
-            self.out.add(ind, f"_ac_start_{number} = {self.expr(start).code}", line)
-            self.out.add(ind, f"_ac_stop_{number} = {self.expr(stop).code}", line)
+            self.out.add(ind, f"_ac_start_{number} = {start_code}", line)
+            self.out.add(ind, f"_ac_stop_{number} = {stop_code}", line)
             self.out.add(ind, f"for {name} in range(_ac_start_{number}, _ac_stop_{number}, {step}):", line)
             self.loops[id(stmt)].setup = [
                 f"_ac_it_{number} = iter(range({shadow(name)} + {step}, _ac_stop_{number}, {step}))"]
+        self.checked_indices[name] = ranges
         self.block(stmt.body, ind + 1)
+        del self.checked_indices[name]
         self.orelse(stmt, ind)
         if region:
             self.hoisted = None
+
+    def index_ranges(self, loop: ast.For) -> dict[tuple[str, int], tuple[int, int]]:
+        """The memoryview indices ``v + c`` (``v``, ``v - c``) in the body of a ``range()`` loop
+        over ``v``: ``{(array, dimension): (lowest c, highest c)}``, for the arrays the loop
+        does not assign (a memoryview's shape cannot change while it exists)."""
+        var, assigned = loop.target.id, assigned_names(loop.body)
+        ranges: dict[tuple[str, int], tuple[int, int]] = {}
+        for stmt in loop.body:
+            for node in ast.walk(stmt):
+                index = self.typer.array_index(node) if isinstance(node, ast.Subscript) else None
+                if index is None or node.value.id in assigned:
+                    continue
+                for dim, part in enumerate(index):
+                    offset = _index_offset(part, var)
+                    if offset is not None:
+                        low, high = ranges.get((node.value.id, dim), (offset, offset))
+                        ranges[(node.value.id, dim)] = (min(low, offset), max(high, offset))
+        return ranges
+
+    def check_indices(self, ranges: dict[tuple[str, int], tuple[int, int]], start: str, stop: str,
+                      ind: int, line: int) -> tuple[str, str]:
+        """Before a ``range(start, stop)`` loop (step > 0): check that every index of
+        ``ranges`` stays within its array's dimension for every value of the loop variable,
+        or deoptimize to the loop (which then runs, and raises or wraps, as Python does).
+        Returns the C temporaries that now hold ``start`` and ``stop``."""
+        low_t, high_t = self.temp(Kind.CINT), self.temp(Kind.CINT)
+        self.out.add(ind, f"{low_t} = {start}", line)
+        self.out.add(ind, f"{high_t} = {stop}", line)
+        # start + low >= 0 and stop - 1 + high < shape, arranged so that nothing can overflow
+        inside = " and ".join(f"{low_t} >= {-low} and {high_t} <= {memoryview(array)}.shape[{dim}] - {high}"
+                              for (array, dim), (low, high) in sorted(ranges.items()))
+        self.out.add(ind, f"if not ({low_t} >= {high_t} or ({inside})):", line)
+        block, index = self.here()
+        self.deopt(ind + 1, line, block, index, [])
+        return low_t, high_t
+
+    def indices_in_range(self, stmt: ast.stmt) -> bool:
+        """An assignment whose every subscript is a memoryview element with each index checked
+        before an enclosing loop: it may run without bounds checks and wraparound."""
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign)) or not self.checked_indices:
+            return False
+        subscripts = [n for n in ast.walk(stmt) if isinstance(n, ast.Subscript)]
+        for node in subscripts:
+            index = self.typer.array_index(node)
+            if index is None:
+                return False
+            for dim, part in enumerate(index):
+                if not any(_index_offset(part, var) is not None and (node.value.id, dim) in ranges
+                           for var, ranges in self.checked_indices.items()):
+                    return False
+        return bool(subscripts)
 
     def hoist_guards(self, loop: ast.For, ind: int) -> bool:
         """Check the ``math`` and direct-call guards of a C-only ``range()`` loop before it (see hoist.py).
