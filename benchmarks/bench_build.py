@@ -67,7 +67,7 @@ BUILD_DIR = BENCH_DIR / "build"
 CACHE_DIR = BENCH_DIR / ".cache"
 PYPERF_WORKLOAD = BENCH_DIR / "pyperf_workload.py"
 
-KERNEL_MODULES = ("julia", "nbody", "spectral_norm", "fannkuch", "wordfreq", "raytrace", "arrays")
+KERNEL_MODULES = ("julia", "nbody", "spectral_norm", "fannkuch", "wordfreq", "raytrace", "arrays", "calls")
 """The modules of ``benchkernels``, one per kernel, each with ``handtyped/<name>_typed.pyx``."""
 
 PYPERFORMANCE_VERSION = "1.14.0"

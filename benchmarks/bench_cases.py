@@ -57,7 +57,7 @@ def whole_result(module, state, result):
 # --------------------------------------------------------------------------- the kernels
 
 def kernel_cases(quick: bool, pure: dict[str, ModuleType]) -> list[Case]:
-    """The seven ``benchkernels`` cases; ``pure`` maps module name -> pure module (for inputs)."""
+    """The eight ``benchkernels`` cases; ``pure`` maps module name -> pure module (for inputs)."""
     width, maxiter = (200, 300) if quick else (1000, 300)
     zs, cs = pure["julia"].make_grid(width)
     steps = 60_000 if quick else 300_000
@@ -71,6 +71,14 @@ def kernel_cases(quick: bool, pure: dict[str, ModuleType]) -> list[Case]:
     plate = pure["arrays"].make_plate(plate_n)
     xs, ys = pure["arrays"].make_points(n_points, 0)
     image_checksum = pure["raytrace"].image_checksum
+    n_calls = 500_000 if quick else 2_000_000
+
+    def calls_run(module, _state):
+        # the loop is this interpreted code, so every call of lerp comes from Python
+        lerp, value = module.lerp, 0.0
+        for _ in range(n_calls):
+            value = lerp(value, 1.0, 0.25)
+        return value
 
     def arrays_run(module, _state):
         return module.diffuse(plate, sweeps, 0.2), module.pairwise_distances(xs, ys)
@@ -105,6 +113,7 @@ def kernel_cases(quick: bool, pure: dict[str, ModuleType]) -> list[Case]:
              prepare=lambda module: module.make_scene()),
         Case("arrays", "kernels", "arrays", f"{plate_n}^2 x {sweeps} + {n_points}^2",
              arrays_run, arrays_check, arrays_describe),
+        Case("calls", "kernels", "calls", f"{n_calls} calls", calls_run, whole_result, repr),
     ]
 
 
@@ -226,6 +235,6 @@ def pyperf_cases(quick: bool) -> list[Case]:
     ]
 
 
-CASE_NAMES = ("julia", "nbody", "spectral_norm", "fannkuch", "wordfreq", "raytrace", "arrays",
+CASE_NAMES = ("julia", "nbody", "spectral_norm", "fannkuch", "wordfreq", "raytrace", "arrays", "calls",
               "bm_nbody", "bm_spectral_norm", "bm_float", "bm_chaos", "bm_richards", "bm_nqueens")
 """Every case, in table order."""

@@ -201,6 +201,7 @@ def test_profiled_inputs_give_identical_results(kernel):
     arrays = kernel("arrays")
     same(arrays, "diffuse", arrays[0].make_plate(12), 4, 0.2)
     same(arrays, "pairwise_distances", *arrays[0].make_points(9))
+    same(kernel("calls"), "chain", 50)
 
 
 complexes = st.one_of(st.complex_numbers(allow_nan=True, allow_infinity=True), numbers,
@@ -245,6 +246,18 @@ def test_nbody_advance_and_energy(kernel, state, dt, steps):
        dt=st.one_of(plain_floats, numbers))
 def test_nbody_simulate(kernel, steps, dt):
     same(kernel("nbody"), "simulate", steps, dt)
+
+
+@fast
+@given(a=numbers, b=numbers, t=numbers)
+def test_calls_lerp(kernel, a, b, t):
+    same(kernel("calls"), "lerp", a, b, t)
+
+
+@fast
+@given(n=st.one_of(st.integers(-2, 40), st.sampled_from([True, 3.0, None])), start=numbers)
+def test_calls_chain(kernel, n, start):
+    same(kernel("calls"), "chain", n, start)
 
 
 @fast

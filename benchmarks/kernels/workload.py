@@ -40,6 +40,9 @@ def main():
     xs, ys = arrays.make_points(40)
     print("arrays", float(heat.sum()), float(arrays.pairwise_distances(xs, ys).sum()))
 
+    calls = kernel("calls")
+    print("calls", calls.chain(20000), calls.lerp(0, 2, 0.5))
+
 
 if __name__ == "__main__":
     main()
