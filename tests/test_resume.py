@@ -57,7 +57,7 @@ def same(resume, name, *args):
 def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
-                 "growing", "swaps", "dot", "flips", "mixed_sum", "norms", "float_ops", "int_ops", "Body.advance",
+                 "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
@@ -226,6 +226,14 @@ def test_int_or_float_locals(resume, u, k):
     # ints around +-2**53 (the bound of an int held as a double), -0.0, an empty list (the
     # accumulator stays the int 0), int partners (objects)
     same(resume, "mixed_sum", u, k)
+
+
+@fast
+@given(xs=lists, lo=st.integers(-7, 7), hi=st.integers(-7, 7))
+def test_list_lengths_checked_before_a_c_only_loop(resume, xs, lo, hi):
+    # in range, elements are read without bounds checks; past either end the loop runs as
+    # Python (xs[-1] wraps, xs[len(xs)] raises IndexError); odd elements deoptimize
+    same(resume, "neighbours", xs, lo, hi)
 
 
 def test_int_or_float_locals_are_typed(resume):

@@ -477,6 +477,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     parts.append(t.code if t.kind is Kind.CINT else self.box(t))
             text = ":".join(parts) if parts[2] else ":".join(parts[:2])
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
+        if self.float_element(node) and self.checked_index(node.value.id, 0, node.slice):
+            return Typed(kind, f"_autocy_item_d({node.value.id}, {self.expr(node.slice).code})")
         item = self.item(node)
         container = self.typer.of(node.value)
         if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
@@ -991,12 +993,18 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def index_ranges(self, loop: ast.For) -> dict[tuple[str, int], tuple[int, int]]:
         """The memoryview indices ``v + c`` (``v``, ``v - c``) in the body of a ``range()`` loop
         over ``v``: ``{(array, dimension): (lowest c, highest c)}``, for the arrays the loop
-        does not assign (a memoryview's shape cannot change while it exists)."""
+        does not assign (a memoryview's shape cannot change while it exists). In a C-only loop
+        (see hoist.py) also the float elements ``xs[v + c]`` read from lists the loop does not
+        assign, as ``(xs, 0)``: no Python code, which alone could change a list's length, runs
+        inside such a loop."""
         var, assigned = loop.target.id, assigned_names(loop.body)
+        lists = c_only_range_loop(self.typer, loop, self.element_update)
         ranges: dict[tuple[str, int], tuple[int, int]] = {}
         for stmt in loop.body:
             for node in ast.walk(stmt):
                 index = self.typer.array_index(node) if isinstance(node, ast.Subscript) else None
+                if index is None and lists and self.float_element(node):
+                    index = [node.slice]
                 if index is None or node.value.id in assigned:
                     continue
                 for dim, part in enumerate(index):
@@ -1015,13 +1023,28 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         low_t, high_t = self.temp(Kind.CINT), self.temp(Kind.CINT)
         self.out.add(ind, f"{low_t} = {start}", line)
         self.out.add(ind, f"{high_t} = {stop}", line)
-        # start + low >= 0 and stop - 1 + high < shape, arranged so that nothing can overflow
-        inside = " and ".join(f"{low_t} >= {-low} and {high_t} <= {memoryview(array)}.shape[{dim}] - {high}"
+        # start + low >= 0 and stop - 1 + high < length, arranged so that nothing can overflow
+        inside = " and ".join(f"{low_t} >= {-low} and {high_t} <= {self.length(array, dim)} - {high}"
                               for (array, dim), (low, high) in sorted(ranges.items()))
         self.out.add(ind, f"if not ({low_t} >= {high_t} or ({inside})):", line)
         block, index = self.here()
         self.deopt(ind + 1, line, block, index, [])
         return low_t, high_t
+
+    def length(self, name: str, dim: int) -> str:
+        """The C length of dimension ``dim`` of the array (list) variable ``name``."""
+        return f"len({name})" if self.kinds[name] is Kind.LIST else f"{memoryview(name)}.shape[{dim}]"
+
+    def float_element(self, node: ast.AST) -> bool:
+        """``xs[i]``: a float element read from an exact list with a C int index."""
+        return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                and not isinstance(node.slice, ast.Slice) and self.typer.of(node.value) is Kind.LIST
+                and self.typer.of(node.slice) is Kind.CINT and self.typer.of(node) is Kind.DOUBLE)
+
+    def checked_index(self, name: str, dim: int, part: ast.expr) -> bool:
+        """``part``, the index of dimension ``dim`` into ``name``, was checked before its loop."""
+        return any(_index_offset(part, var) is not None and (name, dim) in ranges
+                   for var, ranges in self.checked_indices.items())
 
     def indices_in_range(self, stmt: ast.stmt) -> bool:
         """An assignment whose every subscript is a memoryview element with each index checked
@@ -1033,10 +1056,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             index = self.typer.array_index(node)
             if index is None:
                 return False
-            for dim, part in enumerate(index):
-                if not any(_index_offset(part, var) is not None and (node.value.id, dim) in ranges
-                           for var, ranges in self.checked_indices.items()):
-                    return False
+            if not all(self.checked_index(node.value.id, dim, part) for dim, part in enumerate(index)):
+                return False
         return bool(subscripts)
 
     def hoist_guards(self, loop: ast.For, ind: int) -> bool:

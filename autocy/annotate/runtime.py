@@ -175,6 +175,20 @@ cdef extern from *:
     """
     bint _autocy_float_in_place "__autocy_float_in_place" (list xs, long long i, double v) noexcept
 
+cdef extern from *:
+    """
+    /* xs[i] of an exact list, 0 <= i < len(xs) checked before a loop that runs no Python code
+       (so the length cannot change): the float's value, read through the borrowed item; a
+       TypeError (a deoptimization) for anything but an exact float. */
+    static double __autocy_item_d(PyObject *xs, Py_ssize_t i) {
+        PyObject *item = PyList_GET_ITEM(xs, i);
+        if (PyFloat_CheckExact(item)) return PyFloat_AS_DOUBLE(item);
+        PyErr_SetString(PyExc_TypeError, "autocy: not a float");
+        return -1.0;
+    }
+    """
+    double _autocy_item_d "__autocy_item_d" (list xs, Py_ssize_t i) except? -1.0
+
 # ---- int64 values of exact ints ------------------------------------------------------------
 
 cdef inline bint _autocy_is_cint(object o, long long bound) except? -1:

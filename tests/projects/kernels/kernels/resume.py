@@ -148,6 +148,15 @@ def mixed_sum(u, k):
     return total, total * k, -total, big
 
 
+def neighbours(xs, lo, hi):
+    """Float elements xs[i - 1] and xs[i + 1] over a range the caller chooses: a C-only loop,
+    so the list's length is checked once before it; past either end it runs as Python."""
+    total = 0.0
+    for i in range(lo, hi):
+        total += xs[i - 1] * xs[i + 1]
+    return total
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -226,6 +235,7 @@ def train():
         drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
         flips([3, 0, 2, 1], [3, 1, 2])
         mixed_sum([1, 2.5, 3, 4.0], 2)
+        neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
         mixed_sum([1.5, 3], 2)
         mixed_sum([], 3)
         float_ops(7.5, 2.0)
