@@ -127,6 +127,18 @@ def test_a_float_started_at_an_int_literal_is_int_or_float():
     assert "an int within +-2**53 assigned" in {t.name: t.reason for t in result.typings}["acc"]
 
 
+def test_a_loop_adding_floats_to_an_int_started_sum_runs_no_python_code(tmp_path):
+    source = "import math\n\n\ndef f(xs, n):\n    total = 0\n    for i in range(n):\n" \
+             "        total += math.sqrt(xs[i])\n    return total\n"
+    ints = {"int": {"count": 1, "min": 0, "max": 3}}
+    text = render(tmp_path, source, {"f": {"xs": {"list": {"count": 1, "elements": {"float": 3}}}, "n": ints,
+                                           "i": ints, "total": {"float": {"count": 1}}}}).text
+    generated = text.split(MARKER)[1]
+    # C only: the math guard is checked before the loop, the list's length too
+    assert "= math.sqrt is _autocy_orig_sqrt\n" in generated and "_autocy_item_d(xs, i)" in generated
+    assert "return _autocy_box_num(total, _ac_n_total)" in generated
+
+
 def test_an_int_or_float_beyond_2_to_the_53_stays_an_object():
     source = "def f(xs):\n    for x in xs:\n        y = x * 0.5\n    return y\n"
     mixed = {"xs": {"list": {"count": 1}}, "y": {"float": {"count": 1}}}

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from autocy.annotate.analysis import FunctionAnalysis, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
-from autocy.annotate.kinds import NUMBERS, Kind
+from autocy.annotate.kinds import NUMBERS, Kind, stores_in_c
 
 _C_OPERATORS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp)
 
@@ -90,7 +90,7 @@ def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
         return updates(stmt) and c_only(typer, stmt.target.slice) and c_only(typer, stmt.value)
     if isinstance(stmt, ast.AugAssign):
         return (isinstance(stmt.target, ast.Name) and typer.of(stmt.target) in NUMBERS
-                and typer.augmented(stmt) is typer.of(stmt.target) and c_only(typer, stmt.value))
+                and stores_in_c(typer.of(stmt.target), typer.augmented(stmt)) and c_only(typer, stmt.value))
     if isinstance(stmt, ast.If):
         return (c_only(typer, stmt.test) and c_only_block(typer, stmt.body, updates)
                 and c_only_block(typer, stmt.orelse, updates))
@@ -104,7 +104,7 @@ def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
 def _c_only_store(typer: ExprTyper, target: ast.expr, value: ast.expr) -> bool:
     if isinstance(target, ast.Name):
         kind = typer.of(target)
-        return kind in NUMBERS and typer.of(value) is kind and c_only(typer, value)
+        return kind in NUMBERS and stores_in_c(kind, typer.of(value)) and c_only(typer, value)
     if isinstance(target, ast.Subscript):
         index = typer.array_index(target)
         return (index is not None and typer.of(value) in (Kind.DOUBLE, Kind.NPF64, Kind.CINT)

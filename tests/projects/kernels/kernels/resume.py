@@ -150,8 +150,9 @@ def mixed_sum(u, k):
 
 def neighbours(xs, lo, hi):
     """Float elements xs[i - 1] and xs[i + 1] over a range the caller chooses: a C-only loop,
-    so the list's length is checked once before it; past either end it runs as Python."""
-    total = 0.0
+    so the list's length is checked once before it; past either end it runs as Python. The
+    sum starts as the int 0 (an int-or-float local): an empty range returns that int."""
+    total = 0
     for i in range(lo, hi):
         total += xs[i - 1] * xs[i + 1]
     return total
