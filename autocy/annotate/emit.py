@@ -446,7 +446,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
             interval = self.typer.interval(arg) if param is Kind.CINT else None
             if param is Kind.CINT and not (interval and -bound <= interval[0] and interval[1] <= bound):
-                checks.append(f"-{bound} <= {t.code} <= {bound}")
+                limit = "_AUTOCY_CINT_BOUND" if bound == CINT_BOUND else str(bound)  # (a C constant)
+                checks.append(f"-{limit} <= {t.code} <= {limit}")
         call = ", ".join(args)
         same = " and ".join(checks)
         if kind in (Kind.DOUBLE, Kind.CINT):  # a pure callee, in a statement that can be retried
