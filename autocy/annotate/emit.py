@@ -422,11 +422,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         math = typer.math_function(func)
         if math:
             value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"
-            same = self.math_guard(func, math)
-            if self.hoisted is not None and same in self.hoisted:
-                same = self.hoisted[same]
-            return Typed(kind, f"_autocy_guarded_d({same}, {value})")
+            return Typed(kind, f"_autocy_guarded_d({self.guard(self.math_guard(func, math))}, {value})")
         return self.plain_call(node, kind)
+
+    def guard(self, same: str) -> str:
+        """The code of a guard condition: the local it was checked into before the enclosing
+        C-only loop (see hoist_guards), else the condition itself."""
+        return self.hoisted.get(same, same) if self.hoisted is not None else same
 
     def math_guard(self, func: ast.expr, math: str) -> str:
         """The condition that ``func`` still names the ``math`` function ``math``."""
@@ -437,10 +439,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         specialization while its name still names its dispatcher (``_autocy_fn_<name>``) and
         every C int argument is within its parameter's guard bound (checked unless proven)."""
         name = node.func.id
-        same_function = f"{name} is _autocy_fn_{name}"
-        if self.hoisted is not None and same_function in self.hoisted:
-            same_function = self.hoisted[same_function]
-        args, checks = [], [same_function]
+        args, checks = [], [self.guard(f"{name} is _autocy_fn_{name}")]
         for arg, param, bound in zip(node.args, callee.params, callee.bounds or [0] * len(node.args)):
             t = self.expr(arg)
             args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
@@ -655,9 +654,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def target(self, node: ast.expr) -> str:
         """An assignment target that holds Python objects (its index expressions may be typed)."""
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-            index = self.expr(node.slice)
-            index_code = index.code if index.kind is Kind.CINT else self.box(index)
-            return f"{self.obj(node.value)}[{index_code}]"
+            return self.item(node)
         if isinstance(node, ast.Attribute):
             return f"{self.obj(node.value)}.{node.attr}"
         if isinstance(node, ast.Name):
@@ -970,9 +967,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def range_loop(self, stmt: ast.For, ind: int, guarded: bool) -> None:
         line, name = stmt.lineno, stmt.target.id
         start, stop, step = range_parts(range_call(self.typer, stmt.iter))
-        region = self.hoisted is None and self.hoist_guards(stmt, ind)
+        c_only = c_only_range_loop(self.typer, stmt, self.element_update)
+        region = self.hoisted is None and c_only and self.hoist_guards(stmt, ind)
         start_code, stop_code = self.expr(start).code, self.expr(stop).code
-        ranges = self.index_ranges(stmt) if step > 0 else {}
+        ranges = self.index_ranges(stmt, c_only) if step > 0 else {}
         if ranges:
             start_code, stop_code = self.check_indices(ranges, start_code, stop_code, ind, line)
         if not guarded:
@@ -991,20 +989,19 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if region:
             self.hoisted = None
 
-    def index_ranges(self, loop: ast.For) -> dict[tuple[str, int], tuple[int, int]]:
+    def index_ranges(self, loop: ast.For, c_only: bool) -> dict[tuple[str, int], tuple[int, int]]:
         """The memoryview indices ``v + c`` (``v``, ``v - c``) in the body of a ``range()`` loop
         over ``v``: ``{(array, dimension): (lowest c, highest c)}``, for the arrays the loop
-        does not assign (a memoryview's shape cannot change while it exists). In a C-only loop
-        (see hoist.py) also the float elements ``xs[v + c]`` read from lists the loop does not
-        assign, as ``(xs, 0)``: no Python code, which alone could change a list's length, runs
-        inside such a loop."""
+        does not assign (a memoryview's shape cannot change while it exists). When the loop is
+        ``c_only`` (see hoist.py), also the float elements ``xs[v + c]`` read from lists the
+        loop does not assign, as ``(xs, 0)``: no Python code, which alone could change a list's
+        length, runs inside such a loop."""
         var, assigned = loop.target.id, assigned_names(loop.body)
-        lists = c_only_range_loop(self.typer, loop, self.element_update)
         ranges: dict[tuple[str, int], tuple[int, int]] = {}
         for stmt in loop.body:
             for node in ast.walk(stmt):
                 index = self.typer.array_index(node) if isinstance(node, ast.Subscript) else None
-                if index is None and lists and self.float_element(node):
+                if index is None and c_only and self.float_element(node):
                     index = [node.slice]
                 if index is None or node.value.id in assigned:
                     continue
@@ -1062,10 +1059,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return bool(subscripts)
 
     def hoist_guards(self, loop: ast.For, ind: int) -> bool:
-        """Check the ``math`` and direct-call guards of a C-only ``range()`` loop before it (see hoist.py).
-        Returns True when the loop starts such a region."""
-        if not c_only_range_loop(self.typer, loop, self.element_update):
-            return False
+        """Check the ``math`` and direct-call guards of a C-only ``range()`` loop before it
+        (see hoist.py). Returns True when the loop starts such a region."""
         guards = {self.math_guard(call.func, self.typer.math_function(call.func)): None
                   for call in math_calls(self.typer, loop)}
         guards.update({f"{call.func.id} is _autocy_fn_{call.func.id}": None for call in direct_calls(self.typer, loop)})
