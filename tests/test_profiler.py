@@ -293,7 +293,9 @@ def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
         load()
     """})
     load = profile.functions["main:load"]
-    assert load.total_time >= 0.12
+    # 0.13 s in truth; the same 20% margin for sampling as above (without the import's 0.08 s
+    # the total would be about 0.05 s)
+    assert load.total_time >= 0.10
     assert load.self_time < 0.02
     assert profile.functions["wl.kern:sleeper"].self_time >= 0.04
 
