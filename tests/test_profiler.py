@@ -703,3 +703,32 @@ def test_child_processes_are_profiled_and_merged(tmp_path):
     assert profile.functions["wl.kern:work"].calls == 3
     assert profile.functions["wl.kern:square"].calls == 7 + 7 + 5
     assert profile.runs == 1
+
+
+def test_a_project_file_is_parsed_once_and_by_one_thread_at_a_time(tmp_path, monkeypatch):
+    # ast.parse in two threads at once can fail on CPython 3.11 (SystemError), so the sampler
+    # thread and the hook must not parse at the same time
+    from autocy.profile import codeinfo
+
+    (tmp_path / "mod.py").write_text("def f(x):\n    return x\n", encoding="utf-8")
+    classifier = codeinfo.CodeClassifier(tmp_path)
+    parse, running, overlaps, calls = classifier._parse, [], [], []
+
+    def slow_parse(path):
+        calls.append(path)
+        overlaps.append(bool(running))
+        running.append(path)
+        threading.Event().wait(0.05)  # long enough for the other thread to arrive
+        running.pop()
+        return parse(path)
+
+    monkeypatch.setattr(classifier, "_parse", slow_parse)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(classifier.source_file(str(tmp_path / "mod.py"))))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and overlaps == [False]
+    assert results[0] is results[1] and results[0].relpath == "mod.py"

@@ -16,6 +16,7 @@ import os
 import site
 import sys
 import sysconfig
+import threading
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,13 +140,16 @@ class CodeClassifier:
         project_dir: the project root; a function is project code when its source file
             resolves to a path under it and not under an excluded directory.
 
-    Calls from several threads at once may parse one file twice; the answers are the same.
+    Files are parsed one at a time: the sampler thread and the hook can meet a new file at
+    once, and ``ast.parse`` in two threads at once can fail on CPython 3.11 ("SystemError: AST
+    constructor recursion depth mismatch"), which would lose that file's functions.
     """
 
     def __init__(self, project_dir: Path):
         self.root = os.path.realpath(os.fspath(project_dir))
         self._files: dict[str, _SourceFile | None] = {}
         self._excluded = self._excluded_roots()
+        self._parsing = threading.RLock()
 
     def _excluded_roots(self) -> list[str]:
         candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
@@ -181,13 +185,15 @@ class CodeClassifier:
         """
         if filename in self._files:
             return self._files[filename]
-        result = None
-        if filename and not filename.startswith("<"):
-            path = os.path.realpath(os.path.abspath(filename))
-            if self._is_project_path(path):
-                result = self._parse(path)
-        self._files[filename] = result
-        return result
+        with self._parsing:
+            if filename not in self._files:  # (another thread may have parsed it meanwhile)
+                result = None
+                if filename and not filename.startswith("<"):
+                    path = os.path.realpath(os.path.abspath(filename))
+                    if self._is_project_path(path):
+                        result = self._parse(path)
+                self._files[filename] = result
+            return self._files[filename]
 
     def _is_project_path(self, path: str) -> bool:
         if not _is_within(path, self.root) or path == self.root:
