@@ -295,6 +295,19 @@ def test_refused_functions_say_why(source, fragment):
     assert result.rejected and fragment in result.rejected
 
 
+def test_builtin_names_bound_inside_other_scopes_are_not_module_rebindings():
+    # pyperformance's bm_float has a local ``next``: only module-level bindings (and ``global``)
+    # can change what a builtin's name means in the module
+    source = ("class P:\n    len = 3\n\n"
+              "def first(points):\n    next = points[0]\n    return next\n\n"
+              "def g(key=(limit := 2)):\n    return key\n\n"
+              "def f(x):\n    return abs(x) * 2.0\n")
+    assert analyze(source, {"x": {"float": {"count": 1}}}, name="f").rejected is None
+    assert module_facts(ast.parse(source)).bound == {"P", "first", "g", "limit", "f"}
+    source = "def first(points):\n    global next\n    next = points[0]\n\ndef f(x):\n    return abs(x) * 2.0\n"
+    assert "rebinds builtins ['next']" in analyze(source, {"x": {"float": {"count": 1}}}, name="f").rejected
+
+
 def test_generated_module_keeps_the_users_code_verbatim_and_maps_lines(tmp_path):
     source = '"""doc"""\n\n\n' + JULIA
     rendered = render(tmp_path, source, {"julia": JULIA_TYPES})

@@ -473,15 +473,23 @@ def test_pyperf_spectral_norm(pyperf_bm, i, j, u):
 
 
 @fast
-@given(i=numbers, others=st.lists(numbers, max_size=4))
-def test_pyperf_float_points(pyperf_bm, i, others):
+@given(i=numbers, others=st.lists(numbers, max_size=4), odd=st.one_of(st.none(), numbers),
+       at=st.integers(0, 4))
+def test_pyperf_float_points(pyperf_bm, i, others, odd, at):
+    # ``odd`` replaces one attribute of one point: the typed methods read it where it enters
     outcomes = []
     for module in pyperf_bm("float"):
         def points_of(first, rest):
             points = [module.Point(first)] + [module.Point(x) for x in rest]
-            for point in points:
-                point.normalize()
-            return module.maximize(points)
+            if odd is not None:
+                setattr(points[at % len(points)], "xyz"[at % 3], odd)
+            try:
+                for point in points:
+                    point.normalize()
+                best = module.maximize(points)
+            except Exception as exc:  # noqa: BLE001 - the points' state after it counts too
+                return type(exc).__name__, points
+            return best, points
         outcomes.append(outcome(points_of, (i, others)))
     assert outcomes[0] == outcomes[1]
 

@@ -136,12 +136,11 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
         elif isinstance(node, ast.Global):
             for name in node.names:
                 bind(name)
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bind(stmt.name)
-        for node in _walk_scope(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                bind(node.id)
+    for node in _walk_scope(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bind(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bind(node.id)
     facts = ModuleFacts(bound=bound)
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
@@ -158,14 +157,36 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
 
 
 def _walk_scope(root: ast.AST):
-    """``ast.walk`` that does not enter function, lambda or class bodies (other scopes)."""
+    """``ast.walk`` over the nodes that run in ``root``'s own scope.
+
+    A ``def``, ``lambda`` or ``class`` inside it is yielded, and so are the parts of it that
+    run in this scope (decorators, defaults, annotations, base classes), but not its body.
+    """
     todo = [root]
     while todo:
         node = todo.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                todo.append(child)
+        if node is not root and isinstance(node, _NEW_SCOPES):
+            todo.extend(_scope_header(node))
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
+_NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _scope_header(node: ast.AST) -> list[ast.AST]:
+    """The parts of a ``def``, ``lambda`` or ``class`` evaluated where it is defined."""
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *node.keywords]
+    arguments = node.args
+    header = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+    if isinstance(node, ast.Lambda):
+        return header
+    every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    annotations = [a.annotation for a in every if a.annotation is not None]
+    return [*node.decorator_list, *header, *annotations, *([node.returns] if node.returns else [])]
 
 
 def retry_nodes(function: ast.FunctionDef, statements: set[int]) -> set[int]:
