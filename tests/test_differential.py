@@ -80,7 +80,7 @@ def same(kernels, name, *args):
 
 def test_the_report_shows_the_kernels_specialized(kernels):
     report = kernels[2]
-    for name in ("julia", "horner", "float_ops", "complex_ops", "count_until", "mean", "radius_checks"):
+    for name in ("julia", "horner", "float_ops", "complex_ops", "count_until", "mean", "radius_checks", "shadowed"):
         assert f"kernels.numeric:{name}: specialized" in report, report
 
 
@@ -167,6 +167,13 @@ def test_mean_and_last_index(kernels, xs):
 @given(s=st.one_of(st.text(max_size=20), st.sampled_from([None, 5, b"ab"])))
 def test_text_shape(kernels, s):
     same(kernels, "text_shape", s)
+
+
+@fast
+@given(xs=st.one_of(st.lists(numbers, max_size=6), st.tuples(numbers, numbers)),
+       n=st.one_of(st.integers(-1, 7), st.sampled_from([True, None, 2.0])))
+def test_comprehension_variables_named_like_typed_locals(kernels, xs, n):
+    same(kernels, "shadowed", xs, n)
 
 
 @pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])

@@ -175,7 +175,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
         elif qualname in failed:
             report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
         reports.append(report)
-        node = _find_function(tree, qualname)[0]
+        node = analysis.node if report.specialized else _find_function(tree, qualname)[0]
         if node is not None:
             typer = analysis.typer() if report.specialized else None
             weighted += fn_plan.profile.self_time * object_share(node, typer, facts)

@@ -25,6 +25,8 @@ the proven ranges of C integers.
 from __future__ import annotations
 
 import ast
+import copy
+import itertools
 import sys
 from dataclasses import dataclass, field
 
@@ -75,7 +77,8 @@ class FunctionAnalysis:
     """The result of analysing one function.
 
     Attributes:
-        node: the function's AST.
+        node: the function's AST (a copy with renamed comprehension variables when one had the
+            name of a local: :func:`rename_comprehension_variables`).
         params: parameter names in order.
         locals: every local name (parameters and assigned names; comprehension variables,
             which are local to their comprehension, are not).
@@ -242,6 +245,36 @@ def comprehension_names(node: ast.AST) -> set[str]:
             for n in ast.walk(comp.target) if isinstance(n, ast.Name)}
 
 
+def rename_comprehension_variables(function: ast.FunctionDef, local_names: set[str]) -> ast.FunctionDef:
+    """A copy of ``function`` in which every comprehension variable named like one of the
+    function's ``local_names`` has a name of its own (``_ac_cv1``, ``_ac_cv2``, ...).
+
+    A comprehension is a scope of its own: ``[p[ii] for ii in range(3)]`` next to a loop over
+    ``ii`` uses two variables, which the typed code must not confuse (the local may be a C
+    int, the comprehension's is an object). The renaming covers the comprehension's element,
+    targets, conditions and every iterable but the first, which Python evaluates in the
+    enclosing scope; nested comprehensions are renamed along with it, so each name still
+    refers to the same binding. The generic path keeps the user's code as it is.
+    """
+    function = copy.deepcopy(function)
+    fresh = (f"_ac_cv{k}" for k in itertools.count(1))
+    for node in ast.walk(function):
+        if not isinstance(node, _COMPREHENSIONS + (ast.GeneratorExp,)):
+            continue
+        bound = {n.id for comp in node.generators for n in ast.walk(comp.target) if isinstance(n, ast.Name)}
+        renames = {name: next(fresh) for name in sorted(bound & local_names)}
+        if not renames:
+            continue
+        first, *rest = node.generators
+        parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        parts += [first.target, *first.ifs] + [part for comp in rest for part in (comp.target, comp.iter, *comp.ifs)]
+        for part in parts:
+            for name in ast.walk(part):
+                if isinstance(name, ast.Name) and name.id in renames:
+                    name.id = renames[name.id]
+    return function
+
+
 def _walk_outside_comprehensions(root: ast.AST):
     todo = [root]
     while todo:
@@ -383,9 +416,6 @@ class _Analyzer:
         for name in self.locals | comprehension_names(node):
             if name.startswith("_ac_") or name.startswith("_autocy_"):
                 return f"uses the reserved prefix of generated names ({name})"
-        shadowing = comprehension_names(node) & self.locals
-        if shadowing:
-            return f"a comprehension variable has the name of a local ({sorted(shadowing)[0]})"
         return None
 
     # ---- the fixpoint
@@ -397,6 +427,9 @@ class _Analyzer:
         if problem:
             result.rejected = problem
             return result
+        if comprehension_names(self.node) & self.locals:
+            self.node = result.node = rename_comprehension_variables(self.node, self.locals)
+            self.parents = parents(self.node)
         kinds = {name: self.proposal(name) for name in self.locals}
         kinds = {name: kind for name, kind in kinds.items() if kind is not Kind.OBJECT}
         for name in self.identity_uses():

@@ -105,6 +105,18 @@ def grow(acc, items):
     return size
 
 
+def shadowed(xs, n):
+    """Comprehension variables named like typed locals: each is a variable of its own."""
+    total = 0.0
+    i = 0
+    for i in range(n):
+        total += xs[i] * i
+    scaled = [i * total for i in range(i)]  # range(i) reads the loop's last i
+    nested = [[i + j for i in range(j)] for j in range(i)]
+    picked = [total for total in xs if total > 1.0]
+    return total, i, scaled, nested, picked
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -122,3 +134,4 @@ def train():
     mixed_arith(1.5, 2.5)
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
+    shadowed([0.5, 1.5, 2.5, 3.0], 4)
