@@ -294,6 +294,15 @@ def test_refused_functions_say_why(source, fragment):
     assert result.rejected and fragment in result.rejected
 
 
+def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
+    source = ("def letters(text):\n    n = 0\n    for i in range(len(text)):\n"
+              "        if text[i].isalpha() or text[i].istitle():\n            n += 1\n    return n\n")
+    types = {"text": {"str": {"count": 1}}, "n": {"int": {"count": 1, "min": 0, "max": 9}},
+             "i": {"int": {"count": 1, "min": 0, "max": 9}}}
+    generated = render(tmp_path, source, {"letters": types}).text
+    assert "_autocy_str_isalpha(text[i])" in generated and "_autocy_str_istitle(text[i])" in generated
+
+
 def test_builtin_names_bound_inside_other_scopes_are_not_module_rebindings():
     # pyperformance's bm_float has a local ``next``: only module-level bindings (and ``global``)
     # can change what a builtin's name means in the module

@@ -176,6 +176,22 @@ def test_comprehension_variables_named_like_typed_locals(kernels, xs, n):
     same(kernels, "shadowed", xs, n)
 
 
+def test_str_predicates_of_one_character_agree_with_cpython_on_every_code_point(kernels):
+    # the typed calls test one character in C (runtime.CHAR_PREDICATES); every code point,
+    # surrogates included, must give the methods' own answers
+    pure, compiled, report = kernels
+    assert "kernels.numeric:char_classes: specialized" in report
+    text = "".join(map(chr, range(0x110000)))
+    assert compiled.char_classes(text, 1) == pure.char_classes(text, 1)
+
+
+@fast
+@given(text=st.one_of(st.text(max_size=12), st.sampled_from([None, 5, b"ab", ["a"]])),
+       width=st.one_of(st.integers(-1, 3), st.sampled_from([None, 2 ** 70, 1.0])))
+def test_str_predicates_of_any_length(kernels, text, width):
+    same(kernels, "char_classes", text, width)
+
+
 @pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])
 def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
     # Cython's own object fast paths got these wrong (autocy.compile.exact_binops)

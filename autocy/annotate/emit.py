@@ -60,7 +60,7 @@ from autocy.annotate.hoist import c_only_range_loop, direct_calls, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
-from autocy.annotate.runtime import CINT_BOUND, CY, MATH_FUNCTIONS
+from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
         ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
@@ -419,6 +419,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             for arg in args[1:]:
                 code = f"{helper}({code}, {arg.code})"
             return Typed(kind, code)
+        if isinstance(func, ast.Attribute) and func.attr in CHAR_PREDICATES and not args \
+                and kind is Kind.BOOL and typer.of(func.value) is Kind.STR:
+            return Typed(kind, f"_autocy_str_{func.attr}({self.obj(func.value)})")
         math = typer.math_function(func)
         if math:
             value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"

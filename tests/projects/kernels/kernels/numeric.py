@@ -90,6 +90,37 @@ def text_shape(s):
     return letters, upper, s.lower()
 
 
+def char_classes(text, width):
+    """The str predicates of each piece ``text[i:i + width]`` (one character for width 1) as
+    the bits of an int."""
+    codes = []
+    for i in range(len(text)):
+        piece = text[i:i + width]
+        bits = 0
+        if piece.isalnum():
+            bits += 1
+        if piece.isalpha():
+            bits += 2
+        if piece.isdecimal():
+            bits += 4
+        if piece.isdigit():
+            bits += 8
+        if piece.isnumeric():
+            bits += 16
+        if piece.isspace():
+            bits += 32
+        if piece.islower():
+            bits += 64
+        if piece.isupper():
+            bits += 128
+        if piece.isprintable():
+            bits += 256
+        if piece.istitle():
+            bits += 512
+        codes.append(bits)
+    return codes
+
+
 def mixed_arith(a, b):
     return a * b, b * a, a + b, b + a, a - b
 
@@ -131,6 +162,7 @@ def train():
     mean([1.0, 2.0, 3.5])
     int_mix(7, 3)
     text_shape("Hello World")
+    char_classes("Hello, World 42 \u00b2\u01c5", 1)
     mixed_arith(1.5, 2.5)
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
