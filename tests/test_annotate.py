@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from autocy.annotate import MARKER, generate, leave_pure, render_module
 from autocy.annotate.analysis import Overrides, analyze_function, module_facts
+from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
@@ -301,6 +302,36 @@ def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
              "i": {"int": {"count": 1, "min": 0, "max": 9}}}
     generated = render(tmp_path, source, {"letters": types}).text
     assert "_autocy_str_isalpha(text[i])" in generated and "_autocy_str_istitle(text[i])" in generated
+
+
+@pytest.mark.parametrize("expression, spelled", [
+    ("0.5 // 0.1", "divmod(0.5, 0.1)[0]"),
+    ("-4.0 % 2.0", "divmod(-4.0, 2.0)[1]"),
+    ("-0.0 ** -1.25", "-pow(0.0, -1.25)"),
+    ("(1.0 + 2.0) % -0.3", "divmod(1.0 + 2.0, -0.3)[1]"),
+    ("(2.0 ** 3.0) ** (0.5 // 0.1)", "(pow(2.0, 3.0)) ** (divmod(0.5, 0.1)[0])"),
+    ("abs(-7.5) // 2.0", "divmod(abs(-7.5), 2.0)[0]"),
+    ("x ** 2.0 + 2.0 ** x", "x ** 2.0 + 2.0 ** x"),
+    ('f"{1.0 // 3.0}"', 'f"{1.0 // 3.0}"'),
+])
+def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
+    source = f"x = 3.0\ny = {expression}  # {expression}\n"
+    rewritten = rewrite_literal_operations(source)
+    assert rewritten == f"x = 3.0\ny = {spelled}  # {expression}\n"
+    values = []
+    for text in (source, rewritten):
+        scope = {}
+        try:
+            exec(text, scope)
+            values.append(repr(scope["y"]))
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            values.append(type(exc).__name__)
+    assert values[0] == values[1]
+
+
+def test_literal_arithmetic_stays_when_the_module_binds_pow():
+    source = "def pow(a, b):\n    return 0\n\ny = 2.0 ** 0.5\n"
+    assert rewrite_literal_operations(source) is source
 
 
 def test_builtin_names_bound_inside_other_scopes_are_not_module_rebindings():

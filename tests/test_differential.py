@@ -192,6 +192,12 @@ def test_str_predicates_of_any_length(kernels, text, width):
     same(kernels, "char_classes", text, width)
 
 
+@pytest.mark.parametrize("which", [0, 1, 2, 3, None])
+def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
+    # Cython would compute these in C: 0.5 // 0.1 == 5.0, -0.0 ** -1.25 == -inf, 2.0 ** 1e300 == inf
+    same(kernels, "literal_ops", which)
+
+
 @pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])
 def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
     # Cython's own object fast paths got these wrong (autocy.compile.exact_binops)

@@ -1,7 +1,9 @@
 """Stage 3, annotate: render the plan as transformed copies of the hot modules in the build tree.
 
 A generated module is the user's module text, unchanged and on its original lines (so every
-function keeps working as the generic path, compiled without types), followed by a generated
+function keeps working as the generic path, compiled without types; only arithmetic between
+number literals that Cython would do with C's rules is respelled, see
+:mod:`autocy.annotate.literals`), followed by a generated
 section with one guarded typed specialization and dispatcher per specialized function or
 method (see :mod:`autocy.annotate.emit`), and an augmenting ``.pxd`` with the C helpers the
 section uses (:mod:`autocy.annotate.runtime`). The user's files are only read.
@@ -22,6 +24,7 @@ from autocy.annotate.expressions import ModuleFacts
 from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
+from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -116,6 +119,7 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         OSError: the source cannot be read. SyntaxError: it does not parse.
     """
     source, encoding = read_source(module.source)
+    source = rewrite_literal_operations(source)  # (the same lines; see autocy.annotate.literals)
     tree = ast.parse(source)
     facts = module_facts(tree)
     reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))

@@ -121,6 +121,17 @@ def char_classes(text, width):
     return codes
 
 
+def literal_ops(which):
+    """Arithmetic between literals, which Cython alone would do with C's rules."""
+    if which == 0:
+        return 0.5 // 0.1, -4.0 % 2.0, 4.0 % -2.0, (1.0 + 2.0) % -0.3, 2 ** -1, abs(-7.5) // 2.0
+    if which == 1:
+        return -0.0 ** -1.25
+    if which == 2:
+        return 2.0 ** 1e300
+    return 0 ** -1
+
+
 def mixed_arith(a, b):
     return a * b, b * a, a + b, b + a, a - b
 
@@ -164,6 +175,7 @@ def train():
     text_shape("Hello World")
     char_classes("Hello, World 42 \u00b2\u01c5", 1)
     mixed_arith(1.5, 2.5)
+    literal_ops(0)
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
