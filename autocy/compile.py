@@ -225,10 +225,13 @@ _LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)?\
 
 def _first_lines(text: str, pattern: str, line_map: dict[int, int] | None = None,
                  mapped_file: str | None = None) -> str:
-    """The first few lines of ``text`` that match ``pattern`` (else its last non-empty lines),
-    joined with `` | ``; ``file:line:`` positions in ``mapped_file`` are mapped by ``line_map``."""
+    """The first few lines of ``text`` that match ``pattern``, warnings only when nothing else
+    matches (else its last non-empty lines), joined with `` | ``; ``file:line:`` positions in
+    ``mapped_file`` are mapped by ``line_map``."""
     lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-    chosen = [line for line in lines if re.search(pattern, line)][:_MESSAGE_LINES]
+    matching = [line for line in lines if re.search(pattern, line)]
+    errors = [line for line in matching if not line.lower().startswith("warning")]
+    chosen = (errors or matching)[:_MESSAGE_LINES]
     if not chosen:
         chosen = lines[-_MESSAGE_LINES:] or ["failed without a message"]
     if line_map is not None and mapped_file:

@@ -47,6 +47,8 @@ class _Function:
         choice = rng.random()
         if choice < 0.45:
             op = rng.choice(FLOAT_OPS)
+            if op == "**":  # a float exponent: never an int result of unbounded size
+                return f"({self.float_expr(depth + 1)} ** {rng.choice(FLOAT_CONSTANTS)})"
             return f"({self.float_expr(depth + 1)} {op} {self.divisor(op, self.float_expr(depth + 1), '0.5')})"
         if choice < 0.6:
             op = rng.choice(FLOAT_OPS[:4])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autocy.annotate import MARKER, generate, leave_pure, render_module
-from autocy.annotate.analysis import Overrides, analyze_function, module_facts
+from autocy.annotate.analysis import Overrides, analyze_function, module_facts, without_unreachable
 from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -332,6 +332,23 @@ def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled)
 def test_literal_arithmetic_stays_when_the_module_binds_pow():
     source = "def pow(a, b):\n    return 0\n\ny = 2.0 ** 0.5\n"
     assert rewrite_literal_operations(source) is source
+
+
+def test_code_that_never_runs_is_left_out_of_the_specialization():
+    source = ("def f(xs, flag):\n"
+              "    if 1e300 == -3.0:\n        y = 1\n    else:\n        z = 2\n"
+              "    while 0:\n        w = 3\n    else:\n        v = 4\n"
+              "    for x in xs:\n        if flag:\n            break\n            u = 5\n"
+              "    while True:\n        if flag:\n            break\n"
+              "    while 1:\n        for x in xs:\n            break\n"
+              "    t = 6\n    return t\n    s = 7\n")
+    node = ast.parse(source).body[0]
+    kept = ast.unparse(without_unreachable(node))
+    assert all(f"{name} =" not in kept for name in "ywus") and "z = 2" in kept and "v = 4" in kept
+    assert "while True" in kept and "while 1" in kept and "t = 6" not in kept
+    assert ast.unparse(node).count(" = ") == 7  # the user's function itself is untouched
+    plain = ast.parse("def g(x):\n    return x\n").body[0]
+    assert without_unreachable(plain) is plain
 
 
 def test_builtin_names_bound_inside_other_scopes_are_not_module_rebindings():

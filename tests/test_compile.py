@@ -39,6 +39,10 @@ BAD = textwrap.dedent("""\
     def f():
         x = 1
         return cython.address(x)
+
+
+    def g(x):
+        return --x, --x, --x, --x  # four warnings, which Cython prints before the error
     """)
 BAD_LINE = 6
 

@@ -192,6 +192,13 @@ def test_str_predicates_of_any_length(kernels, text, width):
     same(kernels, "char_classes", text, width)
 
 
+@fast
+@given(xs=st.one_of(st.lists(numbers, max_size=6), st.tuples(numbers, numbers)))
+def test_code_that_never_runs(kernels, xs):
+    assert "kernels.numeric:dead_branches: specialized" in kernels[2]
+    same(kernels, "dead_branches", xs)
+
+
 @pytest.mark.parametrize("which", [0, 1, 2, 3, None])
 def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
     # Cython would compute these in C: 0.5 // 0.1 == 5.0, -0.0 ** -1.25 == -inf, 2.0 ** 1e300 == inf

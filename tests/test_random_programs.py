@@ -6,7 +6,7 @@ Each function mixes ints, floats, an int-or-float accumulator and a list of floa
 branches, element updates, ``break``/``continue`` and early returns, so the typed code
 meets guards that fail mid-loop, checked int overflow, float exceptions, NaN, -0.0 and
 unbound locals in combinations no kernel has. The seed is fixed so that CI tests the same
-program every time; ``AUTOCY_PROGRAM_SEED=<n>`` tests another (a failure prints the function).
+program every time; ``PROGRAMGEN_SEED=<n>`` tests another (a failure prints the function).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from conftest import autocy_env, run, write
 from programgen import make_module
 
-SEED = int(os.environ.get("AUTOCY_PROGRAM_SEED", "2026"))
+SEED = int(os.environ.get("PROGRAMGEN_SEED", "2026"))
 COUNT = 40
 NAMES = [f"f{k}" for k in range(COUNT)]
 

@@ -275,6 +275,82 @@ def rename_comprehension_variables(function: ast.FunctionDef, local_names: set[s
     return function
 
 
+_TERMINAL = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+
+_CONSTANT_NODES = (ast.Expression, ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.BinOp, ast.unaryop,
+                   ast.boolop, ast.cmpop, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
+
+
+def without_unreachable(function: ast.FunctionDef) -> ast.FunctionDef:
+    """``function``, or a copy of it without the statements that never run: those after a
+    ``return``, ``raise``, ``break`` or ``continue`` (or after a ``while True:`` without a
+    ``break``) in the same block, and the branch of an ``if`` (or a ``while``) whose test is
+    a constant expression (``if 0:``, ``if 1e300 == -3.0:``).
+
+    Cython drops such code too, and then treats a variable assigned only there as never
+    assigned: it rejects the module when typed code reads it (the deoptimized exit passes
+    every temporary to the object copy). The generic path keeps the user's code as it is.
+    """
+    simplified = copy.deepcopy(function)
+    changed = _simplify(simplified)
+    return simplified if changed else function
+
+
+def _simplify(node: ast.AST) -> bool:
+    """Simplify every statement list under ``node`` in place (see :func:`without_unreachable`);
+    True when anything changed."""
+    changed = False
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if not (isinstance(block, list) and block and isinstance(block[0], ast.stmt)):
+            continue
+        kept: list[ast.stmt] = []
+        for stmt in block:
+            changed = _simplify(stmt) or changed
+            truth = _constant_truth(stmt.test) if isinstance(stmt, (ast.If, ast.While)) else None
+            if isinstance(stmt, ast.If) and truth is not None:
+                kept += stmt.body if truth else stmt.orelse
+                changed = True
+            elif isinstance(stmt, ast.While) and truth is False:
+                kept += stmt.orelse
+                changed = True
+            else:
+                kept.append(stmt)
+            if kept and (isinstance(kept[-1], _TERMINAL) or _endless(kept[-1])):
+                break
+        changed = changed or len(kept) != len(block)
+        setattr(node, name, kept or [ast.copy_location(ast.Pass(), block[0])])
+    return changed
+
+
+def _constant_truth(test: ast.expr) -> bool | None:
+    """The truth of a test made only of literals and operators (no ``**``: nothing costly to
+    evaluate), else None."""
+    if not all(isinstance(n, _CONSTANT_NODES) for n in ast.walk(ast.Expression(test))):
+        return None
+    try:
+        return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}}))  # noqa: S307
+    except Exception:  # noqa: BLE001 - a test that raises is not a constant
+        return None
+
+
+def _endless(stmt: ast.stmt) -> bool:
+    """A ``while`` loop with a true constant test and no ``break`` of its own."""
+    if not (isinstance(stmt, ast.While) and _constant_truth(stmt.test) is True):
+        return False
+    todo = list(stmt.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Break):
+            return False
+        if not isinstance(node, (ast.For, ast.While, ast.AsyncFor, ast.FunctionDef, ast.AsyncFunctionDef,
+                                 ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+        else:
+            todo.extend(getattr(node, "orelse", []))  # a loop's else belongs to the outer loop
+    return True
+
+
 def _walk_outside_comprehensions(root: ast.AST):
     todo = [root]
     while todo:
@@ -871,4 +947,4 @@ def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: Mo
     Returns:
         A :class:`FunctionAnalysis`; ``rejected`` says why nothing is specialized.
     """
-    return _Analyzer(node, profile, module, is_method, overrides or Overrides()).analyze()
+    return _Analyzer(without_unreachable(node), profile, module, is_method, overrides or Overrides()).analyze()

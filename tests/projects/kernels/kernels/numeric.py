@@ -132,6 +132,20 @@ def literal_ops(which):
     return 0 ** -1
 
 
+def dead_branches(xs):
+    """Code that never runs: Cython drops it, so typed code must not pass on what it assigns."""
+    total = 0.0
+    if 1e300 == -3.0:
+        for x in xs:
+            total += x
+    for x in xs:
+        total += x * 2.0
+        continue
+        total = 0.0
+    return total
+    total = -1.0
+
+
 def mixed_arith(a, b):
     return a * b, b * a, a + b, b + a, a - b
 
@@ -176,6 +190,7 @@ def train():
     char_classes("Hello, World 42 \u00b2\u01c5", 1)
     mixed_arith(1.5, 2.5)
     literal_ops(0)
+    dead_branches([1.0, 2.5])
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
