@@ -324,10 +324,12 @@ def _simplify(node: ast.AST) -> bool:
 
 
 def _constant_truth(test: ast.expr) -> bool | None:
-    """The truth of a test made only of literals and operators (no ``**``: nothing costly to
-    evaluate), else None."""
-    if not all(isinstance(n, _CONSTANT_NODES) for n in ast.walk(ast.Expression(test))):
-        return None
+    """The truth of a test made only of number literals and operators (no ``**``: nothing
+    costly to evaluate), else None."""
+    nodes = list(ast.walk(ast.Expression(test)))
+    if not all(isinstance(n, _CONSTANT_NODES) for n in nodes) or any(
+            isinstance(n, ast.Constant) and isinstance(n.value, (str, bytes)) for n in nodes):
+        return None  # (no strings: "ab" * 10**9 would be costly)
     try:
         return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}}))  # noqa: S307
     except Exception:  # noqa: BLE001 - a test that raises is not a constant
