@@ -287,16 +287,23 @@ _FAST_BINOP = re.compile(
     r"\s+__Pyx__PyNumber_\w+\(op1, op2, [01]\)")
 
 
+_FLOAT_REMAINDER = re.compile(
+    r"#if !CYTHON_COMPILING_IN_PYPY(\s*\nstatic PyObject\* __Pyx_PyFloat_Remainder(?:CObj|ObjC)\()")
+
+
 def exact_binops(c_text: str) -> str:
-    """Route Cython's object-object ``+ - * | ^ &`` fast paths to CPython's ``PyNumber_*``.
+    """Route Cython's object-object ``+ - * | ^ &`` fast paths, and its float ``%`` with a
+    constant, to CPython's ``PyNumber_*``.
 
     Cython 3.1+ inlines these operations for exact ints and floats with shortcuts that change
     results: ``0.0 * -5`` gives ``0.0`` (CPython ``-0.0``), ``-0.0 + 0`` gives ``-0.0`` (CPython
-    ``0.0``); found by autocy's differential tests. Untyped code must compute what CPython
-    computes, so each fast-path macro is redefined to the CPython call it stands for (the same
-    definition Cython itself uses on PyPy). Typed C arithmetic is not affected.
+    ``0.0``), and ``7.0 % x`` gives ``nan`` for an infinite float ``x`` (CPython ``7.0``: Cython
+    adds ``0 * x`` to the result); found by autocy's differential tests. Untyped code must
+    compute what CPython computes, so each fast path is replaced by the CPython call it stands
+    for (the definition Cython itself uses on PyPy). Typed C arithmetic is not affected.
     """
-    return _FAST_BINOP.sub(lambda m: f"#define {m.group(1)}(op1, op2)  PyNumber_{m.group(2)}(op1, op2)", c_text)
+    c_text = _FAST_BINOP.sub(lambda m: f"#define {m.group(1)}(op1, op2)  PyNumber_{m.group(2)}(op1, op2)", c_text)
+    return _FLOAT_REMAINDER.sub(r"#if 0  /* autocy: CPython's own operator, see exact_binops */\1", c_text)
 
 
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:

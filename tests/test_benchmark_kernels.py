@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from differential import outcome
 
 np = pytest.importorskip("numpy")
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -145,36 +146,6 @@ def pyperf_bm(builds):
 
 
 # --------------------------------------------------------------------------- comparing
-
-def normal(value, depth=0):
-    """A comparable, module-independent form of ``value``: floats by repr (so -0.0 and nan
-    count), arrays by dtype, shape and bytes, objects of the kernels' classes by attributes."""
-    if depth > 20:
-        return "..."
-    if isinstance(value, np.ndarray):
-        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, [normal(item, depth + 1) for item in value])
-    if isinstance(value, dict):
-        return ("dict", [(normal(k, depth + 1), normal(v, depth + 1)) for k, v in value.items()])
-    module = getattr(type(value), "__module__", "")
-    if "benchkernels" in module or "pyperf_suite" in module:
-        slots = getattr(type(value), "__slots__", ())
-        attrs = vars(value) if hasattr(value, "__dict__") else {s: getattr(value, s, None) for s in slots}
-        return (type(value).__name__, normal(dict(sorted(attrs.items())), depth + 1))
-    return (type(value).__name__, repr(value))
-
-
-def outcome(function, args):
-    """What a call did: ("ok", normal result, normal args afterwards) or ("raise", type name,
-    normal args afterwards); ``args`` are deep-copied first, so mutations can be compared."""
-    args = copy.deepcopy(args)
-    try:
-        value = function(*args)
-    except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
-        return ("raise", type(exc).__name__, normal(args))
-    return ("ok", normal(value), normal(args))
-
 
 def same(pair, name, *args):
     """Assert that ``<module>.<name>(*args)`` does the same in the pure and compiled modules."""

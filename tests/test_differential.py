@@ -199,6 +199,12 @@ def test_code_that_never_runs(kernels, xs):
     same(kernels, "dead_branches", xs)
 
 
+@pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 2.5, -0.0, 3, -4, 2 ** 70, True])
+def test_float_remainder_with_a_constant(kernels, x):
+    # Cython's own fast path gave 7.0 % inf == nan (CPython 7.0): autocy.compile.exact_binops
+    same(kernels, "remainders", x)
+
+
 @pytest.mark.parametrize("which", [0, 1, 2, 3, None])
 def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
     # Cython would compute these in C: 0.5 // 0.1 == 5.0, -0.0 ** -1.25 == -inf, 2.0 ** 1e300 == inf

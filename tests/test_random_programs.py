@@ -11,7 +11,6 @@ program every time; ``PROGRAMGEN_SEED=<n>`` tests another (a failure prints the 
 
 from __future__ import annotations
 
-import copy
 import importlib
 import importlib.util
 import math
@@ -26,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import autocy_env, run, write
+from differential import outcome
 from programgen import make_module
 
 SEED = int(os.environ.get("PROGRAMGEN_SEED", "2026"))
@@ -82,23 +82,6 @@ def programs(tmp_path_factory):
     yield pure, compiled, source, report
     for name in [m for m in sys.modules if m == "programs" or m.startswith("programs.")]:
         del sys.modules[name]
-
-
-def normal(value):
-    """A comparable form: floats by repr (so -0.0 and NaN count), containers element-wise."""
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, [normal(v) for v in value])
-    return (type(value).__name__, repr(value))
-
-
-def outcome(function, args):
-    """("ok", result, args afterwards) or ("raise", exception type, args afterwards)."""
-    args = copy.deepcopy(args)
-    try:
-        value = function(*args)
-    except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
-        return ("raise", type(exc).__name__, normal(args))
-    return ("ok", normal(value), normal(args))
 
 
 def function_source(source: str, name: str) -> str:

@@ -62,6 +62,9 @@ from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
 
+_COMPOUND = (ast.If, ast.For, ast.While)
+"""Statements with statement blocks that the specializer handles."""
+
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
         ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
         ast.BitAnd: "&", ast.MatMult: "@"}
@@ -538,10 +541,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         """The names the statement being emitted, or anything that can run before it, may
         have stored to: every earlier statement of each enclosing block and every statement
         of each enclosing loop (an earlier iteration). Only these are passed to the resume
-        function; Cython refuses to read a local it proves unassigned."""
+        function; Cython refuses to read a local it proves unassigned. A compound statement
+        that holds the point counts only through its loops (an ``if`` whose body assigns a
+        name after the point has not assigned it yet)."""
         names: set[str] = set()
-        for block, index in self.path:
-            names |= assigned_names(block[:index + 1])
+        for depth, (block, index) in enumerate(self.path):
+            simple = depth == len(self.path) - 1 and not isinstance(block[index], _COMPOUND)
+            names |= assigned_names(block[:index + 1] if simple else block[:index])
             owner = self.owners.get(id(block))
             if isinstance(owner, (ast.For, ast.While)):
                 names |= assigned_names([owner])

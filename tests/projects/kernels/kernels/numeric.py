@@ -146,6 +146,11 @@ def dead_branches(xs):
     total = -1.0
 
 
+def remainders(x):
+    """Float remainders with a constant: profiled with an int, so a float takes the generic path."""
+    return 7.0 % x, -7.0 % x, x % 7.5, x % -7.5
+
+
 def mixed_arith(a, b):
     return a * b, b * a, a + b, b + a, a - b
 
@@ -191,6 +196,7 @@ def train():
     mixed_arith(1.5, 2.5)
     literal_ops(0)
     dead_branches([1.0, 2.5])
+    remainders(3)
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
