@@ -284,7 +284,7 @@ _CONSTANT_NODES = (ast.Expression, ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Co
 def without_unreachable(function: ast.FunctionDef) -> ast.FunctionDef:
     """``function``, or a copy of it without the statements that never run: those after a
     ``return``, ``raise``, ``break`` or ``continue`` (or after a ``while True:`` without a
-    ``break``) in the same block, and the branch of an ``if`` (or a ``while``) whose test is
+    ``break``, or an ``if`` whose branches both leave) in the same block, and the branch of an ``if`` (or a ``while``) whose test is
     a constant expression (``if 0:``, ``if 1e300 == -3.0:``).
 
     Cython drops such code too, and then treats a variable assigned only there as never
@@ -316,7 +316,7 @@ def _simplify(node: ast.AST) -> bool:
                 changed = True
             else:
                 kept.append(stmt)
-            if kept and (isinstance(kept[-1], _TERMINAL) or _endless(kept[-1])):
+            if kept and _always_leaves(kept[-1]):
                 break
         changed = changed or len(kept) != len(block)
         setattr(node, name, kept or [ast.copy_location(ast.Pass(), block[0])])
@@ -334,6 +334,15 @@ def _constant_truth(test: ast.expr) -> bool | None:
         return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}}))  # noqa: S307
     except Exception:  # noqa: BLE001 - a test that raises is not a constant
         return None
+
+
+def _always_leaves(stmt: ast.stmt) -> bool:
+    """True when the statements after ``stmt`` in its block never run: a ``return``, ``raise``,
+    ``break`` or ``continue``, an endless ``while``, or an ``if`` whose two branches both leave."""
+    if isinstance(stmt, _TERMINAL) or _endless(stmt):
+        return True
+    return (isinstance(stmt, ast.If) and bool(stmt.orelse) and any(_always_leaves(s) for s in stmt.body)
+            and any(_always_leaves(s) for s in stmt.orelse))
 
 
 def _endless(stmt: ast.stmt) -> bool:
