@@ -124,14 +124,28 @@ class KernelsBuild:
 
 @pytest.fixture(scope="session")
 def kernels_build(tmp_path_factory) -> KernelsBuild:
-    """tests/projects/kernels profiled (every module's ``train()``; ``--full``: every call's
-    types, so the typings do not depend on sampling) and built through the CLI."""
+    """tests/projects/kernels profiled (every module's ``train()``) and built through the CLI
+    (:func:`profile_and_build`)."""
     root = tmp_path_factory.mktemp("kernels")
     project = root / "project"
     shutil.copytree(KERNELS, project)
     (project / "train.py").write_text("import kernels.numeric, kernels.resume, kernels.arrays\n"
                                       "kernels.numeric.train()\nkernels.resume.train()\n"
                                       "kernels.arrays.train()\n")
+    site, report = profile_and_build(project, root)
+    yield KernelsBuild(site, report)
+    for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:
+        del sys.modules[name]
+
+
+def profile_and_build(project: Path, root: Path) -> tuple[Path, str]:
+    """Profile ``project/train.py`` (``--full``: every call's types, so the typings do not
+    depend on sampling), then build its wheel through the CLI into ``root/dist`` and extract
+    it into ``root/site``. Fails the test when a specialized module did not compile.
+
+    Returns:
+        ``(site folder, autocy report text)``.
+    """
     env = autocy_env()
     run([sys.executable, "-m", "autocy", "profile", "--full", "train.py"], cwd=project, env=env)
     report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
@@ -139,9 +153,7 @@ def kernels_build(tmp_path_factory) -> KernelsBuild:
     assert "did not compile" not in out.stderr, out.stderr  # the specializations themselves compile
     site = root / "site"
     zipfile.ZipFile(out.stdout.strip().splitlines()[-1]).extractall(site)
-    yield KernelsBuild(site, report)
-    for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:
-        del sys.modules[name]
+    return site, report
 
 
 @pytest.fixture

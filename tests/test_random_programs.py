@@ -16,7 +16,6 @@ import importlib.util
 import math
 import os
 import sys
-import zipfile
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import autocy_env, run, write
+from conftest import profile_and_build, write
 from differential import outcome
 from programgen import make_module
 
@@ -63,13 +62,7 @@ def programs(tmp_path_factory):
         "train.py": "import programs.generated\nprograms.generated.train()\n",
     })
     (project / "programs" / "generated.py").write_text(source, encoding="utf-8")
-    env = autocy_env()
-    run([sys.executable, "-m", "autocy", "profile", "--full", "train.py"], cwd=project, env=env)
-    report = run([sys.executable, "-m", "autocy", "report"], cwd=project, env=env).stdout
-    out = run([sys.executable, "-m", "autocy", "build", "--outdir", root / "dist"], cwd=project, env=env)
-    assert "did not compile" not in out.stderr, out.stderr
-    site = root / "site"
-    zipfile.ZipFile(out.stdout.strip().splitlines()[-1]).extractall(site)
+    site, report = profile_and_build(project, root)
     spec = importlib.util.spec_from_file_location("programs_pure", project / "programs" / "generated.py")
     pure = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(pure)
