@@ -312,6 +312,8 @@ def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
     ("(2.0 ** 3.0) ** (0.5 // 0.1)", "(pow(2.0, 3.0)) ** (divmod(0.5, 0.1)[0])"),
     ("abs(-7.5) // 2.0", "divmod(abs(-7.5), 2.0)[0]"),
     ("x ** 2.0 + 2.0 ** x", "x ** 2.0 + 2.0 ** x"),
+    ("float(x - 3) ** -1.25", "pow(float(x - 3), -1.25)"),
+    ("len([1, 2]) // 0.5 + len('ab') ** -2", "divmod(len([1, 2]), 0.5)[0] + pow(len('ab'), -2)"),
     ('f"{1.0 // 3.0}"', 'f"{1.0 // 3.0}"'),
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):

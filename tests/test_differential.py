@@ -205,7 +205,7 @@ def test_float_remainder_with_a_constant(kernels, x):
     same(kernels, "remainders", x)
 
 
-@pytest.mark.parametrize("which", [0, 1, 2, 3, None])
+@pytest.mark.parametrize("which", [0, 1, 2, 3, 4, None])
 def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
     # Cython would compute these in C: 0.5 // 0.1 == 5.0, -0.0 ** -1.25 == -inf, 2.0 ** 1e300 == inf
     same(kernels, "literal_ops", which)

@@ -1,7 +1,7 @@
 """Literal arithmetic that Cython would compute with C's rules instead of Python's.
 
-Cython gives number literals C types even in untyped code, and computes an operation between
-two of them in C. For ``+ - * /`` and comparisons that is CPython's result, but not for three
+Cython gives number literals C types even in untyped code, and the results of ``float()`` and
+``len()`` too, and computes an operation between two of them in C. For ``+ - * /`` and comparisons that is CPython's result, but not for three
 operators (found by autocy's random-program tests, ``tests/test_random_programs.py``):
 
 * ``**`` becomes C ``pow()``: ``0.0 ** -1.25`` gives ``inf`` where CPython raises
@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import ast
 
-_C_BUILTINS = frozenset({"abs", "float", "int", "round", "min", "max"})
+_C_BUILTINS = frozenset({"abs", "float", "int", "round", "min", "max", "len"})
 """Builtins that Cython computes in C when their arguments are C numbers."""
+
+_C_RESULTS = frozenset({"float", "len"})
+"""Builtins whose result Cython makes a C number whatever the argument (``float(x)`` a C
+double, ``len(x)`` a C integer): ``float(n) ** -1.25`` is C ``pow()`` too."""
 
 _REWRITTEN = {ast.Pow: "pow({}, {})", ast.FloorDiv: "divmod({}, {})[0]", ast.Mod: "divmod({}, {})[1]"}
 
 
 def _literal_operations(tree: ast.Module) -> list[ast.BinOp]:
     """The ``** // %`` operations whose two operands Cython may evaluate as C numbers: number
-    literals, or operations and builtin calls on such values. A rewritten operation is a
+    literals, ``float()`` and ``len()`` calls, or operations and builtin calls on such values. A rewritten operation is a
     Python object, so an operation around it needs no rewrite. Operations inside f-strings
     are left out (their positions are not reliable before Python 3.12)."""
     found: list[ast.BinOp] = []
@@ -49,6 +53,8 @@ def _literal_operations(tree: ast.Module) -> list[ast.BinOp]:
             return left and right
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _C_BUILTINS:
             flags = [c_number(a) for a in node.args]
+            if node.func.id in _C_RESULTS:
+                return not node.keywords
             return bool(flags) and all(flags) and not node.keywords
         visit(node)
         return False
@@ -78,11 +84,11 @@ def _bound_anywhere(tree: ast.Module, names: set[str]) -> bool:
 
 
 def rewrite_literal_operations(source: str) -> str:
-    """``source`` with every ``**``, ``//`` and ``%`` between number literals (or operations
-    on them) spelled as the equivalent builtin call (see the module docstring).
+    """``source`` with every ``**``, ``//`` and ``%`` between number literals, ``float()`` or
+    ``len()`` calls (or operations on them) spelled as the equivalent builtin call (see the module docstring).
 
-    An operation written over several lines, or in a module that binds ``pow`` or
-    ``divmod`` itself (or ends lines with a lone carriage return), is left as it is. The result parses to the same program.
+    An operation written over several lines, or in a module that binds ``pow``, ``divmod``,
+    ``float`` or ``len`` itself (or ends lines with a lone carriage return), is left as it is. The result parses to the same program.
 
     Args:
         source: a module's source text.
@@ -96,7 +102,7 @@ def rewrite_literal_operations(source: str) -> str:
     tree = ast.parse(source)
     rewrites = _literal_operations(tree)
     rewrites = [n for n in rewrites if n.lineno == n.end_lineno == n.left.lineno == n.right.end_lineno]
-    if not rewrites or _bound_anywhere(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
+    if not rewrites or _bound_anywhere(tree, {"pow", "divmod", "float", "len"}) or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
     lines = source.split("\n")
     # innermost operations never need a rewrite of an enclosing one; right to left per line
