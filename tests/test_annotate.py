@@ -318,7 +318,7 @@ def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
     source = f"x = 3.0\ny = {expression}  # {expression}\n"
-    rewritten = rewrite_literal_operations(source)
+    rewritten = rewrite_literal_operations(source, ast.parse(source))
     assert rewritten == f"x = 3.0\ny = {spelled}  # {expression}\n"
     values = []
     for text in (source, rewritten):
@@ -333,7 +333,7 @@ def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled)
 
 def test_literal_arithmetic_stays_when_the_module_binds_pow():
     source = "def pow(a, b):\n    return 0\n\ny = 2.0 ** 0.5\n"
-    assert rewrite_literal_operations(source) is source
+    assert rewrite_literal_operations(source, ast.parse(source)) is source
 
 
 def test_code_that_never_runs_is_left_out_of_the_specialization():

@@ -119,8 +119,10 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         OSError: the source cannot be read. SyntaxError: it does not parse.
     """
     source, encoding = read_source(module.source)
-    source = rewrite_literal_operations(source)  # (the same lines; see autocy.annotate.literals)
     tree = ast.parse(source)
+    rewritten = rewrite_literal_operations(source, tree)  # (the same lines; see autocy.annotate.literals)
+    if rewritten is not source:
+        source, tree = rewritten, ast.parse(rewritten)
     facts = module_facts(tree)
     reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))
     if reserved:

@@ -284,8 +284,9 @@ _CONSTANT_NODES = (ast.Expression, ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Co
 def without_unreachable(function: ast.FunctionDef) -> ast.FunctionDef:
     """``function``, or a copy of it without the statements that never run: those after a
     ``return``, ``raise``, ``break`` or ``continue`` (or after a ``while True:`` without a
-    ``break``, or an ``if`` whose branches both leave) in the same block, and the branch of an ``if`` (or a ``while``) whose test is
-    a constant expression (``if 0:``, ``if 1e300 == -3.0:``).
+    ``break``, or an ``if`` whose branches both leave) in the same block, and the branch of an
+    ``if`` (or a ``while``) whose test is a constant expression (``if 0:``,
+    ``if 1e300 == -3.0:``).
 
     Cython drops such code too, and then treats a variable assigned only there as never
     assigned: it rejects the module when typed code reads it (the deoptimized exit passes

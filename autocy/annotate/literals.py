@@ -1,8 +1,9 @@
 """Literal arithmetic that Cython would compute with C's rules instead of Python's.
 
 Cython gives number literals C types even in untyped code, and the results of ``float()`` and
-``len()`` too, and computes an operation between two of them in C. For ``+ - * /`` and comparisons that is CPython's result, but not for three
-operators (found by autocy's random-program tests, ``tests/test_random_programs.py``):
+``len()`` too, and computes an operation between two of them in C. For ``+ - * /`` and
+comparisons that is CPython's result, but not for three operators (found by autocy's
+random-program tests, ``tests/test_random_programs.py``):
 
 * ``**`` becomes C ``pow()``: ``0.0 ** -1.25`` gives ``inf`` where CPython raises
   ZeroDivisionError, ``2.0 ** 1e300`` gives ``inf`` where CPython raises OverflowError;
@@ -33,9 +34,10 @@ _REWRITTEN = {ast.Pow: "pow({}, {})", ast.FloorDiv: "divmod({}, {})[0]", ast.Mod
 
 def _literal_operations(tree: ast.Module) -> list[ast.BinOp]:
     """The ``** // %`` operations whose two operands Cython may evaluate as C numbers: number
-    literals, ``float()`` and ``len()`` calls, or operations and builtin calls on such values. A rewritten operation is a
-    Python object, so an operation around it needs no rewrite. Operations inside f-strings
-    are left out (their positions are not reliable before Python 3.12)."""
+    literals, ``float()`` and ``len()`` calls, or operations and builtin calls on such values.
+    A rewritten operation is a Python object, so an operation around it needs no rewrite.
+    Operations inside f-strings are left out (their positions are not reliable before Python
+    3.12)."""
     found: list[ast.BinOp] = []
 
     def c_number(node: ast.AST) -> bool:
@@ -83,26 +85,25 @@ def _bound_anywhere(tree: ast.Module, names: set[str]) -> bool:
     return False
 
 
-def rewrite_literal_operations(source: str) -> str:
+def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
     """``source`` with every ``**``, ``//`` and ``%`` between number literals, ``float()`` or
-    ``len()`` calls (or operations on them) spelled as the equivalent builtin call (see the module docstring).
+    ``len()`` calls (or operations on them) spelled as the equivalent builtin call (see the
+    module docstring).
 
-    An operation written over several lines, or in a module that binds ``pow``, ``divmod``,
-    ``float`` or ``len`` itself (or ends lines with a lone carriage return), is left as it is. The result parses to the same program.
+    An operation written over several lines, or in a module that binds ``pow`` or ``divmod``
+    itself (or ends lines with a lone carriage return), is left as it is. The result parses to
+    the same program (a rewritten ``float()`` or ``len()`` that the module rebinds is merely
+    spelled differently).
 
     Args:
         source: a module's source text.
+        tree: ``ast.parse(source)``.
 
     Returns:
         The text (the same object when nothing needed a change).
-
-    Raises:
-        SyntaxError: ``source`` does not parse.
     """
-    tree = ast.parse(source)
-    rewrites = _literal_operations(tree)
-    rewrites = [n for n in rewrites if n.lineno == n.end_lineno == n.left.lineno == n.right.end_lineno]
-    if not rewrites or _bound_anywhere(tree, {"pow", "divmod", "float", "len"}) or "\r" in source.replace("\r\n", ""):
+    rewrites = [n for n in _literal_operations(tree) if n.lineno == n.end_lineno]
+    if not rewrites or _bound_anywhere(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
     lines = source.split("\n")
     # innermost operations never need a rewrite of an enclosing one; right to left per line
