@@ -249,6 +249,38 @@ def test_a_call_guard_is_checked_before_a_loop_only_when_the_callee_runs_no_pyth
     assert "(_autocy_specd_root(i, j) if (root is _autocy_fn_root" in generated
 
 
+def test_a_loop_of_flagging_statements_calls_nothing_that_can_fail(tmp_path):
+    source = textwrap.dedent("""\
+        def weight(i, j):
+            return 1.0 / (i - j)
+
+
+        def total(xs, n):
+            s = 0.0
+            k = 1
+            for i in range(n):
+                s += weight(i, n) * xs[i] / s
+                k = k * 3 + i
+            return s, k
+        """)
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    floats = {"float": {"count": 1}}
+    text = render(tmp_path, source, {
+        "weight": {"i": ints, "j": ints, "return": floats},
+        "total": {"xs": {"list": {"count": 1, "elements": {"float": 3}}}, "n": ints, "i": ints, "s": floats,
+                  "k": ints}}).text
+    generated = text.split(MARKER)[1]
+    spec = generated.split("def _autocy_spec_total")[1].split("def _autocy_resume_total")[0]
+    # each failure (a zero divisor, a rebound callee, a non-float element, an overflow) is
+    # noted by a flagging helper, then taken before the store: no try, no raising helper
+    assert "(s + _autocy_fdiv_f(((_autocy_specf_weight(i, n) if (_ac_g0) else _autocy_rebound_d_f())" in spec
+    assert "_autocy_item_d_f(xs, i)" in spec and "_autocy_iadd_f(_autocy_imul_f(k, 3), i)" in spec
+    assert spec.count("if _autocy_take_failure():") == 2 and "_ac_pt" not in spec and "try:" not in spec
+    flagging = generated.split("def _autocy_specf_weight(i, j):")[1].split("\n")[1]
+    assert flagging.strip() == "return _autocy_fdiv_f(1.0, _autocy_cython.cast(_autocy_cython.double, (i - j)))"
+    assert "@_autocy_cython.exceptval(check=False)\ndef _autocy_specf_weight" in generated
+
+
 def test_indices_are_checked_once_before_their_loop(tmp_path):
     source = textwrap.dedent("""\
         def f(a, b, xs, n):
@@ -275,7 +307,7 @@ def test_indices_are_checked_once_before_their_loop(tmp_path):
     assert len(unchecked) == 2 and "_ac_mv_a[(i - 1)]" in unchecked[0] and "_ac_mv_b[(i + 1)]" in unchecked[1]
     # the loop runs no Python code, so the list's length is checked before it too; its element
     # is read without a bounds check, outside the with-blocks (which would change list indexing)
-    assert "<= len(xs) - 0" in generated and "_autocy_item_d(xs, i)" in generated
+    assert "<= len(xs) - 0" in generated and "_autocy_item_d_f(xs, i)" in generated
     assert not any("xs" in u for u in unchecked)
 
 

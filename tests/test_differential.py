@@ -199,6 +199,38 @@ def test_code_that_never_runs(kernels, xs):
     same(kernels, "dead_branches", xs)
 
 
+def same_on_copies(kernels, name, xs, ys, k):
+    """``same`` for a kernel that changes its list arguments: each module gets its own copies."""
+    pure, compiled, _ = kernels
+    expected = outcome(getattr(pure, name), (list(xs), list(ys), k))
+    assert outcome(getattr(compiled, name), (list(xs), list(ys), k)) == expected, (name, xs, ys, k)
+
+
+@fast
+@given(xs=st.lists(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -1.0, math.inf, math.nan, 2, None])),
+                   max_size=6),
+       ys=st.lists(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, math.inf, 3, None])), max_size=6),
+       k=st.one_of(st.integers(-3, 9), st.sampled_from([2 ** 40, -(2 ** 61), 2 ** 70, 1.5])))
+def test_flagging_statements_deoptimize_where_python_raises(kernels, xs, ys, k):
+    # a flagging statement notes a failure instead of raising, then deoptimizes to its start
+    report = kernels[2]
+    assert "kernels.numeric:flagged_loops: specialized" in report
+    same_on_copies(kernels, "flagged_loops", xs, ys, k)
+
+
+@pytest.mark.parametrize("k", [7, 3])
+def test_flagging_call_of_a_rebound_function(kernels, k):
+    # ratio rebound before the call: the flagging call's guard fails, the loop deoptimizes
+    pure, compiled, _ = kernels
+    saved = pure.ratio, compiled.ratio
+    pure.ratio = compiled.ratio = lambda i, j: -2.5
+    try:
+        same_on_copies(kernels, "flagged_loops", [1.0, 4.0, 9.0], [2.0, 0.5, 3.0], k)
+    finally:
+        pure.ratio, compiled.ratio = saved
+    same_on_copies(kernels, "flagged_loops", [1.0, 4.0, 9.0], [2.0, 0.5, 3.0], k)
+
+
 @pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 2.5, -0.0, 3, -4, 2 ** 70, True])
 def test_float_remainder_with_a_constant(kernels, x):
     # Cython's own fast path gave 7.0 % inf == nan (CPython 7.0): autocy.compile.exact_binops

@@ -87,10 +87,21 @@ def test_mismatched_lengths_raise_index_error(arrays, xs, ys):
 
 @fast
 @given(rows=st.integers(1, 6), cols=st.integers(1, 6), steps=st.integers(0, 3), rate=floats,
-       seed=st.integers(0, 100))
-def test_stencil(arrays, rows, cols, steps, rate, seed):
-    plate = np.random.default_rng(seed).normal(size=(rows, cols)) * 100
-    same(arrays, "stencil", plate, steps, rate)
+       seed=st.integers(0, 100), scale=st.sampled_from([100.0, 8e307, 1e-305]), errstate=errstates)
+def test_stencil(arrays, rows, cols, steps, rate, seed, scale, errstate):
+    with np.errstate(over="ignore"):  # past the largest float: inf in the plate
+        plate = np.random.default_rng(seed).normal(size=(rows, cols)) * scale
+    same(arrays, "stencil", plate, steps, rate, errstate=errstate)
+
+
+@pytest.mark.parametrize("errstate", [{}, {"all": "raise"}, {"over": "raise"}, {"divide": "raise"}])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_flag_numpy_raises_for_deoptimizes_the_stencil(arrays, errstate, sign):
+    # the sum of the neighbours overflows while four times the centre does not: the add alone
+    # must note the FPU flag that NumPy turns into an error (or a warning)
+    plate = np.full((3, 3), 5e307 * sign)
+    plate[1, 1] = 1e307 * sign
+    same(arrays, "stencil", plate, 1, 0.2, errstate=errstate)
 
 
 @pytest.mark.parametrize("make", [

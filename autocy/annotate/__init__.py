@@ -20,7 +20,8 @@ from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analy
                                       module_facts)
 from autocy.annotate.benefit import OBJECT_BOUND, object_share
 from autocy.annotate.emit import render_function
-from autocy.annotate.expressions import ModuleFacts
+from autocy.annotate.expressions import Callee, ModuleFacts
+from autocy.annotate.flagging import flagging_function
 from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
@@ -169,7 +170,8 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
         if report.specialized and qualname not in failed:
             callee = facts.functions.get(qualname)
             try:
-                rendered = render_function(analysis, qualname, callee.result if callee and callee.pure else Kind.OBJECT)
+                rendered = render_function(analysis, qualname, callee.result if callee and callee.pure else Kind.OBJECT,
+                                           flagging=bool(callee and callee.flagging))
             except AssertionError as exc:  # an annotator bug costs this function its types only
                 if qualname in facts.functions:
                     return _render_functions(module, specialize, tree, facts, failed | {qualname})
@@ -208,12 +210,20 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
-        callees = {name: dataclasses.replace(callee_of(a), c_only=c_only_function(a)) for name, a in analyses.items()
+        callees = {name: _callee(a) for name, a in analyses.items()
                    if "." not in name and not a.rejected and name not in failed}
         if callees == facts.functions:
             break
         facts.functions = callees
     return analyses
+
+
+def _callee(analysis: FunctionAnalysis) -> Callee:
+    """How a specialized module-level function looks to its callers (see :class:`Callee`)."""
+    callee = callee_of(analysis)
+    c_only = c_only_function(analysis)
+    flagging = callee.pure and flagging_function(analysis, callee.result)
+    return dataclasses.replace(callee, c_only=c_only, flagging=flagging)
 
 
 def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis | None,

@@ -43,6 +43,15 @@ correct because the analysis only allows it where evaluating the expression runs
 The one exception is ``obj[i] op= value`` and ``obj.a op= value``, whose container load may
 run user code: there the value alone is evaluated again, on objects, in a local ``try``.
 
+A statement of C values whose every way to fail has a flagging helper is emitted without
+any call instead (see :mod:`autocy.annotate.flagging`)::
+
+    _ac_t3 = total + _autocy_fdiv_f(a, _autocy_item_d_f(xs, i))
+    if _autocy_take_failure():
+        _ac_at = <point>                       # the object copy evaluates it again
+        break
+    total = _ac_t3
+
 Every emitted line records the line of the user's statement it comes from, so the compile
 stage can point tracebacks at the user's ``.py``.
 """
@@ -52,10 +61,12 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
+from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.hoist import c_only_range_loop, direct_calls, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
@@ -76,6 +87,8 @@ _INT_HELPERS = {ast.Add: "_autocy_iadd", ast.Sub: "_autocy_isub", ast.Mult: "_au
                 ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift"}
 _FLOAT_HELPERS = {ast.FloorDiv: "_autocy_ffloordiv", ast.Mod: "_autocy_fmod_py", ast.Pow: "_autocy_pow"}
 _MIXED = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_NUMPY_FLAGGING = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+"""The NumPy scalar operations whose helpers have flagging variants."""
 _NUMPY_HELPERS = {ast.Add: "_autocy_np_add", ast.Sub: "_autocy_np_sub", ast.Mult: "_autocy_np_mul",
                   ast.Div: "_autocy_np_div", ast.FloorDiv: "_autocy_np_floordiv", ast.Mod: "_autocy_np_mod"}
 
@@ -163,6 +176,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         # memoryview indices checked before that loop (see index_ranges)
         self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
         self.reevaluated = False  # some statement deoptimizes when its checked code raises
+        self.flagging = False  # emitting the flagging variants of the helpers (see flagging.py)
+        self.flags = 0  # how many flagging helpers were emitted
 
     # ------------------------------------------------------------ facts
 
@@ -203,6 +218,25 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if isinstance(loop.target, ast.Name) and self.typer.of(loop.iter) is Kind.STR:
             return False
         return bool(leaves)
+
+    def flagged(self, helper: str) -> str:
+        """The name of ``helper``, or of its flagging variant (``<helper>_f``) while a
+        flagging statement is emitted (see :mod:`autocy.annotate.flagging`)."""
+        if not self.flagging:
+            return helper
+        self.flags += 1
+        return f"{helper}_f"
+
+    def flaggable(self, node: ast.expr) -> bool:
+        """``node`` may be evaluated by a flagging statement (:func:`flagging.flaggable`)."""
+        def element(sub: ast.Subscript) -> bool:
+            index = self.typer.array_index(sub)
+            if index is not None:
+                return all(self.checked_index(sub.value.id, dim, part) and flaggable(self.typer, part, element)
+                           for dim, part in enumerate(index))
+            return self.float_element(sub) and self.checked_index(sub.value.id, 0, sub.slice)
+
+        return flaggable(self.typer, node, element)
 
     def temp(self, kind: Kind) -> str:
         name = f"_ac_t{len(self.temps)}"
@@ -309,18 +343,21 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 return Typed(kind, f"({ar} * {br} - {ai} * {bi})", f"({ar} * {bi} + {ai} * {br})")
             return Typed(kind, f"({ar} {symbol} {br})", f"({ai} {symbol} {bi})")  # _Py_c_sum / _Py_c_diff
         if kind is Kind.NPF64:
-            return Typed(kind, f"{_NUMPY_HELPERS[type(op)]}({self.as_double(left)}, {self.as_double(right)})")
+            helper = self.flagged(_NUMPY_HELPERS[type(op)]) if isinstance(op, _NUMPY_FLAGGING) else _NUMPY_HELPERS[type(op)]
+            return Typed(kind, f"{helper}({self.as_double(left)}, {self.as_double(right)})")
         if kind is Kind.DOUBLE:
             if left.kind is Kind.CINT and right.kind is Kind.CINT:  # int / int
                 return Typed(kind, f"_autocy_itruediv({left.code}, {right.code})")
             lcode, rcode = self.as_double(left), self.as_double(right)
             if type(op) in _FLOAT_HELPERS:
                 return Typed(kind, f"{_FLOAT_HELPERS[type(op)]}({lcode}, {rcode})")
+            if self.flagging and isinstance(op, ast.Div):
+                return Typed(kind, f"{self.flagged('_autocy_fdiv')}({lcode}, {rcode})")
             return Typed(kind, f"({lcode} {symbol} {rcode})")
         if kind is Kind.CINT:
             checked = self.typer.checked_combination(left_node, op, right_node)
             if type(op) in _INT_HELPERS and (checked or not isinstance(op, (ast.Add, ast.Sub, ast.Mult))):
-                return Typed(kind, f"{_INT_HELPERS[type(op)]}({left.code}, {right.code})")
+                return Typed(kind, f"{self.flagged(_INT_HELPERS[type(op)])}({left.code}, {right.code})")
             return Typed(kind, f"({left.code} {symbol} {right.code})")
         if kind in CONTAINERS:
             lcode = left.code if left.kind is Kind.CINT else self.box(left)
@@ -339,7 +376,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             sign = "-" if isinstance(node.op, ast.USub) else "+"
             return Typed(kind, f"({sign}{operand.code})", f"({sign}{operand.imag})")
         if kind is Kind.CINT and isinstance(node.op, ast.USub) and self.typer.is_checked(node):
-            return Typed(kind, f"_autocy_ineg({operand.code})")
+            return Typed(kind, f"{self.flagged('_autocy_ineg')}({operand.code})")
         if kind is not Kind.OBJECT:
             sign = {ast.USub: "-", ast.UAdd: "+", ast.Invert: "~"}[type(node.op)]
             return Typed(kind, f"({sign}{operand.code})")
@@ -405,7 +442,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if arg.kind is Kind.COMPLEX:
                 return Typed(kind, f"_autocy_cabs({arg.code}, {arg.imag})")
             if arg.kind is Kind.CINT and typer.is_checked(node):
-                return Typed(kind, f"_autocy_iabs({arg.code})")
+                return Typed(kind, f"{self.flagged('_autocy_iabs')}({arg.code})")
             return Typed(kind, f"abs({arg.code})")
         if typer.builtin(func, "complex"):
             imag = self.as_double(args[1]) if len(args) == 2 else "0.0"
@@ -427,8 +464,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return Typed(kind, f"_autocy_str_{func.attr}({self.obj(func.value)})")
         math = typer.math_function(func)
         if math:
-            value = f"{MATH_FUNCTIONS[math]}({self.as_double(args[0])})"
-            return Typed(kind, f"_autocy_guarded_d({self.guard(self.math_guard(func, math))}, {value})")
+            helper = MATH_FUNCTIONS[math] if math == "fabs" else self.flagged(MATH_FUNCTIONS[math])
+            value = f"{helper}({self.as_double(args[0])})"
+            return Typed(kind, f"{self.flagged('_autocy_guarded_d')}({self.guard(self.math_guard(func, math))}, {value})")
         return self.plain_call(node, kind)
 
     def guard(self, same: str) -> str:
@@ -457,6 +495,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         same = " and ".join(checks)
         if kind in (Kind.DOUBLE, Kind.CINT):  # a pure callee, in a statement that can be retried
             suffix = "d" if kind is Kind.DOUBLE else "i"
+            if self.flagging:
+                self.flags += 1
+                return Typed(kind, f"(_autocy_specf_{name}({call}) if ({same}) else _autocy_rebound_{suffix}_f())")
             return Typed(kind, f"(_autocy_spec{suffix}_{name}({call}) if ({same}) else _autocy_rebound_{suffix}())")
         if self.typer.checked_ok(node):  # retried if rebound: the new function runs only then
             return Typed(kind, f"(_autocy_spec_{name}({call}) if _autocy_same({same}) else None)")
@@ -484,7 +525,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             text = ":".join(parts) if parts[2] else ":".join(parts[:2])
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
         if self.float_element(node) and self.checked_index(node.value.id, 0, node.slice):
-            return Typed(kind, f"_autocy_item_d({node.value.id}, {self.expr(node.slice).code})")
+            return Typed(kind, f"{self.flagged('_autocy_item_d')}({node.value.id}, {self.expr(node.slice).code})")
         item = self.item(node)
         container = self.typer.of(node.value)
         if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
@@ -604,6 +645,26 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, "_ac_pt = 0", line)
         self.reevaluated = True
 
+    def flagging_value(self, make: Callable[[], Typed], ind: int, line: int) -> Typed | None:
+        """Emit the value ``make()`` builds, with the flagging helpers, into a temporary;
+        when a helper failed, deoptimize to the start of the statement being emitted (nothing
+        is stored yet; the object copy evaluates it again and raises what CPython raises).
+        Returns the temporary, or None (nothing emitted) when the value has no helper that
+        can fail: then the plain code of the statement is as good."""
+        saved, self.flagging, self.flags = self.flags, True, 0
+        try:
+            value = make()
+        finally:
+            self.flagging, flags, self.flags = False, self.flags, saved
+        if not flags:
+            return None
+        temp = self.temp(value.kind)
+        self.out.add(ind, f"{temp} = {value.code}", line)
+        self.out.add(ind, "if _autocy_take_failure():", line)
+        block, index = self.here()
+        self.deopt(ind + 1, line, block, index, [])
+        return Typed(value.kind, temp)
+
     def retry(self, fast: list[str], ind: int, line: int) -> None:
         """Emit ``fast`` lines inside ``try``, setting ``_ac_retry`` when anything in them raises;
         the caller emits the retry under ``if _ac_retry:`` (only for a value whose statement
@@ -623,6 +684,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(ind, f"_ac_o = {self.obj(value)}", line)
             self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             return
+        if kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64) and self.flaggable(value):
+            flagged = self.flagging_value(lambda: self.expr(value), ind, line)
+            if flagged is not None:
+                self.set_typed(name, flagged, ind, line)
+                return
         if not self.retried(stmt):
             self.set_typed(name, self.expr(value), ind, line)
             return
@@ -700,7 +766,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if not isinstance(stmt.value, ast.Constant):
                 add(ind, self.obj(stmt.value), line)
         elif isinstance(stmt, ast.If):
-            if self.retried(stmt):
+            flagged = None
+            if self.flaggable(stmt.test):
+                flagged = self.flagging_value(lambda: Typed(Kind.BOOL, self.truth(stmt.test)), ind, line)
+            if flagged is not None:
+                add(ind, f"if {flagged.code}:", line)
+            elif self.retried(stmt):
                 self.reevaluate([f"_ac_c = {self.truth(stmt.test)}"], ind, line)
                 add(ind, "if _ac_c:", line)
             else:
@@ -772,6 +843,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return False
         line = stmt.lineno
         place = f"{memoryview(target.value.id)}[{', '.join(self.expr(i).code for i in index)}]"
+        if self.flaggable(stmt.value) and not any(self.typer.needs_retry(i) for i in index):
+            flagged = self.flagging_value(lambda: self.expr(stmt.value), ind, line)
+            if flagged is not None:
+                self.out.add(ind, f"{place} = {self.as_double(flagged)}", line)
+                return True
         code = self.as_double(self.expr(stmt.value))
         if not self.retried(stmt):
             self.out.add(ind, f"{place} = {code}", line)
@@ -855,6 +931,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             elif id(stmt) in self.a.bounded:
                 self.out.add(ind, f"{name} = {name} + 1", line)
+            elif self.flagging_update(stmt, kind, combined_kind, ind):
+                pass
             elif stores_in_c(kind, combined_kind) and not self.retried(stmt):
                 self.set_typed(name, self.binop(target, stmt.op, stmt.value, combined_kind), ind, line)
             elif stores_in_c(kind, combined_kind):
@@ -868,6 +946,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             kind = self.typer.of(target)
             new = self.binop(target, stmt.op, stmt.value, kind)
             holder, index = self.obj(target.value), self.expr(target.slice)
+            flagged = None
+            if kind is Kind.DOUBLE and self.flaggable(target) and self.flaggable(stmt.value) \
+                    and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value)):
+                flagged = self.flagging_value(lambda: self.binop(target, stmt.op, stmt.value, kind), ind, line)
+            if flagged is not None:  # the element is a float, the index in range: no Python code
+                self.out.add(ind, f"if not _autocy_float_in_place({holder}, {index.code}, {flagged.code}):", line)
+                self.out.add(ind + 1, f"{holder}[{index.code}] = {self.box(flagged)}", line)
+                return
             if kind is Kind.DOUBLE and index.kind is Kind.CINT:
                 value = self.temp(Kind.DOUBLE)
                 self.reevaluate([f"{value} = {new.code}",
@@ -898,6 +984,19 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, f"_ac_o = {place}", line)
         self.in_place("_ac_o", stmt, ind)
         self.out.add(ind, f"{place} = _ac_o", line)
+
+    def flagging_update(self, stmt: ast.AugAssign, kind: Kind, combined: Kind, ind: int) -> bool:
+        """``x op= v`` on a typed C double or int ``x`` as a flagging statement (see
+        :meth:`flagging_value`); False (nothing emitted) where that does not apply."""
+        target, value = stmt.target, stmt.value
+        if not (kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64) and stores_in_c(kind, combined) and self.flaggable(value)
+                and flaggable_op(combined, stmt.op, kind, self.typer.of(value))):
+            return False
+        flagged = self.flagging_value(lambda: self.binop(target, stmt.op, value, combined), ind, stmt.lineno)
+        if flagged is None:
+            return False
+        self.set_typed(target.id, flagged, ind, stmt.lineno)
+        return True
 
     def element_update(self, stmt: ast.AugAssign) -> bool:
         """``xs[i] op= v`` on an exact list whose element is read as a C float (int) and whose
@@ -1358,7 +1457,28 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     return out
 
 
-def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = Kind.OBJECT) -> Lines:
+def _flagging_variant(analysis: FunctionAnalysis, key: str, result: Kind) -> Lines:
+    """``_autocy_specf_<key>``: the C-result variant of a function whose body is one flaggable
+    ``return`` (see :func:`autocy.annotate.flagging.flagging_function`), with the flagging
+    helpers: it notes a failure instead of raising, and its caller deoptimizes."""
+    emitter = _Emitter(analysis, result)
+    emitter.flagging = True
+    body = [stmt for stmt in analysis.node.body if isinstance(stmt, ast.Return)]
+    code = emitter.expr(body[0].value).code
+    line = body[0].lineno
+    out = Lines()
+    out.add(0, f"@{CY}.cfunc", analysis.node.lineno)
+    out.add(0, f"@{CY}.inline", analysis.node.lineno)
+    out.add(0, f"@{CY}.locals({emitter.declarations(code + ' ' + ' '.join(analysis.params))})", analysis.node.lineno)
+    out.add(0, f"@{CY}.returns({result.declaration()})", analysis.node.lineno)
+    out.add(0, f"@{CY}.exceptval(check=False)", analysis.node.lineno)
+    out.add(0, f"def _autocy_specf_{key}({', '.join(analysis.params)}):", analysis.node.lineno)
+    out.add(1, f"return {code}", line)
+    return out
+
+
+def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = Kind.OBJECT,
+                    flagging: bool = False) -> Lines:
     """The generated lines for one specialized function or method (specialization, then
     dispatcher); ``analysis.rejected`` must be None.
 
@@ -1368,6 +1488,8 @@ def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = 
         c_result: DOUBLE or CINT to also emit ``_autocy_specd_f``/``_autocy_speci_f``, the
             variant that returns its result as a C value (or raises), for typed direct calls
             (see :class:`~autocy.annotate.expressions.Callee`).
+        flagging: also emit ``_autocy_specf_f``, the flagging variant of the C-result one
+            (the callee's ``flagging``).
     """
     key = mangle(qualname)
     first = _Emitter(analysis)  # a first pass finds the loops with resume points inside
@@ -1377,5 +1499,8 @@ def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = 
     if c_result in (Kind.DOUBLE, Kind.CINT):
         out.add(0, "", analysis.node.lineno)
         out.extend(_Emitter(analysis, c_result, loops).specialization(key))
+        if flagging:
+            out.add(0, "", analysis.node.lineno)
+            out.extend(_flagging_variant(analysis, key, c_result))
     out.extend(_dispatcher(analysis, qualname, f"_autocy_spec_{key}", f"_autocy_generic_{key}"))
     return out

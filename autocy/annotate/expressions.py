@@ -74,6 +74,8 @@ class Callee:
         c_only: its C-result specialization runs no Python code at all (see
             :func:`autocy.annotate.hoist.c_only_function`), so a loop that calls it may check
             the guard of the call once, before the loop.
+        flagging: it also has a flagging C-result variant, ``_autocy_specf_<name>``, that
+            notes a failure instead of raising (see :mod:`autocy.annotate.flagging`).
     """
 
     params: tuple[Kind, ...]
@@ -81,6 +83,7 @@ class Callee:
     pure: bool = False
     bounds: tuple[int, ...] = ()
     c_only: bool = False
+    flagging: bool = False
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Numeric kernels that exercise every typing the annotator knows (floats, complex, C ints)."""
 
+import math
+
 
 def julia(maxiter, zs, cs):
     output = [0] * len(zs)
@@ -180,6 +182,29 @@ def shadowed(xs, n):
     return total, i, scaled, nested, picked
 
 
+def ratio(i, j):
+    """A callee of one return: loops call its flagging variant."""
+    return 1.0 / (i - j) + (i * j) // 3
+
+
+def flagged_loops(xs, ys, k):
+    """Flagging statements in a loop: a zero divisor, an element that is not a float, an int
+    overflow, a math domain error or a rebound callee deoptimizes in the middle of the loop,
+    and the rest runs (or raises) as in Python."""
+    total = 0.0
+    acc = 1
+    count = 0
+    n = min(len(xs), len(ys))
+    for i in range(n):
+        total += xs[i] / ys[i]
+        acc = acc * k + i
+        if xs[i] / ys[i] > 1.0:
+            count += 1
+        total += math.sqrt(xs[i]) * ratio(i + 2, k)
+        xs[i] += total / ys[i]
+    return total, acc, count, xs
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -202,3 +227,4 @@ def train():
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
+    flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
