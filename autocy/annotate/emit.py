@@ -951,8 +951,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value)):
                 flagged = self.flagging_value(lambda: self.binop(target, stmt.op, stmt.value, kind), ind, line)
             if flagged is not None:  # the element is a float, the index in range: no Python code
-                self.out.add(ind, f"if not _autocy_float_in_place({holder}, {index.code}, {flagged.code}):", line)
-                self.out.add(ind + 1, f"{holder}[{index.code}] = {self.box(flagged)}", line)
+                self.out.add(ind, f"_autocy_store_float({holder}, {index.code}, {flagged.code})", line)
                 return
             if kind is Kind.DOUBLE and index.kind is Kind.CINT:
                 value = self.temp(Kind.DOUBLE)

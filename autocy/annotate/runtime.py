@@ -392,6 +392,42 @@ cdef extern from *:
 
 cdef extern from *:
     """
+    /* The store of a new float is a call out of line, on a path gcc lays out of the loop;
+       the in-place store around it is always inlined (gcc would not: a call of it in the
+       loop made n-body 2x slower, every C double of the loop saved around it). */
+    #if defined(__GNUC__)
+    #define __AUTOCY_COLD_CALL __attribute__((noinline, cold))
+    #define __AUTOCY_INLINE inline __attribute__((always_inline))
+    #else
+    #define __AUTOCY_COLD_CALL
+    #define __AUTOCY_INLINE CYTHON_INLINE
+    #endif
+    static __AUTOCY_COLD_CALL int __autocy_store_new_float(PyObject *xs, Py_ssize_t i, double v) {
+        PyObject *f = PyFloat_FromDouble(v), *old;
+        if (f == NULL) return -1;
+        old = PyList_GET_ITEM(xs, i);
+        PyList_SET_ITEM(xs, i, f);
+        Py_DECREF(old);
+        return 0;
+    }
+    /* xs[i] = v in a flagging statement that just read xs[i] as an exact float, the index
+       checked in range before its loop: in place when the list holds the only reference
+       (see __autocy_float_in_place), else a new float; -1 (MemoryError) when that fails */
+    static __AUTOCY_INLINE int __autocy_store_float(PyObject *xs, Py_ssize_t i, double v) {
+        PyObject *item = PyList_GET_ITEM(xs, i);
+    #ifndef Py_GIL_DISABLED
+        if (Py_REFCNT(item) == 1 && PyFloat_CheckExact(item)) {
+            ((PyFloatObject *)item)->ob_fval = v;
+            return 0;
+        }
+    #endif
+        return __autocy_store_new_float(xs, i, v);
+    }
+    """
+    int _autocy_store_float "__autocy_store_float" (list xs, Py_ssize_t i, double v) except -1
+
+cdef extern from *:
+    """
     /* xs[i] of an exact list, 0 <= i < len(xs) checked before a loop that runs no Python code
        (so the length cannot change): the float's value, read through the borrowed item; a
        TypeError (a deoptimization) for anything but an exact float. */
