@@ -526,8 +526,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
         if self.float_element(node) and self.checked_index(node.value.id, 0, node.slice):
             return Typed(kind, f"{self.flagged('_autocy_item_d')}({node.value.id}, {self.expr(node.slice).code})")
-        item = self.item(node)
         container = self.typer.of(node.value)
+        if self.flagging and container in (Kind.LIST, Kind.TUPLE) and kind in (Kind.DOUBLE, Kind.CINT):
+            self.flags += 1
+            helper = "_autocy_seq_d_f" if kind is Kind.DOUBLE else "_autocy_seq_i_f"
+            return Typed(kind, f"{helper}({self.obj(node.value)}, {self.expr(node.slice).code})")
+        item = self.item(node)
         if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.DOUBLE:
             return Typed(kind, f"_autocy_unbox_d({item})")
         if container in (Kind.LIST, Kind.TUPLE) and kind is Kind.CINT:
@@ -947,11 +951,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             new = self.binop(target, stmt.op, stmt.value, kind)
             holder, index = self.obj(target.value), self.expr(target.slice)
             flagged = None
-            if kind is Kind.DOUBLE and self.flaggable(target) and self.flaggable(stmt.value) \
+            if self.flaggable(target) and self.flaggable(stmt.value) \
                     and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value)):
                 flagged = self.flagging_value(lambda: self.binop(target, stmt.op, stmt.value, kind), ind, line)
-            if flagged is not None:  # the element is a float, the index in range: no Python code
+            if flagged is not None and kind is Kind.DOUBLE:  # the element read is a float: no Python code
                 self.out.add(ind, f"_autocy_store_float({holder}, {index.code}, {flagged.code})", line)
+                return
+            if flagged is not None:  # (the int read is released: no Python code either)
+                self.out.add(ind, f"{holder}[{index.code}] = {self.box(flagged)}", line)
                 return
             if kind is Kind.DOUBLE and index.kind is Kind.CINT:
                 value = self.temp(Kind.DOUBLE)

@@ -32,9 +32,10 @@ _CINT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.BitAnd, ast.
 _ORDERED = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 Element = Callable[[ast.Subscript], bool]
-"""Whether the emitter reads ``xs[i]`` with no call: a float element of a list whose index was
-checked before its loop (``_autocy_item_d``, which has a flagging variant), or an element of
-a float64 memoryview whose every index was checked before its loop."""
+"""Whether the emitter reads ``xs[i]`` with no check: a float element of a list whose index
+was checked before its loop (``_autocy_item_d``), or an element of a float64 memoryview whose
+every index was checked before its loop. Other float and int elements of exact lists and
+tuples are read with the index and the element checked (``_autocy_seq_d_f``)."""
 
 
 def flaggable_op(kind: Kind, op: ast.operator, left: Kind, right: Kind) -> bool:
@@ -81,8 +82,11 @@ def flaggable(typer: ExprTyper, node: ast.expr, element: Element) -> bool:  # no
                 and all(flaggable(typer, o, element) for o in [node.left, *node.comparators]))
     if isinstance(node, ast.IfExp):
         return kind is not Kind.BOOL and all(flaggable(typer, part, element) for part in (node.test, node.body, node.orelse))
-    if isinstance(node, ast.Subscript):
-        return element(node)
+    if isinstance(node, ast.Subscript):  # (any other element: _autocy_seq_d_f, _autocy_seq_i_f)
+        return element(node) or (
+            kind in (Kind.DOUBLE, Kind.CINT) and isinstance(node.value, ast.Name)
+            and typer.of(node.value) in (Kind.LIST, Kind.TUPLE) and not isinstance(node.slice, ast.Slice)
+            and typer.of(node.slice) is Kind.CINT and flaggable(typer, node.slice, element))
     if isinstance(node, ast.Call):
         return _flaggable_call(typer, node, kind, element)
     return False

@@ -183,6 +183,29 @@ def _flagging_helpers() -> str:
         __autocy_failed = 1;
         return 0.0;
     }
+    /* xs[i] of an exact list or tuple, a negative index counted from the end as in Python,
+       read as a float (__autocy_seq_d_f) or as a C int within +-2**62 (__autocy_seq_i_f):
+       a failure for an index out of range or any other element */
+    static inline PyObject *__autocy_seq_item(PyObject *xs, long long i) {
+        Py_ssize_t n = Py_SIZE(xs);
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) return NULL;
+        return PyList_CheckExact(xs) ? PyList_GET_ITEM(xs, (Py_ssize_t)i) : PyTuple_GET_ITEM(xs, (Py_ssize_t)i);
+    }
+    static inline double __autocy_seq_d_f(PyObject *xs, long long i) {
+        PyObject *item = __autocy_seq_item(xs, i);
+        if (item != NULL && PyFloat_CheckExact(item)) return PyFloat_AS_DOUBLE(item);
+        __autocy_failed = 1;
+        return 0.0;
+    }
+    static inline long long __autocy_seq_i_f(PyObject *xs, long long i) {
+        long long v;
+        PyObject *item = __autocy_seq_item(xs, i);
+        if (item != NULL && PyLong_CheckExact(item) && __autocy_int_value(item, &v)
+                && -__autocy_CINT_BOUND <= v && v <= __autocy_CINT_BOUND) return v;
+        __autocy_failed = 1;
+        return 0;
+    }
     /* float a / b: CPython raises ZeroDivisionError for b == 0 and divides in C otherwise */
     static inline double __autocy_fdiv_f(double a, double b) {
         if (b == 0.0) { __autocy_failed = 1; return 0.0; }
@@ -277,6 +300,8 @@ def _flagging_helpers() -> str:
     long long _autocy_rebound_i_f "__autocy_rebound_i_f" () noexcept nogil
     double _autocy_guarded_d_f "__autocy_guarded_d_f" (bint same, double value) noexcept nogil
     double _autocy_item_d_f "__autocy_item_d_f" (list xs, Py_ssize_t i) noexcept
+    double _autocy_seq_d_f "__autocy_seq_d_f" (object xs, long long i) noexcept
+    long long _autocy_seq_i_f "__autocy_seq_i_f" (object xs, long long i) noexcept
     double _autocy_fdiv_f "__autocy_fdiv_f" (double a, double b) noexcept nogil
     long long _autocy_iadd_f "__autocy_iadd_f" (long long a, long long b) noexcept nogil
     long long _autocy_isub_f "__autocy_isub_f" (long long a, long long b) noexcept nogil
@@ -410,11 +435,14 @@ cdef extern from *:
         Py_DECREF(old);
         return 0;
     }
-    /* xs[i] = v in a flagging statement that just read xs[i] as an exact float, the index
-       checked in range before its loop: in place when the list holds the only reference
-       (see __autocy_float_in_place), else a new float; -1 (MemoryError) when that fails */
-    static __AUTOCY_INLINE int __autocy_store_float(PyObject *xs, Py_ssize_t i, double v) {
-        PyObject *item = PyList_GET_ITEM(xs, i);
+    /* xs[i] = v in a flagging statement that has just read xs[i] as an exact float (so the
+       index, negative ones counted from the end, is in range): in place when the list holds
+       the only reference (see __autocy_float_in_place), else a new float; -1 (MemoryError)
+       when that fails */
+    static __AUTOCY_INLINE int __autocy_store_float(PyObject *xs, long long i, double v) {
+        PyObject *item;
+        if (i < 0) i += PyList_GET_SIZE(xs);
+        item = PyList_GET_ITEM(xs, (Py_ssize_t)i);
     #ifndef Py_GIL_DISABLED
         if (Py_REFCNT(item) == 1 && PyFloat_CheckExact(item)) {
             ((PyFloatObject *)item)->ob_fval = v;
@@ -424,7 +452,7 @@ cdef extern from *:
         return __autocy_store_new_float(xs, i, v);
     }
     """
-    int _autocy_store_float "__autocy_store_float" (list xs, Py_ssize_t i, double v) except -1
+    int _autocy_store_float "__autocy_store_float" (list xs, long long i, double v) except -1
 
 cdef extern from *:
     """
