@@ -135,8 +135,10 @@ def test_a_loop_adding_floats_to_an_int_started_sum_runs_no_python_code(tmp_path
     text = render(tmp_path, source, {"f": {"xs": {"list": {"count": 1, "elements": {"float": 3}}}, "n": ints,
                                            "i": ints, "total": {"float": {"count": 1}}}}).text
     generated = text.split(MARKER)[1]
-    # C only: the math guard is checked before the loop, the list's length too
-    assert "= math.sqrt is _autocy_orig_sqrt\n" in generated and "_autocy_item_d(xs, i)" in generated
+    # C only: the math guard is checked before the loop, the list's length too; the sum is a
+    # flagging statement (the int-or-float total is the double it holds)
+    assert "= math.sqrt is _autocy_orig_sqrt\n" in generated and "_autocy_item_d_f(xs, i)" in generated
+    assert "(total + _autocy_guarded_d_f(" in generated
     assert "return _autocy_box_num(total, _ac_n_total)" in generated
 
 

@@ -688,7 +688,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(ind, f"_ac_o = {self.obj(value)}", line)
             self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             return
-        if kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64) and self.flaggable(value):
+        if kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64, Kind.NUM) and self.flaggable(value):
             flagged = self.flagging_value(lambda: self.expr(value), ind, line)
             if flagged is not None:
                 self.set_typed(name, flagged, ind, line)
@@ -992,10 +992,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, f"{place} = _ac_o", line)
 
     def flagging_update(self, stmt: ast.AugAssign, kind: Kind, combined: Kind, ind: int) -> bool:
-        """``x op= v`` on a typed C double or int ``x`` as a flagging statement (see
-        :meth:`flagging_value`); False (nothing emitted) where that does not apply."""
+        """``x op= v`` on a typed C number ``x`` (double, int, int-or-float, NumPy float64) as a
+        flagging statement (see :meth:`flagging_value`); False (nothing emitted) where that
+        does not apply."""
         target, value = stmt.target, stmt.value
-        if not (kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64) and stores_in_c(kind, combined) and self.flaggable(value)
+        if not (kind in (Kind.DOUBLE, Kind.CINT, Kind.NPF64, Kind.NUM) and stores_in_c(kind, combined)
+                and self.flaggable(value)
                 and flaggable_op(combined, stmt.op, kind, self.typer.of(value))):
             return False
         flagged = self.flagging_value(lambda: self.binop(target, stmt.op, value, combined), ind, stmt.lineno)

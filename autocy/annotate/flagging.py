@@ -40,12 +40,13 @@ tuples are read with the index and the element checked (``_autocy_seq_d_f``)."""
 
 def flaggable_op(kind: Kind, op: ast.operator, left: Kind, right: Kind) -> bool:
     """True when ``left op right`` of the typed kinds, giving ``kind``, is a C operator or a
-    helper with a flagging variant: ``+ - * /`` of doubles (an int operand converted) and of
+    helper with a flagging variant: ``+ - * /`` giving a double (an int operand converted, an
+    int-or-float NUM operand as the double it holds) and of
     ``numpy.float64`` scalars (``_autocy_np_*``), and ``+ - * // %`` and bit operations of
     two C ints. Int ``/`` (``_autocy_itruediv``) and float ``// % **`` are not."""
-    if kind is Kind.DOUBLE:
-        return (isinstance(op, _DOUBLE_OPS) and {left, right} <= {Kind.DOUBLE, Kind.CINT}
-                and Kind.DOUBLE in (left, right))
+    if kind is Kind.DOUBLE:  # (an int-or-float NUM operand is its double: the result is a float)
+        return (isinstance(op, _DOUBLE_OPS) and {left, right} <= {Kind.DOUBLE, Kind.CINT, Kind.NUM}
+                and (left, right) != (Kind.CINT, Kind.CINT))
     if kind is Kind.NPF64:
         return isinstance(op, _DOUBLE_OPS) and {left, right} <= set(_NUMBERS)
     return kind is Kind.CINT and isinstance(op, _CINT_OPS) and left is Kind.CINT and right is Kind.CINT
@@ -64,10 +65,10 @@ def flaggable(typer: ExprTyper, node: ast.expr, element: Element) -> bool:  # no
     if isinstance(node, ast.Constant):
         return type(node.value) in (int, float, bool)
     kind = typer.of(node)
+    if isinstance(node, ast.Name):  # (a NUM only as an operand of a flaggable operation)
+        return kind in _C_VALUES or kind is Kind.NUM
     if kind not in _C_VALUES:
         return False
-    if isinstance(node, ast.Name):
-        return True
     if isinstance(node, ast.BinOp):
         return (flaggable_op(kind, node.op, typer.of(node.left), typer.of(node.right))
                 and flaggable(typer, node.left, element) and flaggable(typer, node.right, element))
