@@ -186,19 +186,19 @@ def _flagging_helpers() -> str:
     /* xs[i] of an exact list or tuple, a negative index counted from the end as in Python,
        read as a float (__autocy_seq_d_f) or as a C int within +-2**62 (__autocy_seq_i_f):
        a failure for an index out of range or any other element */
-    static inline PyObject *__autocy_seq_item(PyObject *xs, long long i) {
+    static __AUTOCY_INLINE PyObject *__autocy_seq_item(PyObject *xs, long long i) {
         Py_ssize_t n = Py_SIZE(xs);
         if (i < 0) i += n;
         if (i < 0 || i >= n) return NULL;
         return PyList_CheckExact(xs) ? PyList_GET_ITEM(xs, (Py_ssize_t)i) : PyTuple_GET_ITEM(xs, (Py_ssize_t)i);
     }
-    static inline double __autocy_seq_d_f(PyObject *xs, long long i) {
+    static __AUTOCY_INLINE double __autocy_seq_d_f(PyObject *xs, long long i) {
         PyObject *item = __autocy_seq_item(xs, i);
         if (item != NULL && PyFloat_CheckExact(item)) return PyFloat_AS_DOUBLE(item);
         __autocy_failed = 1;
         return 0.0;
     }
-    static inline long long __autocy_seq_i_f(PyObject *xs, long long i) {
+    static __AUTOCY_INLINE long long __autocy_seq_i_f(PyObject *xs, long long i) {
         long long v;
         PyObject *item = __autocy_seq_item(xs, i);
         if (item != NULL && PyLong_CheckExact(item) && __autocy_int_value(item, &v)

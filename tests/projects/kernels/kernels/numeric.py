@@ -194,15 +194,17 @@ def flagged_loops(xs, ys, k):
     total = 0.0
     acc = 1
     count = 0
+    rem = 0
     n = min(len(xs), len(ys))
     for i in range(n):
         total += xs[i] / ys[i]
         acc = acc * k + i
+        rem += (i - k) // (k - 2) + (i * 7) % k
         if xs[i] / ys[i] > 1.0:
             count += 1
         total += math.sqrt(xs[i]) * ratio(i + 2, k)
         xs[i] += total / ys[i]
-    return total, acc, count, xs
+    return total, acc, count, rem, xs
 
 
 def train():
