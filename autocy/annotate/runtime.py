@@ -7,13 +7,15 @@ CPython's algorithm (float ``//``, ``%`` and ``**`` follow ``Objects/floatobject
 ``math`` wrappers follow ``Modules/mathmodule.c``'s ``math_1`` error rules; complex ``abs``
 follows ``_Py_c_abs``) so signed zeros, infinities, NaNs and the exception types stay the same.
 
-Two kinds of helper:
+Three kinds of helper:
 
 * *exact* helpers are correct for every input of their C types and can be used anywhere;
 * *checked* helpers (``_autocy_i*`` integer arithmetic and ``_autocy_pow``) raise for the
   inputs where the C result would differ from CPython's (a 64-bit overflow, a complex power).
   The annotator only uses them in a statement it can *retry*: the statement is evaluated
-  again on Python objects when anything in it raises (see :mod:`autocy.annotate.emit`).
+  again on Python objects when anything in it raises (see :mod:`autocy.annotate.emit`);
+* *flagging* variants (``<helper>_f``) of the raising ones note the failure in a C flag
+  instead, for statements that must not call anything (see :mod:`autocy.annotate.flagging`).
 
 All names start with ``_autocy_`` (the annotator refuses modules that bind such names).
 """
@@ -148,7 +150,7 @@ def _flagging_helpers() -> str:
     start before storing anything; the object copy then evaluates it again and raises what
     CPython raises. No call is left on any path of such a statement, so gcc keeps the C
     doubles of a loop in registers (any call in a loop body, even on an error path, made it
-    keep them in memory: spectral norm ran 2.7x slower).
+    keep them in memory; see :mod:`autocy.annotate.flagging`).
 
     The flag is one C int per module: it is set and taken with no Python code in between,
     under the GIL (or per thread, where there is no GIL)."""
