@@ -42,12 +42,13 @@ tuples are read with the index and the element checked (``_autocy_seq_d_f``)."""
 def flaggable_op(kind: Kind, op: ast.operator, left: Kind, right: Kind) -> bool:
     """True when ``left op right`` of the typed kinds, giving ``kind``, is a C operator or a
     helper with a flagging variant: ``+ - * /`` giving a double (an int operand converted, an
-    int-or-float NUM operand as the double it holds) and of
-    ``numpy.float64`` scalars (``_autocy_np_*``), and ``+ - * // %`` and bit operations of
-    two C ints. Int ``/`` (``_autocy_itruediv``) and float ``// % **`` are not."""
-    if kind is Kind.DOUBLE:  # (an int-or-float NUM operand is its double: the result is a float)
-        return (isinstance(op, _DOUBLE_OPS) and {left, right} <= {Kind.DOUBLE, Kind.CINT, Kind.NUM}
-                and (left, right) != (Kind.CINT, Kind.CINT))
+    int-or-float NUM operand with a float partner as the double it holds, as the typer has
+    it) and of ``numpy.float64`` scalars (``_autocy_np_*``), and ``+ - * // %`` and bit
+    operations of two C ints. Int ``/`` (``_autocy_itruediv``) and float ``// % **`` are not."""
+    if kind is Kind.DOUBLE:
+        operands = {left, right}
+        return isinstance(op, _DOUBLE_OPS) and (operands == {Kind.NUM, Kind.DOUBLE} or (
+            operands <= {Kind.DOUBLE, Kind.CINT} and Kind.DOUBLE in operands))
     if kind is Kind.NPF64:
         return isinstance(op, _DOUBLE_OPS) and {left, right} <= set(_NUMBERS)
     return kind is Kind.CINT and isinstance(op, _CINT_OPS) and left is Kind.CINT and right is Kind.CINT
