@@ -87,6 +87,11 @@ _INT_HELPERS = {ast.Add: "_autocy_iadd", ast.Sub: "_autocy_isub", ast.Mult: "_au
                 ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift"}
 _FLOAT_HELPERS = {ast.FloorDiv: "_autocy_ffloordiv", ast.Mod: "_autocy_fmod_py", ast.Pow: "_autocy_pow"}
 _MIXED = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_UNBOX = {Kind.DOUBLE: "_autocy_d_of({})", Kind.CINT: "_autocy_cint_value({})", Kind.BOOL: "({} is True)",
+          Kind.NUM: "_autocy_num_value({})"}
+"""How an object that passed its kind's check is read into a C variable. (Cython's own
+conversion would call CPython for other objects and check for an exception: a call in the
+loop, which costs the loop's C doubles their registers; see flagging.py.)"""
 _NUMPY_FLAGGING = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 """The NumPy scalar operations whose helpers have flagging variants."""
 _NUMPY_HELPERS = {ast.Add: "_autocy_np_add", ast.Sub: "_autocy_np_sub", ast.Mult: "_autocy_np_mul",
@@ -628,10 +633,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             re_name, im_name = complex_names(name)
             self.out.add(ind, f"{re_name} = _autocy_creal({source})", line)
             self.out.add(ind, f"{im_name} = _autocy_cimag({source})", line)
-        else:
-            self.out.add(ind, f"{name} = {source}", line)
+        elif kind in _UNBOX:  # the exact type is checked: no conversion that calls or raises
+            self.out.add(ind, f"{name} = {_UNBOX[kind].format(source)}", line)
             if kind is Kind.NUM:
                 self.out.add(ind, f"{int_flag(name)} = type({source}) is int", line)
+        else:
+            self.out.add(ind, f"{name} = {source}", line)
             if kind in ARRAYS:
                 self.out.add(ind, f"{memoryview(name)} = {name}", line)
 

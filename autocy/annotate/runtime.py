@@ -477,10 +477,14 @@ cdef extern from *:
 
 cdef extern from *:
     """
+    static __AUTOCY_COLD_CALL int __autocy_int_value_slow(PyObject *o, long long *v) {
+        int overflow = 0;
+        *v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        return overflow == 0;
+    }
     /* An exact int o as a long long: 1 and *v when it fits, else 0. Ints of one digit (the
        common case) are read without a call into CPython. */
     static int __autocy_int_value(PyObject *o, long long *v) {
-        int overflow = 0;
     #if PY_VERSION_HEX >= 0x030C0000
         if (PyUnstable_Long_IsCompact((PyLongObject *)o)) {
             *v = (long long)PyUnstable_Long_CompactValue((PyLongObject *)o);
@@ -493,11 +497,26 @@ cdef extern from *:
             return 1;
         }
     #endif
-        *v = PyLong_AsLongLongAndOverflow(o, &overflow);
-        return overflow == 0;
+        return __autocy_int_value_slow(o, v);
+    }
+    /* The value of an exact int that passed _autocy_is_cint (so it fits) */
+    static __AUTOCY_INLINE long long __autocy_cint_value(PyObject *o) {
+        long long v = 0;
+        __autocy_int_value(o, &v);
+        return v;
+    }
+    /* The double of an object that passed _autocy_is_num: an exact float, or an exact int
+       within +-2**53 (a double exactly). No call for a float or an int of one digit. */
+    static __AUTOCY_INLINE double __autocy_num_value(PyObject *o) {
+        long long v = 0;
+        if (PyFloat_CheckExact(o)) return PyFloat_AS_DOUBLE(o);
+        __autocy_int_value(o, &v);
+        return (double)v;
     }
     """
     bint _autocy_int_value "__autocy_int_value" (object o, long long *v) noexcept
+    double _autocy_num_value "__autocy_num_value" (object o) noexcept
+    long long _autocy_cint_value "__autocy_cint_value" (object o) noexcept
 
 cdef inline bint _autocy_is_cint(object o, long long bound) except? -1:
     """True when o is an exact int within +-bound: what may enter a C int variable guarded to
@@ -641,7 +660,7 @@ cdef inline double _autocy_max_d(double a, double b) noexcept:
 
 # ---- NUM variables: an exact int within +-2**53 or an exact float, as a double and a flag --
 
-cdef inline bint _autocy_is_num(object o) except? -1:
+cdef inline bint _autocy_is_num(object o) noexcept:
     """True when o may enter a NUM variable: an exact float, or an exact int within +-2**53."""
     return type(o) is float or _autocy_is_cint(o, _AUTOCY_EXACT_DOUBLE)
 
