@@ -660,7 +660,7 @@ cdef inline double _autocy_max_d(double a, double b) noexcept:
 
 # ---- NUM variables: an exact int within +-2**53 or an exact float, as a double and a flag --
 
-cdef inline bint _autocy_is_num(object o) noexcept:
+cdef inline bint _autocy_is_num(object o) except? -1:
     """True when o may enter a NUM variable: an exact float, or an exact int within +-2**53."""
     return type(o) is float or _autocy_is_cint(o, _AUTOCY_EXACT_DOUBLE)
 
