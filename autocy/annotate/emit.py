@@ -967,11 +967,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if flagged is not None:  # (the int read is released: no Python code either)
                 self.out.add(ind, f"{holder}[{index.code}] = {self.box(flagged)}", line)
                 return
-            if kind is Kind.DOUBLE and index.kind is Kind.CINT:
+            if kind is Kind.DOUBLE and index.kind is Kind.CINT:  # (the read checked index and float)
                 value = self.temp(Kind.DOUBLE)
-                self.reevaluate([f"{value} = {new.code}",
-                                 f"if not _autocy_float_in_place({holder}, {index.code}, {value}):",
-                                 f"    {holder}[{index.code}] = {self.box(Typed(kind, value))}"], ind, line)
+                self.reevaluate([f"{value} = {new.code}", f"_autocy_store_float({holder}, {index.code}, {value})"],
+                                ind, line)
                 return
             self.reevaluate([f"{holder}[{index.code}] = {self.box(new)}"], ind, line)
             return
@@ -1019,7 +1018,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         (it is checked), so the container and index, pure, may be evaluated twice; the element
         replaced is the exact float (int) just read, whose release runs no Python code. A float
         element that only the list references is given its new value in place
-        (``_autocy_float_in_place``): no other reference can tell that object from a new one."""
+        (``_autocy_store_float``): no other reference can tell that object from a new one."""
         target = stmt.target
         return (isinstance(target, ast.Subscript) and id(stmt) in self.a.retry
                 and self.typer.of(target.value) is Kind.LIST

@@ -396,29 +396,6 @@ cdef extern from *:
 
 cdef extern from *:
     """
-    /* xs[i] = v on an exact list whose item at i is an exact float that only the list
-       references (reference count 1): no other reference can tell that object from a new
-       float, so its value is overwritten in place, saving an allocation and a release. Returns
-       0 (nothing done) for any other item or an index out of range; the caller then stores a
-       new float as Python does. Immortal floats (3.12+) never have a count of 1. */
-    static int __autocy_float_in_place(PyObject *xs, long long i, double v) {
-        PyObject *item;
-        Py_ssize_t n = PyList_GET_SIZE(xs);
-    #ifdef Py_GIL_DISABLED
-        return 0;  /* another thread may take a reference meanwhile */
-    #endif
-        if (i < 0) i += n;
-        if (i < 0 || i >= n) return 0;
-        item = PyList_GET_ITEM(xs, (Py_ssize_t)i);
-        if (Py_REFCNT(item) != 1 || !PyFloat_CheckExact(item)) return 0;
-        ((PyFloatObject *)item)->ob_fval = v;
-        return 1;
-    }
-    """
-    bint _autocy_float_in_place "__autocy_float_in_place" (list xs, long long i, double v) noexcept
-
-cdef extern from *:
-    """
     /* The store of a new float is a call out of line, on a path gcc lays out of the loop;
        the in-place store around it is always inlined (gcc would not: a call of it in the
        loop made n-body 2x slower, every C double of the loop saved around it). */
@@ -437,10 +414,12 @@ cdef extern from *:
         Py_DECREF(old);
         return 0;
     }
-    /* xs[i] = v in a flagging statement that has just read xs[i] as an exact float (so the
-       index, negative ones counted from the end, is in range): in place when the list holds
-       the only reference (see __autocy_float_in_place), else a new float; -1 (MemoryError)
-       when that fails */
+    /* xs[i] = v on an exact list, in a statement that has just read xs[i] as an exact float
+       (so the index, negative ones counted from the end, is in range). When only the list
+       references that float, no other reference can tell it from a new float, so its value
+       is overwritten in place, saving an allocation and a release (immortal floats, 3.12+,
+       never have a count of 1; without a GIL another thread may take a reference meanwhile).
+       Else a new float is stored as Python does. -1 (MemoryError) when that fails. */
     static __AUTOCY_INLINE int __autocy_store_float(PyObject *xs, long long i, double v) {
         PyObject *item;
         if (i < 0) i += PyList_GET_SIZE(xs);
