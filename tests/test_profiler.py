@@ -8,8 +8,11 @@ checks what the profile recorded.
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -732,3 +735,39 @@ def test_a_project_file_is_parsed_once_and_by_one_thread_at_a_time(tmp_path, mon
         thread.join()
     assert len(calls) == 1 and overlaps == [False]
     assert results[0] is results[1] and results[0].relpath == "mod.py"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_fork_during_a_parse_in_another_thread_leaves_the_child_free_to_parse(tmp_path,
+                                                                                monkeypatch):
+    # a forked child keeps only the forking thread: had another thread held the parsing lock at
+    # the fork, the child's hook would wait forever at its first new file (seen in CI: a
+    # multiprocessing "fork" child hung in the random module's after-fork handler)
+    from autocy.profile import codeinfo
+
+    write(tmp_path, {"a.py": "def f(x):\n    return x\n", "b.py": "def g(x):\n    return x\n"})
+    classifier = codeinfo.CodeClassifier(tmp_path)
+    parse, parsing = classifier._parse, threading.Event()
+
+    def slow_parse(path):
+        parsing.set()
+        time.sleep(0.3)
+        return parse(path)
+
+    monkeypatch.setattr(classifier, "_parse", slow_parse)
+    thread = threading.Thread(target=classifier.source_file, args=(str(tmp_path / "a.py"),))
+    thread.start()
+    assert parsing.wait(10)
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 once it has parsed a new file
+        os._exit(0 if classifier.source_file(str(tmp_path / "b.py")) is not None else 1)
+    thread.join()
+    deadline = time.monotonic() + 20
+    while (status := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if status[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child waited on a parsing lock held by a thread it does not have")
+    assert os.waitstatus_to_exitcode(status[1]) == 0

@@ -18,6 +18,7 @@ import sys
 import sysconfig
 import threading
 import tokenize
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
@@ -133,6 +134,38 @@ def _is_within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+_CLASSIFIERS: weakref.WeakSet[CodeClassifier] = weakref.WeakSet()
+"""Every classifier of this process, for the fork handlers below."""
+_HELD_FOR_FORK: list[threading.RLock] = []
+
+
+def _hold_parsing_locks() -> None:
+    """Before a fork: take every classifier's parsing lock, so that no other thread holds one.
+
+    Why: a forked child has only the forking thread. A lock another thread held at the fork
+    stays held in the child forever, and the child's first call of a function in a file not
+    yet parsed would wait on it. The hook runs in the child before autocy's own after-fork
+    handler can replace it (the ``random`` module's handler runs Python code first), so the
+    lock must be free at the fork itself. It is reentrant, so the hook can still take it in
+    the forking thread between this handler and the fork.
+    """
+    for classifier in list(_CLASSIFIERS):
+        classifier._parsing.acquire()
+        _HELD_FOR_FORK.append(classifier._parsing)
+
+
+def _release_parsing_locks() -> None:
+    """After a fork, in the parent and in the child: release what :func:`_hold_parsing_locks`
+    took."""
+    while _HELD_FOR_FORK:
+        _HELD_FOR_FORK.pop().release()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_hold_parsing_locks, after_in_parent=_release_parsing_locks,
+                        after_in_child=_release_parsing_locks)
+
+
 class CodeClassifier:
     """Decide, once per code object, whether it is a project function (see the module doc).
 
@@ -142,7 +175,8 @@ class CodeClassifier:
 
     Files are parsed one at a time: the sampler thread and the hook can meet a new file at
     once, and ``ast.parse`` in two threads at once can fail on CPython 3.11 ("SystemError: AST
-    constructor recursion depth mismatch"), which would lose that file's functions.
+    constructor recursion depth mismatch"), which would lose that file's functions. A fork
+    waits for a parse in another thread to end (see :func:`_hold_parsing_locks`).
     """
 
     def __init__(self, project_dir: Path):
@@ -150,6 +184,7 @@ class CodeClassifier:
         self._files: dict[str, _SourceFile | None] = {}
         self._excluded = self._excluded_roots()
         self._parsing = threading.RLock()
+        _CLASSIFIERS.add(self)
 
     def _excluded_roots(self) -> list[str]:
         candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
