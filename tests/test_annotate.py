@@ -277,10 +277,35 @@ def test_a_loop_of_flagging_statements_calls_nothing_that_can_fail(tmp_path):
     # noted by a flagging helper, then taken before the store: no try, no raising helper
     assert "(s + _autocy_fdiv_f(((_autocy_specf_weight(i, n) if (_ac_g0) else _autocy_rebound_d_f())" in spec
     assert "_autocy_item_d_f(xs, i)" in spec and "_autocy_iadd_f(_autocy_imul_f(k, 3), i)" in spec
-    assert spec.count("if _autocy_take_failure():") == 2 and "_ac_pt" not in spec and "try:" not in spec
+    # (two in each copy of the loop: xs's floats owned, then checked; see the test below)
+    assert spec.count("if _autocy_take_failure():") == 4 and "_ac_pt" not in spec and "try:" not in spec
     flagging = generated.split("def _autocy_specf_weight(i, j):")[1].split("\n")[1]
     assert flagging.strip() == "return _autocy_fdiv_f(1.0, _autocy_cython.cast(_autocy_cython.double, (i - j)))"
     assert "@_autocy_cython.exceptval(check=False)\ndef _autocy_specf_weight" in generated
+
+
+def test_a_loop_that_runs_no_python_code_owns_its_float_lists(tmp_path):
+    source = textwrap.dedent("""\
+        def step(xs, vs, masses, dt, n):
+            for i in range(n):
+                vs[i] += dt / masses[i]
+                xs[i] += dt * vs[i]
+            return xs
+        """)
+    floats = {"list": {"count": 1, "elements": {"float": 3}}}
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"step": {"xs": floats, "vs": floats, "masses": floats,
+                                              "dt": {"float": {"count": 1}}, "n": ints, "i": ints}}).text
+    spec = text.split(MARKER)[1].split("def _autocy_spec_step")[1].split("def _autocy_resume_step")[0]
+    owned, checked = spec.split("        else:\n")
+    # masses is only read: its elements are checked to be floats; xs and vs are stored into:
+    # their floats are also made the lists' own, then given new values in place
+    assert ("if _autocy_own_floats(masses, 0, _ac_t0, _ac_t1) and _autocy_own_floats(vs, 1, _ac_t0, _ac_t1)"
+            " and _autocy_own_floats(xs, 1, _ac_t0, _ac_t1):") in owned
+    assert "_autocy_owned_store(xs, i, (_autocy_owned_d(xs, i) + (dt * _autocy_owned_d(vs, i))))" in owned
+    # only the division can fail in the owned copy; the checked copy checks every element
+    assert owned.count("_autocy_take_failure()") == 1 and "_autocy_item_d_f" not in owned
+    assert checked.count("_autocy_take_failure()") == 2 and "_autocy_owned" not in checked
 
 
 def test_indices_are_checked_once_before_their_loop(tmp_path):
@@ -306,10 +331,14 @@ def test_indices_are_checked_once_before_their_loop(tmp_path):
             depth = len(line) - len(line.lstrip())
             body = [x for x in lines[k + 1:k + 4] if len(x) - len(x.lstrip()) > depth]
             unchecked.append("\n".join(body))
-    assert len(unchecked) == 2 and "_ac_mv_a[(i - 1)]" in unchecked[0] and "_ac_mv_b[(i + 1)]" in unchecked[1]
+    # two copies of the loop: xs's floats owned (read with no type check), then checked
+    assert len(unchecked) == 4
+    for first, second in (unchecked[:2], unchecked[2:]):
+        assert "_ac_mv_a[(i - 1)]" in first and "_ac_mv_b[(i + 1)]" in second
     # the loop runs no Python code, so the list's length is checked before it too; its element
     # is read without a bounds check, outside the with-blocks (which would change list indexing)
-    assert "<= len(xs) - 0" in generated and "_autocy_item_d_f(xs, i)" in generated
+    assert "<= len(xs) - 0" in generated
+    assert "_autocy_owned_d(xs, i)" in generated and "_autocy_item_d_f(xs, i)" in generated
     assert not any("xs" in u for u in unchecked)
 
 

@@ -231,6 +231,43 @@ def test_flagging_call_of_a_rebound_function(kernels, k):
     same_on_copies(kernels, "flagged_loops", [1.0, 4.0, 9.0], [2.0, 0.5, 3.0], k)
 
 
+def owned_outcome(function, xs, ys, n, scale, sharing):
+    """``outcome`` of ``function(xs', ys', n, scale)`` and the lists after it (also after an
+    exception), where ``xs'`` is a copy of ``xs`` and ``ys'`` is ``ys`` copied ("none"),
+    ``xs'`` itself ("same") or a list of ``xs'``'s own float objects ("shared")."""
+    xs = list(xs)
+    ys = {"none": lambda: list(ys), "same": lambda: xs, "shared": lambda: xs[:]}[sharing]()
+    return outcome(function, (xs, ys, n, scale)), repr(xs), repr(ys)
+
+
+@fast
+@given(xs=st.lists(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, math.inf, math.nan, 2, None])),
+                   max_size=6),
+       ys=st.lists(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([1.0, math.inf, 3, 2 ** 70])), max_size=6),
+       n=st.integers(-1, 7), scale=st.one_of(st.floats(-4, 4), st.sampled_from([0.0, math.nan, 2, True])),
+       sharing=st.sampled_from(["none", "same", "shared"]))
+def test_a_loop_that_owns_its_float_lists_updates_them_as_python_does(kernels, xs, ys, n, scale, sharing):
+    # the loop reads and stores the lists' floats in place with no check once it owns them:
+    # one list under two names, floats shared between lists, other elements, an index out of
+    # range and a zero divisor in the middle must all end as they do in Python
+    pure, compiled, report = kernels
+    assert "kernels.numeric:owned_updates: specialized" in report
+    assert owned_outcome(compiled.owned_updates, xs, ys, n, scale, sharing) == \
+        owned_outcome(pure.owned_updates, xs, ys, n, scale, sharing), (xs, ys, n, scale, sharing)
+
+
+def test_an_owned_list_never_changes_a_float_referenced_elsewhere(kernels):
+    # a float that another object references is replaced in the list by an equal new float
+    # before the loop, never given a new value in place
+    _, compiled, _ = kernels
+    first, second = float("1.25"), float("-3.5")
+    elsewhere = (first, second)
+    xs, ys = [first, first, second], [second, 0.5, first]
+    compiled.owned_updates(xs, ys, 3, 2.0)
+    assert elsewhere == (1.25, -3.5) and (first, second) == (1.25, -3.5)
+    assert xs == [-5.75, 2.25, -1.0] and ys == [-0.625, -0.625, 1.75]
+
+
 @pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 2.5, -0.0, 3, -4, 2 ** 70, True])
 def test_float_remainder_with_a_constant(kernels, x):
     # Cython's own fast path gave 7.0 % inf == nan (CPython 7.0): autocy.compile.exact_binops

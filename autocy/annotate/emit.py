@@ -177,6 +177,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.loops_with_points: set[int] = set()
         # inside a C-only loop (see hoist.py): guard code -> the bint local holding its value
         self.hoisted: dict[str, str] | None = None
+        # inside a C-only loop: the lists whose float elements it owns (see owned_lists)
+        self.owned: frozenset[str] | None = None
         # range() loop variable -> {(array, dimension): (lowest, highest) offset} of the
         # memoryview indices checked before that loop (see index_ranges)
         self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
@@ -195,9 +197,21 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return False
         if isinstance(stmt, ast.AugAssign) and self.typed_name(stmt.target):
             return id(stmt) not in self.a.bounded and (
-                self.typer.needs_retry(stmt.value) or self.typer.checked_combination(stmt.target, stmt.op, stmt.value))
+                self.needs_retry(stmt.value) or self.typer.checked_combination(stmt.target, stmt.op, stmt.value))
         value = stmt.test if isinstance(stmt, ast.If) else stmt.value
-        return self.typer.needs_retry(value)
+        return self.needs_retry(value)
+
+    def needs_retry(self, node: ast.AST) -> bool:
+        """Some typed expression under ``node`` is a checked operation (an element of an owned
+        list, read with no check, is not)."""
+        return any(isinstance(sub, ast.expr) and self.typer.is_checked(sub) and not self.owned_element(sub)
+                   for sub in ast.walk(node))
+
+    def owned_element(self, node: ast.AST) -> bool:
+        """``xs[i]``, a float element of a list the loop being emitted owns (see
+        :meth:`owned_lists`), its index checked before the loop: read and stored with no check."""
+        return (bool(self.owned) and self.float_element(node) and node.value.id in self.owned
+                and self.checked_index(node.value.id, 0, node.slice))
 
     def parallel(self, target: ast.expr, value: ast.expr) -> bool:
         """``a, b = x, y`` with every typed name given a value of its kind."""
@@ -529,6 +543,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     parts.append(t.code if t.kind is Kind.CINT else self.box(t))
             text = ":".join(parts) if parts[2] else ":".join(parts[:2])
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
+        if self.owned_element(node):
+            return Typed(kind, f"_autocy_owned_d({node.value.id}, {self.expr(node.slice).code})")
         if self.float_element(node) and self.checked_index(node.value.id, 0, node.slice):
             return Typed(kind, f"{self.flagged('_autocy_item_d')}({node.value.id}, {self.expr(node.slice).code})")
         container = self.typer.of(node.value)
@@ -958,9 +974,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             new = self.binop(target, stmt.op, stmt.value, kind)
             holder, index = self.obj(target.value), self.expr(target.slice)
             flagged = None
-            if self.flaggable(target) and self.flaggable(stmt.value) \
-                    and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value)):
+            flagging = self.flaggable(target) and self.flaggable(stmt.value) \
+                and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value))
+            if flagging:
                 flagged = self.flagging_value(lambda: self.binop(target, stmt.op, stmt.value, kind), ind, line)
+            if flagging and self.owned_element(target):  # (no flagging helper: nothing can fail)
+                value = flagged.code if flagged is not None else new.code
+                self.out.add(ind, f"_autocy_owned_store({holder}, {index.code}, {value})", line)
+                return
             if flagged is not None and kind is Kind.DOUBLE:  # the element read is a float: no Python code
                 self.out.add(ind, f"_autocy_store_float({holder}, {index.code}, {flagged.code})", line)
                 return
@@ -1087,7 +1108,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return self.loops[id(stmt)].number
 
     def range_loop(self, stmt: ast.For, ind: int, guarded: bool) -> None:
-        line, name = stmt.lineno, stmt.target.id
+        line = stmt.lineno
         start, stop, step = range_parts(range_call(self.typer, stmt.iter))
         c_only = c_only_range_loop(self.typer, stmt, self.element_update)
         region = self.hoisted is None and c_only and self.hoist_guards(stmt, ind)
@@ -1095,6 +1116,53 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         ranges = self.index_ranges(stmt, c_only) if step > 0 else {}
         if ranges:
             start_code, stop_code = self.check_indices(ranges, start_code, stop_code, ind, line)
+        owned = self.owned_lists(stmt) if c_only and self.owned is None else {}
+        if owned:  # two copies: the owned lists' elements read and stored unchecked, or checked
+            bounds = start_code, stop_code
+            if not ranges:  # (else check_indices evaluated them into temporaries)
+                bounds = self.temp(Kind.CINT), self.temp(Kind.CINT)
+                self.out.add(ind, f"{bounds[0]} = {start_code}", line)
+                self.out.add(ind, f"{bounds[1]} = {stop_code}", line)
+            owns = " and ".join(f"_autocy_own_floats({xs}, {int(stored)}, {bounds[0]}, {bounds[1]})"
+                                for xs, stored in sorted(owned.items()))
+            self.out.add(ind, f"if {owns}:", line)
+            self.owned = frozenset(owned)
+            self.range_loop_copy(stmt, ind + 1, guarded, bounds, step, ranges)
+            self.out.add(ind, "else:", line)
+            self.owned = frozenset()  # (no region inside: its check would fail the same way)
+            self.range_loop_copy(stmt, ind + 1, guarded, bounds, step, ranges)
+            self.owned = None
+        else:
+            self.range_loop_copy(stmt, ind, guarded, (start_code, stop_code), step, ranges)
+        if region:
+            self.hoisted = None
+
+    def owned_lists(self, loop: ast.For) -> dict[str, bool]:
+        """The lists a C-only ``range()`` loop may own: ``{name: stored}`` for each exact list
+        whose float elements it reads (``xs[i]``) or updates (``xs[i] op= v``, stored=True),
+        when it stores into no other list and no other element kind. With
+        ``_autocy_own_floats`` true for each before the loop (every element an exact float, a
+        stored list's floats referenced by that list only), the loop reads those elements with
+        no check and gives updated elements their new value in place: no Python code runs
+        inside, so nothing can take a reference or store another object meanwhile (what the
+        hand-typed n-body gets from C arrays of doubles, without copying the lists)."""
+        owned: dict[str, bool] = {}
+        for node in ast.walk(loop):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript):
+                if not (self.float_element(node.target) and self.element_update(node)):
+                    return {}
+                owned[node.target.value.id] = True
+        for node in ast.walk(loop):
+            if self.float_element(node):
+                owned.setdefault(node.value.id, False)
+        return owned
+
+    def range_loop_copy(self, stmt: ast.For, ind: int, guarded: bool, bounds: tuple[str, str], step: int,
+                        ranges: dict[tuple[str, int], tuple[int, int]]) -> None:
+        """The ``for`` over ``range(*bounds, step)``, its body and ``else``; ``ranges``: the
+        indices checked before it (see :meth:`index_ranges`)."""
+        line, name = stmt.lineno, stmt.target.id
+        start_code, stop_code = bounds
         if not guarded:
             self.out.add(ind, f"for {name} in range({start_code}, {stop_code}, {step}):", line)
         else:
@@ -1108,8 +1176,6 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.block(stmt.body, ind + 1)
         del self.checked_indices[name]
         self.orelse(stmt, ind)
-        if region:
-            self.hoisted = None
 
     def index_ranges(self, loop: ast.For, c_only: bool) -> dict[tuple[str, int], tuple[int, int]]:
         """The memoryview indices ``v + c`` (``v``, ``v - c``) in the body of a ``range()`` loop

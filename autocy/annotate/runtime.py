@@ -437,6 +437,57 @@ cdef extern from *:
 
 cdef extern from *:
     """
+    /* Owned float lists: before a loop that runs no Python code (see emit.py, owned_lists),
+       make every element of the exact list xs an exact float, and, where the loop stores into
+       xs (stored != 0), a float that only xs references: a shared one is replaced by a new
+       float of the same value, which no reference can tell apart. Inside the loop nothing can
+       take a reference or store another object, so the loop reads the elements with no type
+       check (__autocy_owned_d) and overwrites them in place (__autocy_owned_store). 0 (the
+       loop runs its checked copy) for any other element, when a new float cannot be made
+       (the MemoryError is dropped: the checked copy raises it where Python would), without a
+       GIL (another thread may take a reference), or when the list is longer than 64 plus 8
+       per iteration of range(start, stop): the scan would cost more than the loop saves. */
+    static int __autocy_own_floats(PyObject *xs, int stored, long long start, long long stop) {
+    #ifdef Py_GIL_DISABLED
+        return 0;
+    #else
+        Py_ssize_t i, n = PyList_GET_SIZE(xs);
+        unsigned long long span = start < stop ? (unsigned long long)stop - (unsigned long long)start
+                                               : (unsigned long long)start - (unsigned long long)stop;
+        if ((unsigned long long)n > 64 + (span > (1ULL << 40) ? (1ULL << 43) : 8 * span)) return 0;
+        for (i = 0; i < n; i++) {
+            if (!PyFloat_CheckExact(PyList_GET_ITEM(xs, i))) return 0;
+        }
+        for (i = 0; stored && i < n; i++) {
+            PyObject *item = PyList_GET_ITEM(xs, i), *fresh;
+            if (Py_REFCNT(item) == 1) continue;
+            fresh = PyFloat_FromDouble(PyFloat_AS_DOUBLE(item));
+            if (fresh == NULL) {
+                PyErr_Clear();
+                return 0;
+            }
+            PyList_SET_ITEM(xs, i, fresh);
+            Py_DECREF(item);
+        }
+        return 1;
+    #endif
+    }
+    /* xs[i] of an owned float list, 0 <= i < len(xs) checked before the loop */
+    static inline double __autocy_owned_d(PyObject *xs, Py_ssize_t i) {
+        return PyFloat_AS_DOUBLE(PyList_GET_ITEM(xs, i));
+    }
+    /* xs[i] = v on an owned float list, 0 <= i < len(xs) checked before the loop: the new
+       value goes into the float that only xs references */
+    static inline void __autocy_owned_store(PyObject *xs, Py_ssize_t i, double v) {
+        ((PyFloatObject *)PyList_GET_ITEM(xs, i))->ob_fval = v;
+    }
+    """
+    bint _autocy_own_floats "__autocy_own_floats" (list xs, int stored, long long start, long long stop) noexcept
+    double _autocy_owned_d "__autocy_owned_d" (list xs, Py_ssize_t i) noexcept
+    void _autocy_owned_store "__autocy_owned_store" (list xs, Py_ssize_t i, double v) noexcept
+
+cdef extern from *:
+    """
     /* xs[i] of an exact list, 0 <= i < len(xs) checked before a loop that runs no Python code
        (so the length cannot change): the float's value, read through the borrowed item; a
        TypeError (a deoptimization) for anything but an exact float. */

@@ -207,6 +207,15 @@ def flagged_loops(xs, ys, k):
     return total, acc, count, rem, xs
 
 
+def owned_updates(xs, ys, n, scale):
+    """Float elements updated in place by a loop that owns its lists (no Python code runs in
+    it): the lists may be one list, share their floats, or hold other objects."""
+    for i in range(n):
+        xs[i] += ys[i] * scale
+        ys[i] -= xs[i] / scale
+    return xs, ys
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -230,3 +239,4 @@ def train():
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
+    owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
