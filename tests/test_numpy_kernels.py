@@ -104,6 +104,16 @@ def test_a_flag_numpy_raises_for_deoptimizes_the_stencil(arrays, errstate, sign)
     same(arrays, "stencil", plate, 1, 0.2, errstate=errstate)
 
 
+@pytest.mark.parametrize("errstate", [{}, {"under": "raise"}, {"all": "warn"}])
+@pytest.mark.parametrize("rate", [1e-10, 0.2])
+def test_a_product_that_underflows_deoptimizes_the_stencil(arrays, errstate, rate):
+    # rate * laplacian is subnormal for rate 1e-10: the product alone notes the underflow flag
+    # (the sums of a chain never raise it, being exact when subnormal)
+    plate = np.zeros((3, 3))
+    plate[1, 1] = 1e-300
+    same(arrays, "stencil", plate, 1, rate, errstate=errstate)
+
+
 @pytest.mark.parametrize("make", [
     lambda: np.arange(5, dtype=np.int64),                      # another dtype
     lambda: np.arange(5, dtype=np.float32),

@@ -263,26 +263,23 @@ def _flagging_helpers() -> str:
         if (isfinite(r)) return r != 0.0 && fabs(r) < 2.2250738585072014e-308;
         return isnan(r) || (isfinite(a) && isfinite(b));
     }
-    static inline double __autocy_np_add_f(double a, double b) {
-        double r = a + b;
-        if (__autocy_np_flag(a, b, r)) __autocy_failed = 1;
-        return r;
-    }
-    static inline double __autocy_np_sub_f(double a, double b) {
-        double r = a - b;
-        if (__autocy_np_flag(a, b, r)) __autocy_failed = 1;
-        return r;
-    }
-    static inline double __autocy_np_mul_f(double a, double b) {
-        double r = a * b;
-        if (__autocy_np_flag(a, b, r) || (r == 0.0 && a != 0.0 && b != 0.0)) __autocy_failed = 1;
-        return r;
-    }
     static inline double __autocy_np_div_f(double a, double b) {
         double r;
         if (b == 0.0) { __autocy_failed = 1; return 0.0; }
         r = a / b;
         if (__autocy_np_flag(a, b, r) || (r == 0.0 && a != 0.0 && isfinite(b))) __autocy_failed = 1;
+        return r;
+    }
+    /* a chain of numpy.float64 + - * (emit.py, numpy_chain): a failure for a non-finite
+       result, and for a product that underflows (a subnormal or a zero from two non-zeros) */
+    static inline double __autocy_np_finite_f(double r) {
+        if (!isfinite(r)) __autocy_failed = 1;
+        return r;
+    }
+    static inline double __autocy_np_mulu_f(double a, double b) {
+        double r = a * b;
+        if ((r == 0.0 && a != 0.0 && b != 0.0) || (r != 0.0 && fabs(r) < 2.2250738585072014e-308))
+            __autocy_failed = 1;
         return r;
     }
     /* math_1's errors: a NaN from a non-NaN argument, an infinity from a finite one */
@@ -313,10 +310,9 @@ def _flagging_helpers() -> str:
     long long _autocy_ifloordiv_f "__autocy_ifloordiv_f" (long long a, long long b) noexcept nogil
     long long _autocy_imod_f "__autocy_imod_f" (long long a, long long b) noexcept nogil
     long long _autocy_irshift_f "__autocy_irshift_f" (long long a, long long b) noexcept nogil
-    double _autocy_np_add_f "__autocy_np_add_f" (double a, double b) noexcept nogil
-    double _autocy_np_sub_f "__autocy_np_sub_f" (double a, double b) noexcept nogil
-    double _autocy_np_mul_f "__autocy_np_mul_f" (double a, double b) noexcept nogil
     double _autocy_np_div_f "__autocy_np_div_f" (double a, double b) noexcept nogil
+    double _autocy_np_finite_f "__autocy_np_finite_f" (double r) noexcept nogil
+    double _autocy_np_mulu_f "__autocy_np_mulu_f" (double a, double b) noexcept nogil
 ''' + declared
 
 
