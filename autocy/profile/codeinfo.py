@@ -22,6 +22,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 from autocy.profiledata import function_sources
 
@@ -136,7 +137,8 @@ def _is_within(path: str, root: str) -> bool:
 
 _CLASSIFIERS: weakref.WeakSet[CodeClassifier] = weakref.WeakSet()
 """Every classifier of this process, for the fork handlers below."""
-_HELD_FOR_FORK: list[threading.RLock] = []
+_HELD_FOR_FORK: list[Any] = []
+"""The parsing locks (``threading.RLock`` objects) taken by the fork handler below."""
 
 
 def _hold_parsing_locks() -> None:
