@@ -308,6 +308,24 @@ def test_a_loop_that_runs_no_python_code_owns_its_float_lists(tmp_path):
     assert checked.count("_autocy_take_failure()") == 2 and "_autocy_owned" not in checked
 
 
+def test_a_loop_whose_elements_are_not_indexed_by_a_counter_owns_no_list(tmp_path):
+    # xs[k] keeps its inline index and type check either way: a scan of xs before the loop
+    # would buy nothing
+    source = textwrap.dedent("""\
+        def repeat(xs, k, n):
+            total = 0.0
+            for i in range(n):
+                total += xs[k] * i
+            return total
+        """)
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"repeat": {"xs": {"list": {"count": 1, "elements": {"float": 3}}},
+                                                "k": ints, "n": ints, "i": ints,
+                                                "total": {"float": {"count": 1}}}}).text
+    generated = text.split(MARKER)[1]
+    assert "_autocy_seq_d_f(xs, k)" in generated and "_autocy_own_floats" not in generated
+
+
 def test_indices_are_checked_once_before_their_loop(tmp_path):
     source = textwrap.dedent("""\
         def f(a, b, xs, n):

@@ -1170,16 +1170,22 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         stored list's floats referenced by that list only), the loop reads those elements with
         no check and gives updated elements their new value in place: no Python code runs
         inside, so nothing can take a reference or store another object meanwhile (what the
-        hand-typed n-body gets from C arrays of doubles, without copying the lists)."""
+        hand-typed n-body gets from C arrays of doubles, without copying the lists). Empty when
+        no element is indexed by a ``range()`` variable (``i``, ``i + c``): only such indices
+        are checked before their loop, so no read or store would skip its check."""
         owned: dict[str, bool] = {}
         for node in ast.walk(loop):
             if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript):
                 if not (self.float_element(node.target) and self.element_update(node)):
                     return {}
                 owned[node.target.value.id] = True
-        for node in ast.walk(loop):
-            if self.float_element(node):
-                owned.setdefault(node.value.id, False)
+        counters = [n.target.id for n in ast.walk(loop) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
+                    and loop_shape(self.typer, n) == "range"]
+        elements = [n for n in ast.walk(loop) if self.float_element(n)]
+        if not any(_index_offset(n.slice, var) is not None for n in elements for var in counters):
+            return {}
+        for node in elements:
+            owned.setdefault(node.value.id, False)
         return owned
 
     def range_loop_copy(self, stmt: ast.For, ind: int, guarded: bool, bounds: tuple[str, str], step: int,
