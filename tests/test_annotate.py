@@ -326,6 +326,39 @@ def test_a_loop_whose_elements_are_not_indexed_by_a_counter_owns_no_list(tmp_pat
     assert "_autocy_seq_d_f(xs, k)" in generated and "_autocy_own_floats" not in generated
 
 
+def test_a_loop_over_items_that_runs_no_python_code_reads_them_straight_into_c(tmp_path):
+    source = textwrap.dedent("""\
+        import math
+
+        def norm(xs, ks):
+            total = 0.0
+            for x in xs:
+                total += math.sqrt(x)
+            count = 0
+            for i, k in enumerate(ks):
+                count += k * i
+            for x in xs:
+                print(x)
+            return total, count
+        """)
+    floats = {"list": {"count": 1, "elements": {"float": 3}}}
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"norm": {"xs": floats, "ks": {"tuple": {"count": 1, "elements": {"int": 3}}},
+                                              "x": {"float": {"count": 1}}, "total": {"float": {"count": 1}},
+                                              "k": ints, "i": ints, "count": ints}}).text
+    spec = text.split(MARKER)[1].split("def _autocy_spec_norm")[1].split("def _autocy_resume_norm")[0]
+    before, first = spec.split("while _ac_k_1 < ")[:2]
+    # the math guard and the length once, before the loop; each item read with a flag, and a
+    # failure resumes at the top of the body with the item itself
+    assert "_ac_g1 = math.sqrt is _autocy_orig_sqrt" in before and "math.sqrt" not in first
+    assert "len(_ac_seq_1)" in before and first.startswith("_ac_t")
+    assert "x = _autocy_seq_d_f(_ac_seq_1, _ac_k_1)" in first and "_ac_o = _ac_seq_1[_ac_k_1 - 1]" in first
+    # an int item is checked against its guard's bound
+    assert "k = _autocy_seq_ib_f(_ac_seq_2, _ac_k_2, 1073741824)" in spec
+    # the loop that calls print keeps the checked items, and checks the length for each
+    assert "while _ac_k_3 < len(_ac_seq_3):" in spec and "_ac_o = _ac_seq_3[_ac_k_3]" in spec
+
+
 def test_indices_are_checked_once_before_their_loop(tmp_path):
     source = textwrap.dedent("""\
         def f(a, b, xs, n):

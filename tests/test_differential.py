@@ -268,6 +268,36 @@ def test_an_owned_list_never_changes_a_float_referenced_elsewhere(kernels):
     assert xs == [-5.75, 2.25, -1.0] and ys == [-0.625, -0.625, 1.75]
 
 
+sequence_items = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -1.0, math.inf, math.nan, 2, True, None,
+                                                                   FloatSub(4.0), 2 ** 53 + 1]))
+int_items = st.one_of(st.integers(-(10 ** 6), 10 ** 6),
+                      st.sampled_from([2 ** 30, 2 ** 30 + 1, -(2 ** 31), 2 ** 62, 2 ** 70, True, 1.5, None]))
+
+
+@fast
+@given(xs=st.one_of(st.lists(sequence_items, max_size=6), st.tuples(sequence_items, sequence_items)),
+       ns=st.one_of(st.tuples(int_items, int_items, int_items), st.lists(int_items, max_size=5)),
+       k=st.one_of(st.floats(-4, 4), st.sampled_from([0.0, -0.0, 2, True, None, math.nan])))
+def test_loops_over_items_that_run_no_python_code(kernels, xs, ns, k):
+    # items are read straight into C variables, guards and lengths checked once before each
+    # loop: an item of another kind, a big int, a negative root or a zero divisor mid-loop
+    assert "kernels.numeric:sequence_loops: specialized" in kernels[2]
+    same(kernels, "sequence_loops", xs, ns, k)
+
+
+def test_a_rebound_callee_of_a_loop_over_items(kernels):
+    # weight's guard is checked once, before the loop that calls it: rebinding it between
+    # calls must still reach the new function
+    pure, compiled, _ = kernels
+    saved = pure.weight, compiled.weight
+    pure.weight = compiled.weight = lambda j: -2.5
+    try:
+        same(kernels, "sequence_loops", [1.0, 4.0], (3, 2), 2.0)
+    finally:
+        pure.weight, compiled.weight = saved
+    same(kernels, "sequence_loops", [1.0, 4.0], (3, 2), 2.0)
+
+
 @pytest.mark.parametrize("x", [math.inf, -math.inf, math.nan, 2.5, -0.0, 3, -4, 2 ** 70, True])
 def test_float_remainder_with_a_constant(kernels, x):
     # Cython's own fast path gave 7.0 % inf == nan (CPython 7.0): autocy.compile.exact_binops

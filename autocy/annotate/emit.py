@@ -67,7 +67,7 @@ from dataclasses import dataclass
 from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
-from autocy.annotate.hoist import c_only_range_loop, direct_calls, math_calls
+from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
@@ -1312,7 +1312,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def sequence_loop(self, stmt: ast.For, ind: int, shape: str) -> None:
         """An exact list or tuple by index, as its iterator would go (checking the length
-        before every item); ``enumerate()`` over one counts with the index."""
+        before every item); ``enumerate()`` over one counts with the index. A C-only loop
+        (see hoist.py) checks its guards and reads the length once, before the loop, and
+        reads each item straight into its C variable (:meth:`c_only_item`)."""
         add, line = self.out.add, stmt.lineno
         number = self.loop_number(stmt)
         seq, k = f"_ac_seq_{number}", f"_ac_k_{number}"
@@ -1324,21 +1326,51 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             offset_name = f"_ac_from_{number}"
             add(ind, f"{offset_name} = {offset}", line)
         add(ind, f"{k} = 0", line)
-        add(ind, f"while {k} < len({seq}):", line)
-        add(ind + 1, f"_ac_o = {seq}[{k}]", line)
+        c_only = c_only_sequence_loop(self.typer, stmt, self.element_update)
+        region = self.hoisted is None and c_only and self.hoist_guards(stmt, ind)
+        if c_only:
+            length = self.temp(Kind.CINT)
+            add(ind, f"{length} = len({seq})", line)
+            add(ind, f"while {k} < {length}:", line)
+        else:
+            add(ind, f"while {k} < len({seq}):", line)
+            add(ind + 1, f"_ac_o = {seq}[{k}]", line)
+        value = stmt.target.elts[1] if shape == "enumerate" else stmt.target
+        if c_only:
+            self.c_only_item(value.id, seq, k, ind + 1, line)
         add(ind + 1, f"{k} += 1", line)
         setup = [f"_ac_it_{number} = iter({seq})", f"_ac_it_{number}.__setstate__({k})"]
         if shape == "enumerate":
-            counter, value = stmt.target.elts
+            counter = stmt.target.elts[0]
             add(ind + 1, f"{counter.id} = {offset_name} + {k} - 1", line)
             setup.append(f"_ac_it_{number} = enumerate(_ac_it_{number}, {shadow(counter.id)} + 1)")
+        if c_only:  # the item was not of its kind: resume at the top of the body with it
+            add(ind + 1, "if _autocy_take_failure():", line)
+            add(ind + 2, f"_ac_o = {seq}[{k} - 1]", line)
+            self.deopt(ind + 2, line, stmt.body, 0, [f"{shadow(value.id)} = _ac_o"])
+        else:
             item = ast.For(target=value, iter=stmt.iter, body=stmt.body, orelse=[], lineno=line)
             self.loop_item(item, "_ac_o", ind + 1)
-        else:
-            self.loop_item(stmt, "_ac_o", ind + 1)
         self.loops[id(stmt)].setup = setup
         self.block(stmt.body, ind + 1)
         self.orelse(stmt, ind)
+        if region:
+            self.hoisted = None
+
+    def c_only_item(self, name: str, seq: str, k: str, ind: int, line: int) -> None:
+        """Read item ``k`` of the exact list or tuple ``seq`` (in range: the length of a
+        C-only loop's sequence cannot change) into the C number variable ``name``, with the
+        flagging helper of its kind: a float, an int within the variable's guard bound, or
+        an int-or-float; any other item is a failure for the caller to take."""
+        kind = self.kinds[name]
+        if kind is Kind.DOUBLE:
+            self.out.add(ind, f"{name} = _autocy_seq_d_f({seq}, {k})", line)
+        elif kind is Kind.CINT:
+            self.out.add(ind, f"{name} = _autocy_seq_ib_f({seq}, {k}, {self.a.bounds.get(name, CINT_BOUND)})", line)
+        else:
+            assert kind is Kind.NUM, f"a C-only loop over a sequence into a {kind.value} variable"
+            self.out.add(ind, f"{name} = _autocy_seq_num_f({seq}, {k})", line)
+            self.out.add(ind, f"{int_flag(name)} = _autocy_seq_is_int({seq}, {k})", line)
 
     def zip_loop(self, stmt: ast.For, ind: int) -> None:
         add, line = self.out.add, stmt.lineno

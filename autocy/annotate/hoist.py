@@ -8,7 +8,9 @@ handler) never runs inside compiled code that calls nothing. So a ``range()`` lo
 typed code is *C only* (every statement computes on C values, memoryview elements and list
 elements unboxed in place, with no call but ``math`` functions, and stores C values, boxed
 into list elements of the same type at most) evaluates its guards once,
-before the loop. Inside such a loop nothing else runs either: a failed check or an exception
+before the loop; so does a C-only loop over the items of a local exact list or tuple
+(:func:`c_only_sequence_loop`), which also reads its items with no bounds check and no new
+reference. Inside such a loop nothing else runs either: a failed check or an exception
 of checked code leaves the typed code for the object copy (see :mod:`autocy.annotate.emit`),
 which looks the names up again.
 
@@ -95,7 +97,7 @@ def _c_only_stmt(typer: ExprTyper, stmt: ast.stmt, updates: Updates) -> bool:
         return (c_only(typer, stmt.test) and c_only_block(typer, stmt.body, updates)
                 and c_only_block(typer, stmt.orelse, updates))
     if isinstance(stmt, ast.For):
-        return c_only_range_loop(typer, stmt, updates)
+        return c_only_range_loop(typer, stmt, updates) or c_only_sequence_loop(typer, stmt, updates)
     if isinstance(stmt, ast.Return):  # (leaves the loop: what the return boxes runs no code)
         return stmt.value is not None and c_only(typer, stmt.value)
     return False
@@ -121,6 +123,28 @@ def c_only_range_loop(typer: ExprTyper, loop: ast.For, updates: Updates) -> bool
             and c_only_block(typer, loop.body, updates) and c_only_block(typer, loop.orelse, updates))
 
 
+def c_only_sequence_loop(typer: ExprTyper, loop: ast.For, updates: Updates) -> bool:
+    """True for ``for x in xs`` or ``for i, x in enumerate(xs[, start])`` over a local exact
+    list or tuple ``xs``, into a C number ``x`` (float, int or int-or-float) and a C int ``i``,
+    whose body and ``else`` are C only. Nothing inside can change the length of ``xs`` (a list's
+    length changes only through Python code, and C-only code stores into lists only
+    ``ys[i] op= v``, which replaces one element), so its items are read by index with no
+    bounds check and no new reference, each checked for its kind; a failed check deoptimizes
+    to the top of the body with that item, as the checked loop does."""
+    shape = loop_shape(typer, loop)
+    if shape not in ("sequence", "enumerate"):
+        return False
+    target, iterable = loop.target, loop.iter
+    if shape == "enumerate":
+        counter, target = target.elts
+        if typer.of(counter) is not Kind.CINT or not all(c_only(typer, arg) for arg in iterable.args[1:]):
+            return False
+        iterable = iterable.args[0]
+    return (isinstance(iterable, ast.Name) and typer.of(iterable) in (Kind.LIST, Kind.TUPLE)
+            and isinstance(target, ast.Name) and typer.of(target) in (Kind.DOUBLE, Kind.CINT, Kind.NUM)
+            and c_only_block(typer, loop.body, updates) and c_only_block(typer, loop.orelse, updates))
+
+
 def math_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:
     """The calls of ``math`` functions in ``loop``, nested ones included, in source order."""
     return [node for node in ast.walk(loop) if isinstance(node, ast.Call) and typer.math_function(node.func)]
@@ -134,9 +158,9 @@ def direct_calls(typer: ExprTyper, loop: ast.For) -> list[ast.Call]:
 
 def c_only_function(analysis: FunctionAnalysis) -> bool:
     """True when the C-result specialization of a function runs no Python code: its body is
-    C only (:func:`c_only_block`, returns included), has no checked operation (nothing
-    deoptimizes into the object copy: an exception, such as a ZeroDivisionError, leaves it
-    instead) and calls no ``math`` function. Only such functions' call guards may be hoisted
+    C only (:func:`c_only_block`, returns included), has no checked operation and no loop
+    over a sequence's items (nothing deoptimizes into the object copy: an exception, such as
+    a ZeroDivisionError, leaves it instead) and calls no ``math`` function. Only such functions' call guards may be hoisted
     out of a caller's loop.
 
     Args:
@@ -147,4 +171,5 @@ def c_only_function(analysis: FunctionAnalysis) -> bool:
     nodes = [n for stmt in body for n in ast.walk(stmt)]
     return (c_only_block(typer, body, lambda stmt: False)
             and not any(isinstance(n, ast.expr) and typer.is_checked(n) for n in nodes)
+            and not any(isinstance(n, ast.For) and loop_shape(typer, n) != "range" for n in nodes)
             and not any(isinstance(n, ast.Call) and typer.math_function(n.func) for n in nodes))

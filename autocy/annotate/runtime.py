@@ -200,13 +200,31 @@ def _flagging_helpers() -> str:
         __autocy_failed = 1;
         return 0.0;
     }
-    static __AUTOCY_INLINE long long __autocy_seq_i_f(PyObject *xs, long long i) {
+    static __AUTOCY_INLINE long long __autocy_seq_ib_f(PyObject *xs, long long i, long long bound) {
         long long v;
         PyObject *item = __autocy_seq_item(xs, i);
         if (item != NULL && PyLong_CheckExact(item) && __autocy_int_value(item, &v)
-                && -__autocy_CINT_BOUND <= v && v <= __autocy_CINT_BOUND) return v;
+                && -bound <= v && v <= bound) return v;
         __autocy_failed = 1;
         return 0;
+    }
+    static __AUTOCY_INLINE long long __autocy_seq_i_f(PyObject *xs, long long i) {
+        return __autocy_seq_ib_f(xs, i, __autocy_CINT_BOUND);
+    }
+    /* xs[i] read as an int-or-float (NUM): an exact float, or an exact int within +-2**53 as
+       the double it equals (__autocy_seq_num_f); whether it is that int (__autocy_seq_is_int) */
+    static __AUTOCY_INLINE double __autocy_seq_num_f(PyObject *xs, long long i) {
+        long long v;
+        PyObject *item = __autocy_seq_item(xs, i);
+        if (item != NULL && PyFloat_CheckExact(item)) return PyFloat_AS_DOUBLE(item);
+        if (item != NULL && PyLong_CheckExact(item) && __autocy_int_value(item, &v)
+                && -__autocy_EXACT_DOUBLE <= v && v <= __autocy_EXACT_DOUBLE) return (double)v;
+        __autocy_failed = 1;
+        return 0.0;
+    }
+    static __AUTOCY_INLINE int __autocy_seq_is_int(PyObject *xs, long long i) {
+        PyObject *item = __autocy_seq_item(xs, i);
+        return item != NULL && PyLong_CheckExact(item);
     }
     /* float a / b: CPython raises ZeroDivisionError for b == 0 and divides in C otherwise */
     static inline double __autocy_fdiv_f(double a, double b) {
@@ -301,6 +319,9 @@ def _flagging_helpers() -> str:
     double _autocy_item_d_f "__autocy_item_d_f" (list xs, Py_ssize_t i) noexcept
     double _autocy_seq_d_f "__autocy_seq_d_f" (object xs, long long i) noexcept
     long long _autocy_seq_i_f "__autocy_seq_i_f" (object xs, long long i) noexcept
+    long long _autocy_seq_ib_f "__autocy_seq_ib_f" (object xs, long long i, long long bound) noexcept
+    double _autocy_seq_num_f "__autocy_seq_num_f" (object xs, long long i) noexcept
+    bint _autocy_seq_is_int "__autocy_seq_is_int" (object xs, long long i) noexcept
     double _autocy_fdiv_f "__autocy_fdiv_f" (double a, double b) noexcept nogil
     long long _autocy_iadd_f "__autocy_iadd_f" (long long a, long long b) noexcept nogil
     long long _autocy_isub_f "__autocy_isub_f" (long long a, long long b) noexcept nogil

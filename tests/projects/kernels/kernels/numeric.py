@@ -216,6 +216,32 @@ def owned_updates(xs, ys, n, scale):
     return xs, ys
 
 
+def weight(j):
+    """A callee that runs no Python code: loops check its guard once, before them."""
+    return j * 0.25 + 1.0
+
+
+def sequence_loops(xs, ns, k):
+    """Loops over the items of a list or tuple that run no Python code: their guards are
+    checked and the length read once, before the loop, and each item is read straight into
+    its C variable. An item of another kind, an int beyond the guarded range, a math domain
+    error or a zero divisor deoptimizes in the middle, and the rest runs as in Python."""
+    total = 0.0
+    for x in xs:
+        total += math.sqrt(x) / k
+    weighted = 0
+    for i, n in enumerate(ns, 1):
+        weighted += n * i
+        if weighted > 1000000000000:
+            break
+    else:
+        weighted -= 1
+    mixed = 0
+    for j, v in enumerate(xs):
+        mixed += v * weight(j)
+    return total, weighted, mixed
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -240,3 +266,5 @@ def train():
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
+    sequence_loops([1.0, 4.0, 2.25], (3, -1, 7), 2.0)
+    sequence_loops([0.5, 9.0], (2, 5), 0.5)
