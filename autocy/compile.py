@@ -4,7 +4,10 @@ The engine is the one every Cython package uses: :func:`Cython.Compiler.Main.com
 with :data:`SAFE_DIRECTIVES`, then setuptools' ``Extension`` + ``build_ext`` driven in-process,
 so the interpreter's ``CC``/``CFLAGS``/``LDSHARED`` (and their environment overrides) apply.
 Modules are built in parallel worker processes and cached by content hash: an unchanged module
-is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler.
+is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler. Before
+the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
+CPython's (:func:`exact_binops`), tracebacks name the user's functions and lines, and every
+attribute load, store and method call gets an inline cache (:mod:`autocy.inline_caches`).
 
 Layout under ``build_dir`` (every path is a function of the module name or the cache key)::
 
@@ -34,7 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-IMPLEMENTATION_VERSION = "5"
+from autocy.inline_caches import C_HELPERS as INLINE_CACHE_HELPERS
+from autocy.inline_caches import add_inline_caches
+
+IMPLEMENTATION_VERSION = "6"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -145,6 +151,7 @@ def _cache_key(source: ModuleSource, text: str, pxd: str | None, toolchain: dict
 
     material = {
         "implementation": IMPLEMENTATION_VERSION,
+        "inline_caches": INLINE_CACHE_HELPERS,
         "name": source.name,
         "source": text,
         "pxd": pxd,
@@ -405,7 +412,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = user_frame_names(exact_binops(c_file.read_text(encoding="utf-8")))
+    c_text = add_inline_caches(user_frame_names(exact_binops(c_file.read_text(encoding="utf-8"))))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)
     built, log = _build_extension(cython_name, c_file, work, toolchain["extra_compile_args"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with autocy and its test tools, then run the whole test suite;
-# then run the profiler's tests again on a Python with sys.monitoring (3.12+) when one is found.
+# then run the version-dependent tests again on each Python 3.12+ found.
 # Usage: bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,21 +20,26 @@ setup() {
 setup python3 .venv
 .venv/bin/python -m pytest -q "$@"
 
-monitoring_python=""
-for candidate in python3.12 python3.13 /root/.pyenv/versions/3.12*/bin/python3.12 \
-                 /root/.pyenv/versions/3.13*/bin/python3.13; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c \
-            'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
-        monitoring_python="$candidate"
-        break
-    fi
+# the tests whose subject depends on the Python version, again on each Python 3.12+ found:
+# the profiler's sys.monitoring hook, and the inline caches, which read each version's object
+# layout (autocy/inline_caches.py)
+found=""
+for minor in 12 13; do
+    interpreter=""
+    for candidate in "python3.$minor" /root/.pyenv/versions/3."$minor".*/bin/python3."$minor"; do
+        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys' 2>/dev/null; then
+            interpreter="$candidate"
+            break
+        fi
+    done
+    [ -n "$interpreter" ] || continue
+    found="yes"
+    echo "== version-dependent tests on $("$interpreter" --version)"
+    setup "$interpreter" ".venv-3.$minor"
+    ".venv-3.$minor/bin/python" -m pytest -q -p no:cacheprovider tests/test_profiler.py \
+        tests/test_runner.py tests/test_profiledata.py tests/test_inline_caches.py
 done
-if [ -z "$monitoring_python" ]; then
-    echo "scripts/test.sh: skipped the profiler tests on Python 3.12+: no python3.12 or" \
-         "python3.13 found (the run above used $(python3 --version))"
-    exit 0
+if [ -z "$found" ]; then
+    echo "scripts/test.sh: skipped the version-dependent tests on Python 3.12+: no python3.12" \
+         "or python3.13 found (the run above used $(python3 --version))"
 fi
-echo "== profiler tests on $("$monitoring_python" --version) (sys.monitoring)"
-setup "$monitoring_python" .venv-monitoring
-.venv-monitoring/bin/python -m pytest -q -p no:cacheprovider \
-    tests/test_profiler.py tests/test_runner.py tests/test_profiledata.py

@@ -1,0 +1,325 @@
+"""Inline caches for attribute loads, stores and method calls of compiled modules.
+
+Cython compiles ``obj.attr`` to CPython's generic attribute lookup: a search of the type's
+MRO for a descriptor (``_PyType_Lookup``), then a hash lookup of the name in the instance's
+attributes. CPython 3.11+ itself specializes the same bytecode per site: once it has seen
+the type, it checks the type's version tag and reads the value straight from the slot of
+the instance's attribute array. Without that, compiled class-heavy code ran at 0.8-0.9x of
+CPython here (a third of a ray tracer's time went to generic lookups).
+
+:func:`add_inline_caches` rewrites each such site of a Cython-generated C file into a call
+of a helper with a cache of its own (:data:`C_HELPERS`). A cache holds the exact type last
+seen, its version tag at that time, the name's index in the type's shared attribute keys
+and the class attribute the name finds, if any. The fast path is taken only where CPython's
+generic lookup provably gives the same result:
+
+* the object's type is the cached one and still has the cached version tag (CPython sets a
+  type's tag to 0 whenever the type, or any class of its MRO, changes, and never gives a
+  tag out twice), so the MRO lookup would find the same class attribute; the type uses
+  CPython's own ``tp_getattro``/``tp_setattro`` and keeps its instances' attributes in an
+  inline values array (plain classes: heap types with a managed dict);
+* the class attribute, if any, is not a data descriptor (checked on every use), so the
+  instance's own value comes first;
+* a load finds a value in the instance's values array (no materialized ``__dict__`` on
+  3.11 and 3.12; valid inline values on 3.13); a store replaces an existing value (a new
+  attribute, or an instance with a ``__dict__`` object on 3.13, takes the generic path);
+* a method call finds a method descriptor (a function) as the class attribute and no
+  instance attribute of that name, and calls it with the instance as first argument, as
+  ``PyObject_VectorcallMethod`` does.
+
+Anything else runs the generic C API call the site stood for, so results, exceptions and
+side effects are CPython's in every case. The layouts read are those of CPython 3.11, 3.12
+and 3.13 with the GIL (internal structures, declared here as they are in those versions'
+``Include/internal`` headers); on any other interpreter the helpers are the generic calls.
+A site that keeps meeting new types stops caching after :data:`MAX_FILLS` fills.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_FILLS = 64
+"""Fills (type changes) after which a site stops caching: a polymorphic site would pay a
+fill on each change and gain nothing."""
+
+C_HELPERS = r"""
+/* ---- autocy: inline caches of attribute loads, stores and method calls (autocy/inline_caches.py) ---- */
+#if !defined(PYPY_VERSION) && !defined(GRAALVM_PYTHON) && !defined(Py_LIMITED_API) \
+        && !defined(Py_GIL_DISABLED) && !defined(Py_TRACE_REFS) \
+        && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
+#define __AUTOCY_IC 1
+#else
+#define __AUTOCY_IC 0
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define __AUTOCY_IC_RARE(x) __builtin_expect(!!(x), 0)
+#else
+#define __AUTOCY_IC_RARE(x) (x)
+#endif
+
+/* what a cache found for its type: nothing usable, a __slots__ member, the instances'
+   inline values, or no instance dict at all (method calls only) */
+enum { __AUTOCY_IC_NONE, __AUTOCY_IC_SLOT, __AUTOCY_IC_VALUES, __AUTOCY_IC_NO_DICT };
+
+typedef struct {
+    PyTypeObject *type;    /* the exact type of the last fill (compared; dereferenced only
+                              when an object of that type is at hand) */
+    unsigned int version;  /* its tp_version_tag at the fill */
+    int kind;              /* __AUTOCY_IC_* */
+    int fills;             /* fills so far (see MAX_FILLS) */
+    Py_ssize_t offset;     /* SLOT: the member's offset in the object */
+    Py_ssize_t index;      /* VALUES: the name's index in the type's shared keys, -1 when absent */
+    Py_ssize_t nentries;   /* VALUES: the shared keys' entry count at the fill */
+    PyObject *descr;       /* what the MRO lookup found (borrowed: the type's dict holds it
+                              while the version tag is unchanged), or NULL */
+} __autocy_ic;
+
+#if __AUTOCY_IC
+#if PY_VERSION_HEX < 0x030C0000
+#include "structmember.h"  /* PyMemberDef */
+#endif
+/* The start of CPython's PyDictKeysObject (struct _dictkeysobject, 3.11-3.13 with the GIL)
+   and the entries of a table of str keys */
+typedef struct {
+    Py_ssize_t refcnt;
+    uint8_t log2_size;
+    uint8_t log2_index_bytes;
+    uint8_t kind;           /* 2: DICT_KEYS_SPLIT, the shared keys of a class's instances */
+    uint32_t version;
+    Py_ssize_t usable;
+    Py_ssize_t nentries;    /* entries only ever get appended to shared keys */
+    char indices[1];
+} __autocy_ic_keys;
+typedef struct { PyObject *key; PyObject *value; } __autocy_ic_entry;
+#if PY_VERSION_HEX >= 0x030D0000
+/* 3.13: the values live inline after the object header (Py_TPFLAGS_INLINE_VALUES) */
+typedef struct {
+    uint8_t capacity;
+    uint8_t size;
+    uint8_t embedded;
+    uint8_t valid;          /* 0 once a materialized __dict__ stopped sharing them */
+    PyObject *values[1];
+} __autocy_ic_inline;
+#define __AUTOCY_IC_LAYOUT (Py_TPFLAGS_MANAGED_DICT | Py_TPFLAGS_INLINE_VALUES)
+#else
+#define __AUTOCY_IC_LAYOUT Py_TPFLAGS_MANAGED_DICT
+#endif
+
+/* The instance's attribute values, indexed like its type's shared keys, or NULL when they
+   are not where CPython's own lookup reads them first */
+static inline PyObject **__autocy_ic_values(PyObject *o) {
+#if PY_VERSION_HEX >= 0x030D0000
+    __autocy_ic_inline *inline_values = (__autocy_ic_inline *)((char *)o + sizeof(PyObject));
+    return inline_values->valid ? inline_values->values : NULL;
+#elif PY_VERSION_HEX >= 0x030C0000
+    char *tagged = ((char **)o)[-3];  /* PyDictOrValues: values - 1 (odd), or a dict */
+    return ((uintptr_t)tagged & 1) ? (PyObject **)(tagged + 1) : NULL;
+#else
+    return *(PyObject ***)((PyObject **)o - 4);  /* NULL once the dict is materialized */
+#endif
+}
+
+/* The values a store may write into: as above, and on 3.13 only with no __dict__ object
+   (whose watchers and size a store through it would update) */
+static inline PyObject **__autocy_ic_store_values(PyObject *o) {
+#if PY_VERSION_HEX >= 0x030D0000
+    if (((PyObject **)o)[-3] != NULL) return NULL;
+#endif
+    return __autocy_ic_values(o);
+}
+
+/* Cache what the lookup of name finds on type tp (kind NONE where no fast path applies:
+   the next uses with that type then go straight to the generic call) */
+static void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
+    PyObject *descr;
+    Py_ssize_t i;
+    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
+        ic->type = NULL;
+        ic->kind = __AUTOCY_IC_NONE;
+        ic->descr = NULL;
+        return;
+    }
+    ic->fills++;
+    ic->type = tp;
+    ic->version = tp->tp_version_tag;
+    ic->kind = __AUTOCY_IC_NONE;
+    ic->descr = NULL;
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || !PyUnicode_CheckExact(name)
+            || (store ? tp->tp_setattro != PyObject_GenericSetAttr : tp->tp_getattro != PyObject_GenericGetAttr))
+        return;
+    descr = _PyType_Lookup(tp, name);  /* (gives the type a version tag when it has none) */
+    ic->version = tp->tp_version_tag;
+    if (tp->tp_version_tag == 0) return;  /* no valid tag: the type changes too often */
+#if PY_VERSION_HEX < 0x030D0000
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return;
+#endif
+    ic->descr = descr;
+    if (descr != NULL && Py_TYPE(descr) == &PyMemberDescr_Type) {
+        /* a data descriptor: it alone decides; a plain object slot of __slots__ is read and
+           written in place (16: T_OBJECT_EX; flags 0: writable, not audited) */
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type == 16 && member->flags == 0 && PyType_IsSubtype(tp, PyDescr_TYPE(descr))) {
+            ic->offset = member->offset;
+            ic->kind = __AUTOCY_IC_SLOT;
+        }
+        return;
+    }
+    if ((tp->tp_flags & __AUTOCY_IC_LAYOUT) == __AUTOCY_IC_LAYOUT) {
+        __autocy_ic_keys *keys = (__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+        __autocy_ic_entry *entries;
+        if (keys == NULL || keys->kind != 2) return;
+        entries = (__autocy_ic_entry *)(keys->indices + ((size_t)1 << keys->log2_index_bytes));
+        ic->index = -1;
+        for (i = 0; i < keys->nentries; i++) {
+            PyObject *key = entries[i].key;
+            if (key == name || (key != NULL && PyUnicode_CheckExact(key) && PyUnicode_Compare(key, name) == 0)) {
+                ic->index = i;
+                break;
+            }
+        }
+        ic->nentries = keys->nentries;
+        ic->kind = __AUTOCY_IC_VALUES;
+    }
+    else if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && tp->tp_dictoffset == 0) {
+        ic->kind = __AUTOCY_IC_NO_DICT;
+    }
+}
+
+/* descr, the class attribute found, lets an instance attribute of the same name win */
+static inline int __autocy_ic_not_data(PyObject *descr) {
+    return descr == NULL || Py_TYPE(descr)->tp_descr_get == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
+}
+#endif
+
+/* The generic calls, made as Cython makes them (the type's slot, for a name that is an
+   interned str constant) */
+static inline PyObject *__autocy_ic_generic_get(PyObject *o, PyObject *name) {
+    getattrofunc get = Py_TYPE(o)->tp_getattro;
+    return get != NULL ? get(o, name) : PyObject_GetAttr(o, name);
+}
+static inline int __autocy_ic_generic_set(PyObject *o, PyObject *name, PyObject *value) {
+    setattrofunc set = Py_TYPE(o)->tp_setattro;
+    return set != NULL ? set(o, name, value) : PyObject_SetAttr(o, name, value);
+}
+
+/* obj.name (a new reference, or NULL with an exception): PyObject_GetAttr */
+static inline PyObject *__autocy_getattr(__autocy_ic *ic, PyObject *o, PyObject *name) {
+#if __AUTOCY_IC
+    PyTypeObject *tp = Py_TYPE(o);
+    PyObject *value = NULL;
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
+    if (tp == ic->type) {
+        if (ic->kind == __AUTOCY_IC_SLOT) {
+            value = *(PyObject **)((char *)o + ic->offset);
+        }
+        else if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0 && __autocy_ic_not_data(ic->descr)) {
+            PyObject **values = __autocy_ic_values(o);
+            if (values != NULL) value = values[ic->index];
+        }
+        if (value != NULL) {
+            Py_INCREF(value);
+            return value;
+        }
+    }
+#endif
+    return __autocy_ic_generic_get(o, name);
+}
+
+/* obj.name = value (0, or -1 with an exception): PyObject_SetAttr */
+static inline int __autocy_setattr(__autocy_ic *ic, PyObject *o, PyObject *name, PyObject *value) {
+#if __AUTOCY_IC
+    PyTypeObject *tp = Py_TYPE(o);
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 1);
+    if (tp == ic->type && value != NULL) {
+        PyObject **slot = NULL, *old;
+        if (ic->kind == __AUTOCY_IC_SLOT) {
+            slot = (PyObject **)((char *)o + ic->offset);
+        }
+        else if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0
+                 && (ic->descr == NULL || Py_TYPE(ic->descr)->tp_descr_set == NULL)) {
+            PyObject **values = __autocy_ic_store_values(o);
+            if (values != NULL && values[ic->index] != NULL) slot = &values[ic->index];
+        }
+        if (slot != NULL) {  /* (a new instance attribute takes the generic path) */
+            old = *slot;
+            Py_INCREF(value);
+            *slot = value;
+            Py_XDECREF(old);
+            return 0;
+        }
+    }
+#endif
+    return __autocy_ic_generic_set(o, name, value);
+}
+
+/* args[0].name(*args[1:]) (a new reference, or NULL with an exception):
+   PyObject_VectorcallMethod */
+static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyObject *const *args, size_t nargsf) {
+#if __AUTOCY_IC
+    PyObject *self = args[0];
+    PyTypeObject *tp = Py_TYPE(self);
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
+    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0 && tp == ic->type
+            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries)
+        __autocy_ic_fill(ic, tp, name, 0);  /* a key was added: the name may be one now */
+    if (tp == ic->type && (ic->kind == __AUTOCY_IC_VALUES || ic->kind == __AUTOCY_IC_NO_DICT)
+            && ic->descr != NULL && PyType_HasFeature(Py_TYPE(ic->descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
+        int unshadowed = ic->kind == __AUTOCY_IC_NO_DICT;
+        if (ic->kind == __AUTOCY_IC_VALUES) {
+            PyObject **values = __autocy_ic_values(self);
+            unshadowed = values != NULL && (ic->index < 0 || values[ic->index] == NULL);
+        }
+        if (unshadowed) {
+            PyObject *method = ic->descr, *result;
+            Py_INCREF(method);  /* the call may change the class and drop it */
+            result = PyObject_Vectorcall(method, args, nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            Py_DECREF(method);
+            return result;
+        }
+    }
+#endif
+    return PyObject_VectorcallMethod(name, args, nargsf, NULL);
+}
+/* ---- end of autocy's inline caches ---- */
+"""
+
+_GET = re.compile(r"__Pyx_PyObject_GetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+)\)")
+_SET = re.compile(r"__Pyx_PyObject_SetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+), (\w+)\)")
+_CALL = re.compile(r"__Pyx_PyObject_FastCallMethod\(\(PyObject\s*\*\)(__pyx_mstate_global->__pyx_n_[us]_\w+), ")
+_PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
+
+
+def add_inline_caches(c_text: str) -> str:
+    """Give every attribute load, store and method call of a constant name in a Cython C file
+    a cache of its own (see the module docstring).
+
+    Args:
+        c_text: the C file Cython generated.
+
+    Returns:
+        The text with each ``__Pyx_PyObject_GetAttrStr(obj, <name>)``,
+        ``__Pyx_PyObject_SetAttrStr(obj, <name>, value)`` and
+        ``__Pyx_PyObject_FastCallMethod(<name>, args, nargsf)`` whose name is one of the
+        module's string constants replaced by the matching cached helper, and the helpers
+        (:data:`C_HELPERS`) with one cache per site inserted after ``#include "Python.h"``.
+        Unchanged when the file has no such site or no such include.
+    """
+    include = _PYTHON_H.search(c_text)
+    if include is None:
+        return c_text
+    sites = 0
+
+    def site() -> str:
+        nonlocal sites
+        sites += 1
+        return f"&__autocy_ic_sites[{sites - 1}]"
+
+    body = c_text[include.end():]
+    body = _GET.sub(lambda m: f"__autocy_getattr({site()}, {m.group(1)}, {m.group(2)})", body)
+    body = _SET.sub(lambda m: f"__autocy_setattr({site()}, {m.group(1)}, {m.group(2)}, {m.group(3)})", body)
+    body = _CALL.sub(lambda m: f"__autocy_callmethod({site()}, (PyObject *){m.group(1)}, ", body)
+    if not sites:
+        return c_text
+    helpers = (f"#define __AUTOCY_IC_MAX_FILLS {MAX_FILLS}\n{C_HELPERS}"
+               f"static __autocy_ic __autocy_ic_sites[{sites}];\n")
+    return c_text[:include.end()] + helpers + body

@@ -1,0 +1,238 @@
+"""autocy.inline_caches: the cached attribute loads, stores and method calls of compiled code
+give CPython's results and exceptions, whatever happens to the objects and their classes
+between two uses of a site.
+
+A small module of attribute sites is compiled for real (Cython, the C compiler, the rewrite)
+and run beside its pure twin on the same random sequences of steps: objects of plain,
+``__slots__``, subclassed, ``__getattr__`` and very wide classes; stores, deletions, a
+materialized ``__dict__``, ``__class__`` assignment; classes that gain properties, class
+attributes, new methods, static methods, ``__getattribute__`` and ``__setattr__``. Each run
+gets classes of its own, so the two runs see the same history.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autocy.compile import ModuleSource, compile_modules
+from autocy.inline_caches import MAX_FILLS, add_inline_caches
+from test_compile import load_extension, write_module
+
+SITES = textwrap.dedent("""\
+    def get_x(o):
+        return o.x
+
+
+    def get_m(o):
+        return o.m
+
+
+    def set_x(o, v):
+        o.x = v
+
+
+    def add_x(o, v):
+        o.x += v
+
+
+    def call_m(o, a):
+        return o.m(a)
+
+
+    class Point:
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+
+        def move(self, dx):
+            self.x = self.x + dx
+            return self.shifted(dx)
+
+        def shifted(self, d):
+            return (self.x, self.y + d)
+    """)
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory):
+    """(pure module, compiled module, generated C text) of SITES."""
+    root = tmp_path_factory.mktemp("inline_caches")
+    name = "autocy_icpkg.sites"
+    path = write_module(root / "gen", name, SITES)
+    (root / "gen" / "autocy_icpkg" / "__init__.py").write_text("")
+    result, = compile_modules([ModuleSource(name, path, {})], root / "build", jobs=1)
+    assert result.error is None, result.error
+    c_text = next((root / "build" / "cache").glob("*/sites.c")).read_text(encoding="utf-8")
+    pure = load_extension("autocy_icpkg_pure_sites", path)
+    compiled = load_extension(name, result.extension)
+    return pure, compiled, c_text
+
+
+def test_every_attribute_site_of_the_module_is_cached(modules):
+    # the rewrite matches what this Cython emits: every load, store and method call of a
+    # constant name in the module's functions goes through a cached helper
+    c_text = modules[2]
+    assert "__Pyx_PyObject_GetAttrStr(__pyx_v_o, " not in c_text
+    assert "__Pyx_PyObject_SetAttrStr(__pyx_v_o, " not in c_text
+    for helper, count in (("__autocy_getattr(&__autocy_ic_sites[", 6), ("__autocy_setattr(&__autocy_ic_sites[", 5),
+                          ("__autocy_callmethod(&__autocy_ic_sites[", 2)):
+        assert c_text.count(helper) >= count, helper
+
+
+def test_the_rewrite_numbers_each_site_and_leaves_other_text_alone():
+    c_text = ('#include "Python.h"\n'
+              "a = __Pyx_PyObject_GetAttrStr(__pyx_v_o, __pyx_mstate_global->__pyx_n_u_x);\n"
+              "b = __Pyx_PyObject_GetAttrStr(__pyx_t_1, __pyx_mstate_global->__pyx_n_s_y);\n"
+              "c = __Pyx_PyObject_SetAttrStr(__pyx_v_o, __pyx_mstate_global->__pyx_n_u_x, __pyx_t_2);\n"
+              "d = __Pyx_PyObject_FastCallMethod((PyObject*)__pyx_mstate_global->__pyx_n_u_m, args, 2);\n"
+              "e = __Pyx_PyObject_GetAttrStr(module, marker);\n")
+    out = add_inline_caches(c_text)
+    assert "a = __autocy_getattr(&__autocy_ic_sites[0], __pyx_v_o, __pyx_mstate_global->__pyx_n_u_x);" in out
+    assert "b = __autocy_getattr(&__autocy_ic_sites[1], __pyx_t_1, __pyx_mstate_global->__pyx_n_s_y);" in out
+    assert ("c = __autocy_setattr(&__autocy_ic_sites[2], __pyx_v_o, __pyx_mstate_global->__pyx_n_u_x, "
+            "__pyx_t_2);") in out
+    assert "d = __autocy_callmethod(&__autocy_ic_sites[3], (PyObject *)__pyx_mstate_global->__pyx_n_u_m, args, 2);" in out
+    assert "e = __Pyx_PyObject_GetAttrStr(module, marker);" in out  # not a constant name
+    assert "static __autocy_ic __autocy_ic_sites[4];" in out
+    assert out.index("__autocy_ic_sites[4]") < out.index("a = ")
+    # nothing to cache, or nowhere to put the helpers: the text is returned as it is
+    assert add_inline_caches(c_text.splitlines(keepends=True)[-1]) == c_text.splitlines(keepends=True)[-1]
+    assert add_inline_caches('#include "Python.h"\nint x;\n') == '#include "Python.h"\nint x;\n'
+
+
+# ---------------------------------------------------------------- the random histories
+
+CLASSES = ("Plain", "Default", "Slots", "Sub", "Missing", "Wide")
+
+
+def make_classes() -> dict:
+    """Fresh classes for one run: plain, with a class attribute ``x``, with ``__slots__``, a
+    subclass, with ``__getattr__``, and with more attributes than shared keys hold."""
+    class Plain:
+        def m(self, a):
+            return ("Plain.m", a)
+
+    class Default:
+        x = "class x"
+
+        def m(self, a):
+            return ("Default.m", a)
+
+    class Slots:
+        __slots__ = ("x", "y")
+
+        def m(self, a):
+            return ("Slots.m", a)
+
+    class Sub(Plain):
+        pass
+
+    class Missing:
+        def __getattr__(self, name):
+            return ("missing", name)
+
+    class Wide:
+        def __init__(self):
+            for k in range(40):
+                setattr(self, f"a{k}", k)
+
+        def m(self, a):
+            return ("Wide.m", a)
+
+    return {"Plain": Plain, "Default": Default, "Slots": Slots, "Sub": Sub, "Missing": Missing, "Wide": Wide}
+
+
+def describe(value) -> str:
+    """A run-independent text for a step's result (functions and methods print addresses)."""
+    return "<callable>" if callable(value) else re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+
+def run(module, steps) -> list:
+    """Run ``steps`` with the attribute sites of ``module`` on fresh classes; the outcome of
+    every step: ``("ok", text)`` or ``("raise", exception type, message)``."""
+    classes = make_classes()
+    objects = [classes["Plain"](), classes["Slots"]()]
+    outcomes = []
+    for step in steps:
+        kind, arg, value = step
+        obj = objects[arg % len(objects)]
+        cls = classes[CLASSES[arg % len(CLASSES)]]
+        actions = {
+            "new": lambda: objects.append(cls()),
+            "point": lambda: objects.append(module.Point(value, arg)),
+            "get_x": lambda: module.get_x(obj),
+            "get_m": lambda: module.get_m(obj),
+            "set_x": lambda: module.set_x(obj, value),
+            "add_x": lambda: module.add_x(obj, value),
+            "call_m": lambda: module.call_m(obj, value),
+            "move": lambda: obj.move(value),
+            "del_x": lambda: delattr(obj, "x"),
+            "vars": lambda: sorted(vars(obj)),
+            "instance_m": lambda: setattr(obj, "m", lambda a: ("instance m", a)),
+            "del_instance_m": lambda: delattr(obj, "m"),
+            "reclass": lambda: setattr(obj, "__class__", cls),
+            "class_property": lambda: setattr(cls, "x", property(lambda self: ("property", value))),
+            "class_x": lambda: setattr(cls, "x", value),
+            "del_class_x": lambda: delattr(cls, "x"),
+            "class_m": lambda: setattr(cls, "m", lambda self, a: ("new m", a, value)),
+            "class_static_m": lambda: setattr(cls, "m", staticmethod(lambda a: ("static m", a))),
+            "class_getattribute": lambda: setattr(cls, "__getattribute__", lambda self, n: ("getattribute", n)),
+            "class_setattr": lambda: setattr(cls, "__setattr__",
+                                             lambda self, n, v: object.__setattr__(self, n, ("set", v))),
+        }
+        try:
+            outcomes.append(("ok", describe(actions[kind]())))
+        except Exception as exc:  # noqa: BLE001 - the exception is what we compare
+            outcomes.append(("raise", type(exc).__name__, str(exc)))
+    return outcomes
+
+
+SITE_STEPS = ["get_x", "get_m", "set_x", "add_x", "call_m", "move"]
+OTHER_STEPS = ["new", "point", "del_x", "vars", "instance_m", "del_instance_m", "reclass", "class_property",
+               "class_x", "del_class_x", "class_m", "class_static_m", "class_getattribute", "class_setattr"]
+steps = st.lists(st.tuples(st.sampled_from(SITE_STEPS * 3 + OTHER_STEPS), st.integers(0, 40),
+                           st.one_of(st.integers(-5, 5), st.text(max_size=2))), max_size=60)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=steps)
+def test_cached_sites_do_what_python_does_whatever_happens_to_objects_and_classes(modules, steps):
+    pure, compiled, _ = modules
+    assert run(compiled, steps) == run(pure, steps)
+
+
+def test_the_same_steps_repeated_hit_the_caches_and_agree(modules):
+    # a long history on few objects, so that most uses find their site filled
+    pure, compiled, _ = modules
+    history = [("new", k, 0) for k in range(6)]
+    history += [(kind, k, k % 3) for k in range(300) for kind in ("set_x", "get_x", "add_x", "call_m", "get_m")]
+    history += [("class_property", 1, 7), ("get_x", 1, 0), ("del_class_x", 1, 0), ("get_x", 1, 0),
+                ("instance_m", 2, 0), ("call_m", 2, 5), ("del_instance_m", 2, 0), ("call_m", 2, 5),
+                ("vars", 3, 0), ("get_x", 3, 0), ("set_x", 3, 9), ("get_x", 3, 0)]
+    assert run(compiled, history) == run(pure, history)
+
+
+def test_a_site_that_meets_many_types_stops_caching_and_stays_right(modules):
+    _, compiled, _ = modules
+    classes = [type(f"C{k}", (), {}) for k in range(MAX_FILLS + 20)]
+    for round_ in range(3):
+        for k, cls in enumerate(classes):
+            obj = cls()
+            compiled.set_x(obj, (k, round_))
+            assert compiled.get_x(obj) == (k, round_)
+            compiled.add_x(obj, (1,))
+            assert obj.x == (k, round_, 1)
+
+
+def test_compiled_methods_keep_their_attributes_in_step(modules):
+    pure, compiled, _ = modules
+    for module in (pure, compiled):
+        point = module.Point(1, 2)
+        assert [point.move(3) for _ in range(3)] == [(4, 5), (7, 5), (10, 5)]
+        point.shifted = lambda d: "shadowed"
+        assert point.move(1) == "shadowed" and point.x == 11
