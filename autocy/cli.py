@@ -32,7 +32,7 @@ def _project(args: argparse.Namespace) -> Path:
 
 def _load_plan(project_dir: Path):
     """Settings, profile, plan and annotator output for the project (no build)."""
-    from autocy.annotate import leave_pure, render_module
+    from autocy.annotate import render_module
     from autocy.layout import project_modules
     from autocy.plan import make_plan
     from autocy.profiledata import load_profile
@@ -41,9 +41,7 @@ def _load_plan(project_dir: Path):
     settings = load_settings(project_dir)
     profile = load_profile(project_dir / settings.profile)
     plan = make_plan(profile, project_modules(project_dir), settings)
-    rendered = [render_module(m) for m in plan.compiled()]
-    leave_pure(plan, rendered)  # the same decision the build takes
-    generated = {m.name: m for m in rendered if m.name in {c.name for c in plan.compiled()}}
+    generated = {m.name: m for m in (render_module(module) for module in plan.compiled())}
     return settings, profile, plan, generated
 
 

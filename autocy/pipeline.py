@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Mapping
 
-from autocy.annotate import generate, leave_pure
+from autocy.annotate import generate
 from autocy.compile import CompileResult, compile_modules, find_compiler_problem
 from autocy.errors import BuildError, CompileError, ProfileError
 from autocy.plan import Plan, make_plan
@@ -224,13 +224,6 @@ def _compiled_wheel(project_dir: Path, pure: Path, wheel_directory: Path, settin
             "building a pure wheel")
         return _pure(pure, wheel_directory, log)
 
-    for name in leave_pure(plan, reports):
-        log(f"{name} {next(m.reason for m in plan.modules if m.name == name)}")
-    chosen = plan.compiled()
-    generated = [source for source in generated if source.name in {m.name for m in chosen}]
-    reports = [module for module in reports if module.name in {m.name for m in chosen}]
-    if not chosen:
-        return _pure(pure, wheel_directory, log)
     for module in chosen:
         log(f"compiling {module.name}: {module.reason}")
     _log_reports(reports, log)

@@ -130,8 +130,8 @@ def load_installed(from_source: bool) -> dict:
 
     Raises:
         BenchError: ``sample`` is not installed, or none of its hot modules is an extension
-            module (it is not an autocy build). A hot module autocy left as ``.py`` (it judged
-            compiling it not worth it; the build log says why) is timed as it is.
+            module (it is not an autocy build). A hot module autocy left as ``.py`` (say, one
+            the C compiler rejected; the build log says why) is timed as it is.
     """
     if from_source:
         if HERE not in sys.path:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autocy.annotate import MARKER, generate, leave_pure, render_module
+from autocy.annotate import MARKER, generate, render_module
 from autocy.annotate.analysis import Overrides, analyze_function, module_facts, without_unreachable
 from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
@@ -596,36 +596,3 @@ def test_any_feedback_gives_a_sound_specialization(tmp_path, data):
         assert f"def {name}(" in rendered.text.split(MARKER)[1]
         assert f"_autocy_generic_{name} = {name}" in rendered.text
         assert rendered.pxd is not None
-
-
-ATTRIBUTE_BOUND = textwrap.dedent("""\
-    class P:
-        def move(self, dt):
-            self.x += self.vx * dt
-            self.y += self.vy * dt
-    """)
-
-
-@pytest.mark.parametrize("included", [False, True])
-def test_an_attribute_bound_module_stays_pure_unless_included(tmp_path, included):
-    path = tmp_path / "m.py"
-    path.write_text(ATTRIBUTE_BOUND)
-    types = {"self": {"m.P": {"count": 1}}, "dt": {"float": {"count": 1}}}
-    plan = Plan([ModulePlan("m", path, compile=True, included=included,
-                            functions=[FunctionPlan(profile_for(ATTRIBUTE_BOUND, "P.move", types), True, "hot")])])
-    rendered = render_module(plan.modules[0])
-    assert rendered.object_share > 0.75
-    assert leave_pure(plan, [rendered]) == ([] if included else ["m"])
-    assert plan.modules[0].compile is included
-    if not included:
-        assert ", but not worth compiling: " in plan.modules[0].reason
-
-
-def test_typed_arithmetic_keeps_a_module_compiled(tmp_path):
-    path = tmp_path / "m.py"
-    path.write_text(JULIA)
-    plan = Plan([ModulePlan("m", path, compile=True,
-                            functions=[FunctionPlan(profile_for(JULIA, "julia", JULIA_TYPES), True, "hot")])])
-    rendered = render_module(plan.modules[0])
-    assert rendered.object_share < 0.2
-    assert leave_pure(plan, [rendered]) == [] and plan.modules[0].compile

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
                                       module_facts)
-from autocy.annotate.benefit import OBJECT_BOUND, object_share
 from autocy.annotate.emit import render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
 from autocy.annotate.flagging import flagging_function
@@ -65,9 +64,6 @@ class GeneratedModule:
     functions: list[FunctionReport]
     pxd: str | None = None
     notes: list[str] = field(default_factory=list)
-    object_share: float = 0.0
-    """The profiled-time-weighted share of its hot functions' operations that stay object
-    attribute accesses and calls (:func:`autocy.annotate.benefit.object_share`)."""
 
 
 def _bindings(body: list[ast.stmt], name: str) -> int:
@@ -129,9 +125,9 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     if reserved:
         reports = [FunctionReport(f.profile.qualname, False, f"the module binds autocy's reserved name {reserved[0]}")
                    for f in module.functions]
-        generated, numpy, share = Lines(), False, 0.0
+        generated, numpy = Lines(), False
     else:
-        reports, generated, numpy, share = _render_functions(module, specialize, tree, facts, set())
+        reports, generated, numpy = _render_functions(module, specialize, tree, facts, set())
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None
@@ -146,14 +142,13 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     if _has_main_block(tree):
         notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "
                      "an extension module; exclude it to keep that working")
-    return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes, share)
+    return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes)
 
 
 def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
-                      failed: set[str]) -> tuple[list[FunctionReport], Lines, bool, float]:
-    """The report of every planned function, the generated lines of the specialized ones,
-    whether they type NumPy values (and so need :data:`NUMPY_PRELUDE`), and the module's
-    time-weighted object share (see :mod:`autocy.annotate.benefit`).
+                      failed: set[str]) -> tuple[list[FunctionReport], Lines, bool]:
+    """The report of every planned function, the generated lines of the specialized ones, and
+    whether they type NumPy values (and so need :data:`NUMPY_PRELUDE`).
 
     A function the emitter fails on (an annotator bug, raised as AssertionError) is reported
     and left generic; if other functions called it directly, everything is analysed again
@@ -163,7 +158,6 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
     reports: list[FunctionReport] = []
     generated = Lines()
     numpy = False
-    weighted = total = 0.0
     for fn_plan in module.functions:
         qualname = fn_plan.profile.qualname
         report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
@@ -183,12 +177,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
         elif qualname in failed:
             report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
         reports.append(report)
-        node = analysis.node if report.specialized else _find_function(tree, qualname)[0]
-        if node is not None:
-            typer = analysis.typer() if report.specialized else None
-            weighted += fn_plan.profile.self_time * object_share(node, typer, facts)
-            total += fn_plan.profile.self_time
-    return reports, generated, numpy, (weighted / total if total else 0.0)
+    return reports, generated, numpy
 
 
 def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
@@ -240,30 +229,6 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
     report = FunctionReport(qualname, True, "specialized", analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis
-
-
-def leave_pure(plan: Plan, modules: list[GeneratedModule]) -> list[str]:
-    """Keep as ``.py`` the compiled modules that compilation would not make faster.
-
-    A module whose :attr:`GeneratedModule.object_share` is above
-    :data:`~autocy.annotate.benefit.OBJECT_BOUND` stays pure unless an ``include`` glob named
-    it. Its plan is changed in place (``compile`` False, the reason says why).
-
-    Returns:
-        The names of the modules left pure.
-    """
-    by_name = {m.name: m for m in modules}
-    left = []
-    for module in plan.compiled():
-        rendered = by_name.get(module.name)
-        if rendered is None or module.included or rendered.object_share <= OBJECT_BOUND:
-            continue
-        module.compile = False
-        module.reason = (f"{module.reason}, but not worth compiling: {rendered.object_share:.0%} of its "
-                         "hot operations are attribute accesses and calls, which compiled code does not "
-                         "run faster than CPython (add it to include to compile it anyway)")
-        left.append(module.name)
-    return left
 
 
 def _has_main_block(tree: ast.Module) -> bool:

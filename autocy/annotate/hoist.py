@@ -160,8 +160,8 @@ def c_only_function(analysis: FunctionAnalysis) -> bool:
     """True when the C-result specialization of a function runs no Python code: its body is
     C only (:func:`c_only_block`, returns included), has no checked operation and no loop
     over a sequence's items (nothing deoptimizes into the object copy: an exception, such as
-    a ZeroDivisionError, leaves it instead) and calls no ``math`` function. Only such functions' call guards may be hoisted
-    out of a caller's loop.
+    a ZeroDivisionError, leaves it instead) and calls no ``math`` function. Only such
+    functions' call guards may be hoisted out of a caller's loop.
 
     Args:
         analysis: the function's analysis (not rejected).
