@@ -44,6 +44,9 @@ fill on each change and gain nothing."""
 
 C_HELPERS = r"""
 /* ---- autocy: inline caches of attribute loads, stores and method calls (autocy/inline_caches.py) ---- */
+#ifndef __AUTOCY_INLINE_CACHES
+#define __AUTOCY_INLINE_CACHES
+#define __AUTOCY_IC_MAX_FILLS {max_fills}
 #if !defined(PYPY_VERSION) && !defined(GRAALVM_PYTHON) && !defined(Py_LIMITED_API) \
         && !defined(Py_GIL_DISABLED) && !defined(Py_TRACE_REFS) \
         && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
@@ -130,7 +133,7 @@ static inline PyObject **__autocy_ic_store_values(PyObject *o) {
 
 /* Cache what the lookup of name finds on type tp (kind NONE where no fast path applies:
    the next uses with that type then go straight to the generic call) */
-static void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
+static inline void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
     PyObject *descr;
     Py_ssize_t i;
     if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
@@ -202,54 +205,73 @@ static inline int __autocy_ic_generic_set(PyObject *o, PyObject *name, PyObject 
     return set != NULL ? set(o, name, value) : PyObject_SetAttr(o, name, value);
 }
 
-/* obj.name (a new reference, or NULL with an exception): PyObject_GetAttr */
-static inline PyObject *__autocy_getattr(__autocy_ic *ic, PyObject *o, PyObject *name) {
+/* Where obj.name lives when the cache's fast path applies to obj (the slot may hold NULL:
+   an unset attribute), else NULL. For a load (store 0), the class attribute of that name must
+   not be a data descriptor; for a store, it must not define __set__. Runs no Python code. */
+static inline PyObject **__autocy_ic_slot(__autocy_ic *ic, PyObject *o, PyObject *name, int store) {
 #if __AUTOCY_IC
     PyTypeObject *tp = Py_TYPE(o);
-    PyObject *value = NULL;
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
-    if (tp == ic->type) {
-        if (ic->kind == __AUTOCY_IC_SLOT) {
-            value = *(PyObject **)((char *)o + ic->offset);
-        }
-        else if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0 && __autocy_ic_not_data(ic->descr)) {
-            PyObject **values = __autocy_ic_values(o);
-            if (values != NULL) value = values[ic->index];
-        }
-        if (value != NULL) {
-            Py_INCREF(value);
-            return value;
-        }
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, store);
+    if (tp != ic->type) return NULL;
+    if (ic->kind == __AUTOCY_IC_SLOT) return (PyObject **)((char *)o + ic->offset);
+    if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0) {
+        PyObject *descr = ic->descr, **values;
+        if (store ? descr != NULL && Py_TYPE(descr)->tp_descr_set != NULL : !__autocy_ic_not_data(descr))
+            return NULL;
+        values = store ? __autocy_ic_store_values(o) : __autocy_ic_values(o);
+        return values != NULL ? &values[ic->index] : NULL;
     }
 #endif
+    return NULL;
+}
+
+/* obj.name as CPython's lookup would find it, borrowed, when the fast path applies and the
+   attribute is set; else NULL (no exception, no Python code: the caller falls back) */
+static inline PyObject *__autocy_ic_peek(__autocy_ic *ic, PyObject *o, PyObject *name) {
+    PyObject **slot = __autocy_ic_slot(ic, o, name, 0);
+    return slot != NULL ? *slot : NULL;
+}
+
+/* obj.name (a new reference, or NULL with an exception): PyObject_GetAttr */
+static inline PyObject *__autocy_getattr(__autocy_ic *ic, PyObject *o, PyObject *name) {
+    PyObject *value = __autocy_ic_peek(ic, o, name);
+    if (value != NULL) {
+        Py_INCREF(value);
+        return value;
+    }
     return __autocy_ic_generic_get(o, name);
 }
 
 /* obj.name = value (0, or -1 with an exception): PyObject_SetAttr */
 static inline int __autocy_setattr(__autocy_ic *ic, PyObject *o, PyObject *name, PyObject *value) {
+    PyObject **slot = value != NULL ? __autocy_ic_slot(ic, o, name, 1) : NULL, *old;
+    if (slot != NULL && *slot != NULL) {  /* (a new instance attribute takes the generic path) */
+        old = *slot;
+        Py_INCREF(value);
+        *slot = value;
+        Py_DECREF(old);
+        return 0;
+    }
+    return __autocy_ic_generic_set(o, name, value);
+}
+
+/* obj.name = float(v) for a C double v (0, or -1 with an exception). When the attribute holds
+   an exact float that nothing else references, v is written into that float: no reference
+   can tell it from a new one (never without the GIL, where another thread could take one). */
+static inline int __autocy_ic_set_double(__autocy_ic *ic, PyObject *o, PyObject *name, double v) {
+    PyObject **slot = __autocy_ic_slot(ic, o, name, 1), *fresh;
+    int result;
 #if __AUTOCY_IC
-    PyTypeObject *tp = Py_TYPE(o);
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 1);
-    if (tp == ic->type && value != NULL) {
-        PyObject **slot = NULL, *old;
-        if (ic->kind == __AUTOCY_IC_SLOT) {
-            slot = (PyObject **)((char *)o + ic->offset);
-        }
-        else if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0
-                 && (ic->descr == NULL || Py_TYPE(ic->descr)->tp_descr_set == NULL)) {
-            PyObject **values = __autocy_ic_store_values(o);
-            if (values != NULL && values[ic->index] != NULL) slot = &values[ic->index];
-        }
-        if (slot != NULL) {  /* (a new instance attribute takes the generic path) */
-            old = *slot;
-            Py_INCREF(value);
-            *slot = value;
-            Py_XDECREF(old);
-            return 0;
-        }
+    if (slot != NULL && *slot != NULL && PyFloat_CheckExact(*slot) && Py_REFCNT(*slot) == 1) {
+        ((PyFloatObject *)*slot)->ob_fval = v;
+        return 0;
     }
 #endif
-    return __autocy_ic_generic_set(o, name, value);
+    fresh = PyFloat_FromDouble(v);
+    if (fresh == NULL) return -1;
+    result = __autocy_setattr(ic, o, name, fresh);
+    Py_DECREF(fresh);
+    return result;
 }
 
 /* args[0].name(*args[1:]) (a new reference, or NULL with an exception):
@@ -280,8 +302,9 @@ static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyO
 #endif
     return PyObject_VectorcallMethod(name, args, nargsf, NULL);
 }
+#endif
 /* ---- end of autocy's inline caches ---- */
-"""
+""".replace("{max_fills}", str(MAX_FILLS))
 
 _GET = re.compile(r"__Pyx_PyObject_GetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+)\)")
 _SET = re.compile(r"__Pyx_PyObject_SetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+), (\w+)\)")
@@ -320,6 +343,5 @@ def add_inline_caches(c_text: str) -> str:
     body = _CALL.sub(lambda m: f"__autocy_callmethod({site()}, (PyObject *){m.group(1)}, ", body)
     if not sites:
         return c_text
-    helpers = (f"#define __AUTOCY_IC_MAX_FILLS {MAX_FILLS}\n{C_HELPERS}"
-               f"static __autocy_ic __autocy_ic_sites[{sites}];\n")
+    helpers = f"{C_HELPERS}static __autocy_ic __autocy_ic_sites[{sites}];\n"
     return c_text[:include.end()] + helpers + body

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
                                       module_facts)
-from autocy.annotate.emit import render_function
+from autocy.annotate.emit import AttributeSites, render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
 from autocy.annotate.flagging import flagging_function
 from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.literals import rewrite_literal_operations
-from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD
+from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import read_source
@@ -125,9 +125,9 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     if reserved:
         reports = [FunctionReport(f.profile.qualname, False, f"the module binds autocy's reserved name {reserved[0]}")
                    for f in module.functions]
-        generated, numpy = Lines(), False
+        generated, numpy, sites = Lines(), False, AttributeSites()
     else:
-        reports, generated, numpy = _render_functions(module, specialize, tree, facts, set())
+        reports, generated, numpy, sites = _render_functions(module, specialize, tree, facts, set())
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None
@@ -137,7 +137,7 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         origin = [0] * len(prelude) + generated.origin
         line_map = {first_line + i: o for i, o in enumerate(origin) if o}
         text += "\n".join(prelude + generated.text) + "\n"
-        pxd = PXD
+        pxd = PXD + attribute_sites(sites.count)
     notes = []
     if _has_main_block(tree):
         notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "
@@ -146,9 +146,10 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
 
 
 def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
-                      failed: set[str]) -> tuple[list[FunctionReport], Lines, bool]:
-    """The report of every planned function, the generated lines of the specialized ones, and
-    whether they type NumPy values (and so need :data:`NUMPY_PRELUDE`).
+                      failed: set[str]) -> tuple[list[FunctionReport], Lines, bool, AttributeSites]:
+    """The report of every planned function, the generated lines of the specialized ones,
+    whether they type NumPy values (and so need :data:`NUMPY_PRELUDE`), and the numbering of
+    their typed attribute accesses (each needs an inline cache in the module's ``.pxd``).
 
     A function the emitter fails on (an annotator bug, raised as AssertionError) is reported
     and left generic; if other functions called it directly, everything is analysed again
@@ -158,6 +159,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
     reports: list[FunctionReport] = []
     generated = Lines()
     numpy = False
+    sites = AttributeSites()
     for fn_plan in module.functions:
         qualname = fn_plan.profile.qualname
         report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
@@ -165,7 +167,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
             callee = facts.functions.get(qualname)
             try:
                 rendered = render_function(analysis, qualname, callee.result if callee and callee.pure else Kind.OBJECT,
-                                           flagging=bool(callee and callee.flagging))
+                                           flagging=bool(callee and callee.flagging), sites=sites)
             except AssertionError as exc:  # an annotator bug costs this function its types only
                 if qualname in facts.functions:
                     return _render_functions(module, specialize, tree, facts, failed | {qualname})
@@ -177,7 +179,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
         elif qualname in failed:
             report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
         reports.append(report)
-    return reports, generated, numpy
+    return reports, generated, numpy, sites
 
 
 def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,

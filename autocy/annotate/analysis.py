@@ -86,6 +86,8 @@ class FunctionAnalysis:
         kinds: variable -> kind, for typed (non-OBJECT) variables only.
         intervals: CINT variable -> proven range (absent: any 64-bit value).
         elements: list/tuple variable -> the kind of its observed elements.
+        attributes: ``(variable, attribute)`` -> the kind an untyped local's attribute is read
+            as (see :meth:`~autocy.annotate.expressions.ExprTyper.attribute_read`).
         entry_guards: parameter -> kind checked by the dispatcher.
         retry: ids of the statements that may be evaluated again on Python objects.
         bounded: ids of the ``n += 1`` statements of counters bounded by their loop test.
@@ -102,6 +104,7 @@ class FunctionAnalysis:
     kinds: dict[str, Kind] = field(default_factory=dict)
     intervals: dict[str, Interval] = field(default_factory=dict)
     elements: dict[str, Kind] = field(default_factory=dict)
+    attributes: dict[tuple[str, str], Kind] = field(default_factory=dict)
     entry_guards: dict[str, Kind] = field(default_factory=dict)
     retry: set[int] = field(default_factory=set)
     bounded: set[int] = field(default_factory=set)
@@ -113,7 +116,7 @@ class FunctionAnalysis:
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
         return ExprTyper(self.kinds, self.locals, self.module, self.intervals, self.elements,
-                         retry_nodes(self.node, self.retry), self.assume_int)
+                         retry_nodes(self.node, self.retry), self.assume_int, self.attributes)
 
 
 # ------------------------------------------------------------------ module-level facts
@@ -528,10 +531,11 @@ class _Analyzer:
                         for name, kind in kinds.items() if kind in (Kind.LIST, Kind.TUPLE)}
             elements = {name: kind for name, kind in elements.items() if kind is not Kind.OBJECT}
             intervals = self.intervals(kinds)
+            attributes = self.attribute_kinds(kinds)
             retry = self.retryable(ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                                             assume_int=self.assume_int))
+                                             assume_int=self.assume_int, attributes=attributes))
             typer = ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                              retry_nodes(self.node, retry), self.assume_int)
+                              retry_nodes(self.node, retry), self.assume_int, attributes)
             demoted = None
             reasons.clear()
             for name, kind in sorted(kinds.items()):
@@ -546,11 +550,14 @@ class _Analyzer:
                 break
             del kinds[demoted]
         result.kinds, result.intervals, result.elements, result.retry = kinds, intervals, elements, retry
+        result.attributes = {key: kind for key, kind in attributes.items() if key in self.attribute_reads(typer)}
         result.bounded = self.bounded_increments(kinds, typer)
         result.bounds = {name: self.bound(name) for name, kind in kinds.items() if kind is Kind.CINT}
         result.entry_guards = {p: kinds[p] for p in self.params if p in kinds}
         result.typings = [Typing(name, kind, *reasons[name]) for name, kind in sorted(kinds.items())]
-        if not kinds:
+        result.typings += [Typing(f"{name}.{attr}", kind, "guarded", self.attribute_evidence(name, attr))
+                           for (name, attr), kind in sorted(result.attributes.items())]
+        if not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
         elif not self.computes_natively(typer, set(kinds)):
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
@@ -573,6 +580,32 @@ class _Analyzer:
         if name not in self.params and self.int_or_float(name, seen, kind):
             return Kind.NUM
         return kind
+
+    def attribute_kinds(self, kinds: dict[str, Kind]) -> dict[tuple[str, str], Kind]:
+        """``(variable, attribute)`` -> DOUBLE for each attribute that the profile saw only as
+        an exact float on the instances an untyped local held (a local the settings leave
+        untyped keeps its attributes untyped too)."""
+        found: dict[tuple[str, str], Kind] = {}
+        for name in sorted(self.locals - set(kinds) - set(self.overrides.untyped)):
+            seen: dict[str, set[str]] = {}
+            for record in self.profile.types.get(name, {}).values():
+                for attr, types in (record.get("attrs") or {}).items():
+                    seen.setdefault(attr, set()).update(types)
+            found.update({(name, attr): Kind.DOUBLE for attr, types in seen.items() if types == {"float"}})
+        return found
+
+    def attribute_reads(self, typer: ExprTyper) -> set[tuple[str, str]]:
+        """The ``(variable, attribute)`` pairs the function reads typed (in a statement that can
+        be retried)."""
+        return {(node.value.id, node.attr) for node in ast.walk(self.node)
+                if isinstance(node, ast.Attribute) and typer.attribute_read(node) is not None}
+
+    def attribute_evidence(self, name: str, attr: str) -> str:
+        """The report's reason for a typed attribute read."""
+        count = sum((record.get("attrs") or {}).get(attr, {}).get("float", 0)
+                    for record in self.profile.types.get(name, {}).values())
+        return (f"attribute seen as float {count} time(s); read where the instance keeps it, "
+                "through an inline cache, and checked")
 
     def int_or_float(self, name: str, seen: dict[str, dict], kind: Kind) -> bool:
         """A local seen as both int (within +-2**53) and float, or seen as a float but also

@@ -149,6 +149,19 @@ def _index_offset(node: ast.expr, var: str) -> int | None:
     return right.value if isinstance(node.op, ast.Add) else -right.value
 
 
+class AttributeSites:
+    """Numbers the inline caches of one module's typed attribute accesses: each gets a cache
+    of its own, ``_autocy_attr_site(k)`` (the module's ``.pxd`` declares ``count`` of them)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def new(self) -> str:
+        """The C expression for the cache of one more site."""
+        self.count += 1
+        return f"_autocy_attr_site({self.count - 1})"
+
+
 def mangle(qualname: str) -> str:
     """``C.m`` -> ``C_autocy_dot_m``: a generated name's part for a (method's) qualname;
     :func:`autocy.compile.user_frame_names` turns it back into ``C.m`` in tracebacks."""
@@ -157,8 +170,9 @@ def mangle(qualname: str) -> str:
 
 class _Emitter:  # noqa: PLR0904 - one method per construct
     def __init__(self, analysis: FunctionAnalysis, c_result: Kind | None = None,
-                 guarded_loops: set[int] | None = None):
+                 guarded_loops: set[int] | None = None, sites: AttributeSites | None = None):
         self.a = analysis
+        self.sites = sites if sites is not None else AttributeSites()
         self.c_result = c_result  # DOUBLE/CINT: the variant that returns a C value (or raises)
         self.kinds = analysis.kinds
         self.typer: ExprTyper = analysis.typer()
@@ -278,11 +292,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def obj(self, node: ast.expr) -> str:
         """A Python-object expression for ``node``; an element of an exact list or tuple that
-        typed code would unbox (``xs[i] = xs[i + 1]``) is passed on as the element itself."""
+        typed code would unbox (``xs[i] = xs[i + 1]``), or an attribute it would read as a
+        float, is passed on as the object itself (the same object, not an equal new one)."""
         if (isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice)
                 and self.typer.of(node.value) in (Kind.LIST, Kind.TUPLE)
                 and self.typer.of(node) in (Kind.DOUBLE, Kind.CINT)):
             return self.item(node)
+        if self.typer.attribute_read(node) is not None:
+            return f"{node.value.id}.{node.attr}"
         return self.box(self.expr(node))
 
     def as_double(self, t: Typed) -> str:
@@ -319,6 +336,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if isinstance(node, ast.Call):
             return self.call(node, kind)
         if isinstance(node, ast.Attribute):
+            if self.typer.attribute_read(node) is not None:  # a float where the instance keeps it
+                helper = self.flagged("_autocy_attr_d")
+                return Typed(kind, f"{helper}({self.sites.new()}, {node.value.id}, {node.attr!r})")
             value = self.expr(node.value)
             if value.kind is Kind.COMPLEX and node.attr in ("real", "imag"):
                 return Typed(Kind.DOUBLE, value.code if node.attr == "real" else value.imag)
@@ -863,6 +883,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         if len(targets) == 1 and isinstance(targets[0], ast.Subscript) and self.array_store(stmt, targets[0], ind):
             return
+        if len(targets) == 1 and self.float_attribute_store(stmt, targets[0], ind):
+            return
         reversal = self.prefix_reversal(targets[0], stmt.value) if len(targets) == 1 else None
         if reversal is not None:  # in place when k >= 0; else (and when unbound) as Python does
             xs, k = reversal
@@ -884,6 +906,49 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.unbox_or_deopt(target.id, "_ac_o", ind, line, self.after(), rest)
             else:
                 self.store_object(target, "_ac_o", ind, line)
+
+    def float_attribute_store(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign, target: ast.expr,
+                              ind: int) -> bool:
+        """``v.a = x`` or ``v.a op= x`` on a local ``v``, where the new value is a C double:
+        computed in C (a flagging statement where it can be, else retried on objects when a
+        checked part fails), then stored by ``_autocy_attr_set_d``, which gives an exact float
+        that only the instance references its new value in place and otherwise stores a new
+        float, through the instance's inline cache or else CPython's generic store. Nothing is
+        stored before the value is known, so a failure deoptimizes to the statement's start.
+        False (nothing emitted) for any other statement."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id in self.a.locals and target.value.id not in self.kinds):
+            return False
+        line = stmt.lineno
+        if isinstance(stmt, ast.AugAssign):
+            if self.typer.attribute_read(target) is None or self.typer.augmented(stmt) is not Kind.DOUBLE:
+                return False
+            operand = self.typer.of(stmt.value)
+            flaggable = self.flaggable(target) and self.flaggable(stmt.value) \
+                and flaggable_op(Kind.DOUBLE, stmt.op, Kind.DOUBLE, operand)
+
+            def make() -> Typed:
+                return self.binop(target, stmt.op, stmt.value, Kind.DOUBLE)
+            checked = self.needs_retry(target) or self.needs_retry(stmt.value)
+        else:
+            if stmt.value is None or self.typer.of(stmt.value) is not Kind.DOUBLE:
+                return False
+            flaggable = self.flaggable(stmt.value)
+
+            def make() -> Typed:
+                return self.expr(stmt.value)
+            checked = self.retried(stmt)
+        value = self.flagging_value(make, ind, line) if flaggable else None
+        if value is None:
+            value = Typed(Kind.DOUBLE, self.temp(Kind.DOUBLE))
+            fast = [f"{value.code} = {make().code}"]
+            if checked:
+                self.reevaluate(fast, ind, line)
+            else:
+                self.out.add(ind, fast[0], line)
+        self.out.add(ind, f"_autocy_attr_set_d({self.sites.new()}, {target.value.id}, {target.attr!r}, "
+                          f"{value.code})", line)
+        return True
 
     def array_store(self, stmt: ast.stmt, target: ast.Subscript, ind: int) -> bool:
         """``a[i, j] = v`` into a typed float64 array with a C number ``v``: a store through its
@@ -993,6 +1058,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.out.add(ind, f"_ac_o = {self.obj(target)}", line)
                 self.in_place("_ac_o", stmt, ind)
                 self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
+            return
+        if self.float_attribute_store(stmt, target, ind):  # v.a op= x on a float attribute
             return
         if self.element_update(stmt):  # xs[i] op= v on a float (int) element: C, then boxed
             kind = self.typer.of(target)
@@ -1621,7 +1688,7 @@ def _flagging_variant(analysis: FunctionAnalysis, key: str, result: Kind) -> Lin
 
 
 def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = Kind.OBJECT,
-                    flagging: bool = False) -> Lines:
+                    flagging: bool = False, sites: AttributeSites | None = None) -> Lines:
     """The generated lines for one specialized function or method (specialization, then
     dispatcher); ``analysis.rejected`` must be None.
 
@@ -1633,15 +1700,17 @@ def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = 
             (see :class:`~autocy.annotate.expressions.Callee`).
         flagging: also emit ``_autocy_specf_f``, the flagging variant of the C-result one
             (the callee's ``flagging``).
+        sites: the module's numbering of typed attribute accesses (a new one when None).
     """
     key = mangle(qualname)
+    sites = sites if sites is not None else AttributeSites()
     first = _Emitter(analysis)  # a first pass finds the loops with resume points inside
     first.specialization(key)
     loops = first.guarded_loops | first.loops_with_points
-    out = _Emitter(analysis, guarded_loops=loops).specialization(key)
+    out = _Emitter(analysis, guarded_loops=loops, sites=sites).specialization(key)
     if c_result in (Kind.DOUBLE, Kind.CINT):
         out.add(0, "", analysis.node.lineno)
-        out.extend(_Emitter(analysis, c_result, loops).specialization(key))
+        out.extend(_Emitter(analysis, c_result, loops, sites).specialization(key))
         if flagging:
             out.add(0, "", analysis.node.lineno)
             out.extend(_flagging_variant(analysis, key, c_result))

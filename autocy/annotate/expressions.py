@@ -126,12 +126,15 @@ class ExprTyper:
             which statements can be retried).
         assume_int: the ``int-overflow`` assumption is on (``assume`` in the settings): C int
             ``+ - * // -x abs()`` are plain C operations, never checked (an *assumed* typing).
+        attributes: ``(variable, attribute)`` -> the kind (DOUBLE) that attribute of the
+            instances an untyped local held was observed as; ``v.a`` is then read as that kind
+            where it lives in the instance, a checked operation (see :meth:`attribute_read`).
     """
 
     def __init__(self, kinds: dict[str, Kind], locals_: set[str], module: ModuleFacts,
                  intervals: dict[str, Interval] | None = None,
                  elements: dict[str, Kind] | None = None, retry_nodes: set[int] | None = None,
-                 assume_int: bool = False):
+                 assume_int: bool = False, attributes: dict[tuple[str, str], Kind] | None = None):
         self.kinds = kinds
         self.locals = locals_
         self.module = module
@@ -139,6 +142,7 @@ class ExprTyper:
         self.elements = elements or {}
         self.retry_nodes = retry_nodes
         self.assume_int = assume_int
+        self.attributes = attributes or {}
 
     # -------------------------------------------------------------- small facts
 
@@ -175,6 +179,18 @@ class ExprTyper:
                 return None
         return callee
 
+    def attribute_read(self, node: ast.AST) -> Kind | None:
+        """The kind ``v.a`` is read as, where ``v`` is an untyped local and the profile saw
+        attribute ``a`` of the instances ``v`` held as one exact type with a kind (None
+        otherwise). The read goes to where the attribute lives in the instance, through an
+        inline cache (:mod:`autocy.inline_caches`), and checks the value's exact type: a
+        checked operation (anything else, or an attribute elsewhere, fails the read), typed
+        only where its statement can be retried."""
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in self.locals and node.value.id not in self.kinds and self.checked_ok(node)):
+            return None
+        return self.attributes.get((node.value.id, node.attr))
+
     def checked_ok(self, node: ast.AST) -> bool:
         """True when a checked operation at ``node`` may be typed (its statement can be retried)."""
         return self.retry_nodes is None or id(node) in self.retry_nodes
@@ -200,7 +216,7 @@ class ExprTyper:
         if isinstance(node, ast.Attribute):
             if self.of(node.value) is Kind.COMPLEX and node.attr in ("real", "imag"):
                 return Kind.DOUBLE
-            return Kind.OBJECT
+            return self.attribute_read(node) or Kind.OBJECT
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
         if type(node) in DISPLAYS:
@@ -402,7 +418,7 @@ class ExprTyper:
                 and not self.assume_int
         if isinstance(node, ast.Subscript):
             return self.of(node.value) in (Kind.LIST, Kind.TUPLE) and not isinstance(node.slice, ast.Slice)
-        return False
+        return self.attribute_read(node) is not None
 
     def c_condition(self, node: ast.expr) -> bool:
         """A comparison of C numbers with a NumPy scalar among them: its value is a

@@ -92,6 +92,8 @@ def flaggable(typer: ExprTyper, node: ast.expr, element: Element) -> bool:  # no
             and typer.of(node.slice) is Kind.CINT and flaggable(typer, node.slice, element))
     if isinstance(node, ast.Call):
         return _flaggable_call(typer, node, kind, element)
+    if isinstance(node, ast.Attribute):  # a float attribute read where the instance keeps it
+        return typer.attribute_read(node) is not None
     return False
 
 

@@ -22,6 +22,8 @@ All names start with ``_autocy_`` (the annotator refuses modules that bind such 
 
 from __future__ import annotations
 
+from autocy.inline_caches import C_HELPERS as INLINE_CACHE_HELPERS
+
 CY = "_autocy_cython"
 """The name the generated section imports ``cython`` as (the user's module may use ``cython``)."""
 
@@ -642,6 +644,34 @@ cdef inline long long _autocy_max_i(long long a, long long b) noexcept:
 # ---- flagging variants of the raising helpers (see _flagging_helpers) ----------------------
 
 ''' + _flagging_helpers() + r'''
+# ---- float attributes of instances, through inline caches (autocy/inline_caches.py) --------
+
+cdef extern from *:
+    """''' + INLINE_CACHE_HELPERS.replace("\\", "\\\\") + r'''
+    /* obj.name read as a float where the cache says it lives (see __autocy_ic_peek): its
+       value, or a failure (flagging: __autocy_attr_d_f; raising: __autocy_attr_d, a TypeError
+       that deoptimizes) for an attribute elsewhere, unset or not an exact float. No Python code
+       runs either way: the statement is evaluated again on objects, which does the real lookup. */
+    static inline double __autocy_attr_d_f(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        if (value != NULL && PyFloat_CheckExact(value)) return PyFloat_AS_DOUBLE(value);
+        __autocy_failed = 1;
+        return 0.0;
+    }
+    static double __autocy_attr_d(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        if (value != NULL && PyFloat_CheckExact(value)) return PyFloat_AS_DOUBLE(value);
+        PyErr_SetString(PyExc_TypeError, "autocy: not a float attribute");
+        return -1.0;
+    }
+    static int __autocy_attr_set_d(void *site, PyObject *o, PyObject *name, double v) {
+        return __autocy_ic_set_double((__autocy_ic *)site, o, name, v);
+    }
+    """
+    double _autocy_attr_d_f "__autocy_attr_d_f" (void *site, object o, object name) noexcept
+    double _autocy_attr_d "__autocy_attr_d" (void *site, object o, object name) except? -1.0
+    int _autocy_attr_set_d "__autocy_attr_set_d" (void *site, object o, object name, double v) except -1
+
 # ---- exact mixed int/float operations -------------------------------------------------------
 
 cdef inline double _autocy_itruediv(long long a, long long b) except? -1.0:
@@ -960,6 +990,16 @@ cdef inline bint _autocy_cabs_cmp(double re, double im, double bound, bint below
     return r > bound if strict else r >= bound
 '''
 """The augmenting ``.pxd`` written beside every generated module that has specializations."""
+
+def attribute_sites(count: int) -> str:
+    """The ``.pxd`` lines that give a module's ``count`` typed attribute accesses an inline
+    cache each (zeroed, like every static C variable), ``_autocy_attr_site(k)``; empty for 0."""
+    if not count:
+        return ""
+    return (f'\ncdef extern from *:\n    """\n    static __autocy_ic __autocy_attr_sites[{count}];\n'
+            '    #define __autocy_attr_site(k) ((void *)&__autocy_attr_sites[k])\n    """\n'
+            '    void *_autocy_attr_site "__autocy_attr_site" (int k) noexcept nogil\n')
+
 
 PRELUDE = f"""\
 import cython as {CY}

@@ -1,0 +1,148 @@
+"""Typed attributes of plain instances, tested differentially: the kernel ``kernels.bodies``
+(``tests/projects/kernels``) is profiled with float attributes and built through the CLI;
+its typed code reads ``b.x`` where the instance keeps it and gives ``b.x += ...`` to the
+float in place when only the instance references it. Pure and compiled modules then run on
+the same generated objects, whose attributes may be of any type, unset, properties,
+``__slots__``, behind ``__setattr__``, in a materialized ``__dict__``, or shared with other
+objects; results, exceptions and every object's final state must agree.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from test_differential import FloatSub, outcome
+
+
+@pytest.fixture(scope="module")
+def bodies(kernels_build):
+    """(pure module, compiled module, report text) for kernels.bodies."""
+    pure, compiled = kernels_build.modules("bodies")
+    return pure, compiled, kernels_build.report
+
+
+def test_the_report_lists_the_typed_attributes(bodies):
+    report = bodies[2]
+    for name in ("Body.step", "Body.energy", "advance", "reset"):
+        assert f"kernels.bodies:{name}: specialized" in report, report
+    assert "self.v" in report and "attribute seen as float" in report
+
+
+def test_typed_code_reads_and_stores_attributes_through_their_caches(kernels_build):
+    text = (kernels_build.site.parent / "project" / "build" / "autocy" / "gen" / "kernels" / "bodies.py").read_text()
+    generated = text.split("guarded typed specializations")[1]
+    assert "_autocy_attr_d_f(_autocy_attr_site(" in generated
+    assert "_autocy_attr_set_d(_autocy_attr_site(" in generated
+
+
+KINDS = ("plain", "property", "slots", "setattr", "materialized", "unset", "shared", "referenced")
+values = st.one_of(st.floats(-20, 20), st.sampled_from([0.0, -0.0, 1.5, math.inf, math.nan, 3, 2 ** 70, True, None,
+                                                        FloatSub(2.0), Decimal("1.5"), "a"]))
+body_specs = st.tuples(st.sampled_from(KINDS), values, values, st.one_of(st.sampled_from([1.0, 2.0, 0.0]), values))
+
+
+def make(module, specs):
+    """Bodies of ``module`` built from ``specs`` (kind, x, v, m), and the outside objects some
+    of them share their floats with."""
+    Body = module.Body
+
+    class PropertyBody(Body):
+        @property
+        def x(self):
+            return self.__dict__.get("_x", 0.5)
+
+        @x.setter
+        def x(self, value):
+            self.__dict__["_x"] = value * 1.0 if isinstance(value, float) else value
+
+    class SlotBody:
+        __slots__ = ("x", "v", "m")
+        step = Body.step
+        energy = Body.energy
+
+    class RecordingBody(Body):
+        def __setattr__(self, name, value):
+            object.__setattr__(self, name, ("set", value) if name == "m" else value)
+
+    made, outside = [], []
+    for kind, x, v, m in specs:
+        if kind == "property":
+            b = PropertyBody(x, v, m)
+        elif kind == "slots":
+            b = SlotBody()
+            b.x, b.v, b.m = x, v, m
+        elif kind == "setattr":
+            b = RecordingBody(x, v, m)
+        else:
+            b = Body(x, v, m)
+        if kind == "materialized":
+            vars(b)
+        elif kind == "unset":
+            del b.v
+        elif kind == "shared" and made:
+            b.x = getattr(made[-1], "x", x)  # the same float object in two bodies
+        elif kind == "referenced":
+            outside.append(b.x)
+        made.append(b)
+    return made, outside
+
+
+def state(made, outside):
+    """Every body's attributes (or the exception reading one raises), and the outside objects."""
+    def read(b, name):
+        try:
+            return repr(getattr(b, name))
+        except Exception as exc:  # noqa: BLE001 - the exception type is the state
+            return type(exc).__name__
+    return [(type(b).__name__, read(b, "x"), read(b, "v"), read(b, "m")) for b in made], repr(outside)
+
+
+fast = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@fast
+@given(specs=st.lists(body_specs, max_size=5), dt=st.one_of(st.floats(-1, 1), st.sampled_from([0.0, 0.1, 2, None])),
+       n=st.integers(0, 4))
+def test_advance_and_step_agree_with_python_on_any_object(bodies, specs, dt, n):
+    pure, compiled, _ = bodies
+    results = []
+    for module in (pure, compiled):
+        made, outside = make(module, specs)
+        results.append((outcome(module.advance, (made, dt, n)), state(made, outside)))
+    assert results[1] == results[0], specs
+
+
+@fast
+@given(spec=body_specs, x=values)
+def test_stores_and_reads_agree_with_python_on_any_object(bodies, spec, x):
+    pure, compiled, _ = bodies
+    results = []
+    for module in (pure, compiled):
+        (b,), outside = make(module, [spec])
+        first = outcome(module.reset, (b, x))
+        results.append((first, outcome(b.energy, ()), outcome(module.snapshot, (b,)), state([b], outside)))
+    assert results[1] == results[0], (spec, x)
+
+
+def test_a_float_referenced_elsewhere_keeps_its_value(bodies):
+    # step() updates x and v in place only where the instance holds the only reference
+    _, compiled, _ = bodies
+    b = compiled.Body(float("1.5"), float("0.25"), 2.0)
+    x_before, v_before = b.x, b.v
+    compiled.advance([b], 0.1, 3)
+    assert (x_before, v_before) == (1.5, 0.25) and (b.x, b.v) != (1.5, 0.25)
+    shared = compiled.Body(x_before, v_before, 2.0)
+    compiled.advance([shared], 0.1, 1)
+    assert (x_before, v_before) == (1.5, 0.25)
+
+
+def test_attributes_passed_on_are_the_objects_themselves(bodies):
+    _, compiled, _ = bodies
+    b = compiled.Body(float("2.5"), float("-1.0"), 3.0)
+    (x, v), m = compiled.snapshot(b)
+    assert x is b.x and v is b.v and m is b.m
