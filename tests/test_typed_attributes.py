@@ -142,7 +142,14 @@ def test_a_float_referenced_elsewhere_keeps_its_value(bodies):
 
 
 def test_attributes_passed_on_are_the_objects_themselves(bodies):
-    _, compiled, _ = bodies
+    pure, compiled, report = bodies
     b = compiled.Body(float("2.5"), float("-1.0"), 3.0)
     (x, v), m = compiled.snapshot(b)
     assert x is b.x and v is b.v and m is b.m
+    # a store of a value that may be an existing float (x if c else y, +y) keeps that object;
+    # arithmetic makes a new one, in CPython too
+    assert "kernels.bodies:larger: specialized" in report
+    for module in (pure, compiled):
+        a, b = module.Body(float("1.5"), 0.5, 1.0), module.Body(float("4.5"), float("-2.5"), float("3.0"))
+        assert module.larger(a, b) == 2.0
+        assert a.x is b.x and a.v is b.v and a.m is not b.m and a.m == b.m

@@ -293,13 +293,19 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def obj(self, node: ast.expr) -> str:
         """A Python-object expression for ``node``; an element of an exact list or tuple that
         typed code would unbox (``xs[i] = xs[i + 1]``), or an attribute it would read as a
-        float, is passed on as the object itself (the same object, not an equal new one)."""
+        float, is passed on as the object itself (the same object, not an equal new one), and
+        so is the branch ``x if c else y`` takes, and the operand of ``+x``."""
         if (isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice)
                 and self.typer.of(node.value) in (Kind.LIST, Kind.TUPLE)
                 and self.typer.of(node) in (Kind.DOUBLE, Kind.CINT)):
             return self.item(node)
         if self.typer.attribute_read(node) is not None:
             return f"{node.value.id}.{node.attr}"
+        if isinstance(node, ast.IfExp) and self.typer.of(node) is not Kind.OBJECT:  # the branch's own object
+            return f"({self.obj(node.body)} if {self.truth(node.test)} else {self.obj(node.orelse)})"
+        if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd)
+                and self.typer.of(node) in (Kind.DOUBLE, Kind.CINT)):  # +x of an exact float or int is x
+            return self.obj(node.operand)
         return self.box(self.expr(node))
 
     def as_double(self, t: Typed) -> str:
@@ -931,7 +937,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 return self.binop(target, stmt.op, stmt.value, Kind.DOUBLE)
             checked = self.needs_retry(target) or self.needs_retry(stmt.value)
         else:
-            if stmt.value is None or self.typer.of(stmt.value) is not Kind.DOUBLE:
+            if stmt.value is None or not self.new_float(stmt.value):
                 return False
             flaggable = self.flaggable(stmt.value)
 
@@ -949,6 +955,21 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, f"_autocy_attr_set_d({self.sites.new()}, {target.value.id}, {target.attr!r}, "
                           f"{value.code})", line)
         return True
+
+    def new_float(self, node: ast.expr) -> bool:
+        """``node`` is a C double that CPython computes as a new float object (arithmetic, a
+        negation, a ``math`` function, ``abs``), so storing an equal new float, or writing
+        into the float it replaces, is all CPython does. A name, an attribute, ``x if c else
+        y``, ``+x``, ``min``/``max`` or ``float(x)`` can pass an existing float on, whose
+        identity the store must keep: those are stored as the objects they are."""
+        if self.typer.of(node) is not Kind.DOUBLE:
+            return False
+        if isinstance(node, ast.BinOp):
+            return True
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, ast.USub)
+        return isinstance(node, ast.Call) and (self.typer.math_function(node.func) is not None
+                                               or self.typer.builtin(node.func, "abs"))
 
     def array_store(self, stmt: ast.stmt, target: ast.Subscript, ind: int) -> bool:
         """``a[i, j] = v`` into a typed float64 array with a C number ``v``: a store through its

@@ -44,6 +44,14 @@ def snapshot(b):
     return [b.x, b.v], b.m
 
 
+def larger(a, b):
+    """Stores that pass an existing float on: the attribute must then be that very object."""
+    a.x = a.x if a.x > b.x else b.x
+    a.v = +b.v
+    a.m = b.m - 0.0
+    return a.x + a.v
+
+
 def train():
     """The profiling workload."""
     bodies = [Body(1.0 + k, 0.5, 2.0) for k in range(4)]
@@ -52,3 +60,5 @@ def train():
         reset(b, 0.25)
         snapshot(b)
         b.energy()
+    larger(bodies[0], bodies[1])
+    larger(bodies[3], bodies[2])
