@@ -1,4 +1,4 @@
-"""Inline caches for attribute loads, stores and method calls of compiled modules.
+"""Inline caches for attribute loads, stores, method calls and class calls of compiled modules.
 
 Cython compiles ``obj.attr`` to CPython's generic attribute lookup: a search of the type's
 MRO for a descriptor (``_PyType_Lookup``), then a hash lookup of the name in the instance's
@@ -25,7 +25,10 @@ generic lookup provably gives the same result:
   attribute, or an instance with a ``__dict__`` object on 3.13, takes the generic path);
 * a method call finds a method descriptor (a function) as the class attribute and no
   instance attribute of that name, and calls it with the instance as first argument, as
-  ``PyObject_VectorcallMethod`` does.
+  ``PyObject_VectorcallMethod`` does;
+* a call of a plain class (metaclass ``type``, ``object.__new__``, an ``__init__`` function)
+  makes the instance with ``object.__new__`` and calls the cached ``__init__`` on it, as
+  ``type_call`` and ``slot_tp_init`` do, without their argument tuple and lookups.
 
 Anything else runs the generic C API call the site stood for, so results, exceptions and
 side effects are CPython's in every case. The layouts read are those of CPython 3.11, 3.12
@@ -61,8 +64,9 @@ C_HELPERS = r"""
 #endif
 
 /* what a cache found for its type: nothing usable, a __slots__ member, the instances'
-   inline values, or no instance dict at all (method calls only) */
-enum { __AUTOCY_IC_NONE, __AUTOCY_IC_SLOT, __AUTOCY_IC_VALUES, __AUTOCY_IC_NO_DICT };
+   inline values, no instance dict at all (method calls only), or, at a call of the class
+   itself, object.__new__ and an __init__ function to call directly (NEW) */
+enum { __AUTOCY_IC_NONE, __AUTOCY_IC_SLOT, __AUTOCY_IC_VALUES, __AUTOCY_IC_NO_DICT, __AUTOCY_IC_NEW };
 
 typedef struct {
     PyTypeObject *type;    /* the exact type of the last fill (compared; dereferenced only
@@ -192,6 +196,43 @@ static inline void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject 
 static inline int __autocy_ic_not_data(PyObject *descr) {
     return descr == NULL || Py_TYPE(descr)->tp_descr_get == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
 }
+
+/* Cache how a call of the class tp makes an instance: kind NEW when tp is a plain heap
+   class (metaclass type, not abstract) that gets object.__new__ and an __init__ function
+   (a method descriptor, not a C slot wrapper), which type_call and slot_tp_init would call */
+static inline void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
+    static PyObject *init_name = NULL;
+    PyObject *init;
+    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
+        ic->type = NULL;
+        ic->kind = __AUTOCY_IC_NONE;
+        ic->descr = NULL;
+        return;
+    }
+    ic->fills++;
+    ic->type = tp;
+    ic->version = tp->tp_version_tag;
+    ic->kind = __AUTOCY_IC_NONE;
+    ic->descr = NULL;
+    if (init_name == NULL && (init_name = PyUnicode_InternFromString("__init__")) == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || (tp->tp_flags & Py_TPFLAGS_IS_ABSTRACT)
+            || tp->tp_new != PyBaseObject_Type.tp_new || tp->tp_init == PyBaseObject_Type.tp_init)
+        return;
+    init = _PyType_Lookup(tp, init_name);
+    ic->version = tp->tp_version_tag;
+    if (tp->tp_version_tag == 0) return;
+#if PY_VERSION_HEX < 0x030D0000
+    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return;
+#endif
+    if (init == NULL || !PyType_HasFeature(Py_TYPE(init), Py_TPFLAGS_METHOD_DESCRIPTOR)
+            || Py_TYPE(init) == &PyWrapperDescr_Type || Py_TYPE(init) == &PyMethodDescr_Type)
+        return;
+    ic->descr = init;
+    ic->kind = __AUTOCY_IC_NEW;
+}
 #endif
 
 /* The generic calls, made as Cython makes them (the type's slot, for a name that is an
@@ -274,6 +315,47 @@ static inline int __autocy_ic_set_double(__autocy_ic *ic, PyObject *o, PyObject 
     return result;
 }
 
+/* cls(*args) for a class cls, with args[-1] free to use (PY_VECTORCALL_ARGUMENTS_OFFSET):
+   what type_call does for a plain class (see __autocy_ic_fill_new), object.__new__ with no
+   arguments (which ignores them when __init__ is overridden) and the cached __init__ called
+   with the new instance first, minus the argument tuple and the two lookups; any other
+   class, or args without the free slot, takes PyObject_Vectorcall */
+static inline PyObject *__autocy_construct(__autocy_ic *ic, PyObject *cls, PyObject *const *args, size_t nargsf) {
+#if __AUTOCY_IC
+    PyTypeObject *tp = (PyTypeObject *)cls;
+    static PyObject *no_args = NULL;
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill_new(ic, tp);
+    if (__AUTOCY_IC_RARE(no_args == NULL) && (no_args = PyTuple_New(0)) == NULL)
+        PyErr_Clear();  /* (the generic call below meets the same failure and reports it) */
+    if (tp == ic->type && ic->kind == __AUTOCY_IC_NEW && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)
+            && no_args != NULL) {
+        PyObject *init = ic->descr, *self, *result, **first = (PyObject **)args - 1, *saved;
+        self = tp->tp_new(tp, no_args, NULL);
+        if (self == NULL) return NULL;
+        Py_INCREF(init);  /* __init__ may change the class and drop it */
+        saved = *first;
+        *first = self;
+        result = PyObject_Vectorcall(init, (PyObject *const *)first, (size_t)PyVectorcall_NARGS(nargsf) + 1, NULL);
+        *first = saved;
+        Py_DECREF(init);
+        if (result != Py_None) {
+            if (result != NULL) {
+                PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'", Py_TYPE(result)->tp_name);
+                Py_DECREF(result);
+            }
+            Py_DECREF(self);
+            return NULL;
+        }
+        Py_DECREF(result);
+        return self;
+    }
+#endif
+    return PyObject_Vectorcall(cls, args, nargsf, NULL);
+}
+/* func(*args), a call site of any callable: the classes go to __autocy_construct */
+#define __AUTOCY_CALL(ic, func, args, nargsf) \
+    (Py_TYPE(func) == &PyType_Type ? __autocy_construct(ic, func, args, nargsf) : __Pyx_PyObject_FastCall(func, args, nargsf))
+
 /* args[0].name(*args[1:]) (a new reference, or NULL with an exception):
    PyObject_VectorcallMethod */
 static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyObject *const *args, size_t nargsf) {
@@ -309,12 +391,14 @@ static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyO
 _GET = re.compile(r"__Pyx_PyObject_GetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+)\)")
 _SET = re.compile(r"__Pyx_PyObject_SetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+), (\w+)\)")
 _CALL = re.compile(r"__Pyx_PyObject_FastCallMethod\(\(PyObject\s*\*\)(__pyx_mstate_global->__pyx_n_[us]_\w+), ")
+_FAST_CALL = re.compile(r"__Pyx_PyObject_FastCall\(((?:\(PyObject\s*\*\))?__pyx_\w+), ")
 _PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
 
 
 def add_inline_caches(c_text: str) -> str:
-    """Give every attribute load, store and method call of a constant name in a Cython C file
-    a cache of its own (see the module docstring).
+    """Give every attribute load, store and method call of a constant name, and every call
+    of a callable in a temporary, in a Cython C file a cache of its own (see the module
+    docstring).
 
     Args:
         c_text: the C file Cython generated.
@@ -323,9 +407,10 @@ def add_inline_caches(c_text: str) -> str:
         The text with each ``__Pyx_PyObject_GetAttrStr(obj, <name>)``,
         ``__Pyx_PyObject_SetAttrStr(obj, <name>, value)`` and
         ``__Pyx_PyObject_FastCallMethod(<name>, args, nargsf)`` whose name is one of the
-        module's string constants replaced by the matching cached helper, and the helpers
-        (:data:`C_HELPERS`) with one cache per site inserted after ``#include "Python.h"``.
-        Unchanged when the file has no such site or no such include.
+        module's string constants, and each ``__Pyx_PyObject_FastCall(<temporary>, ...)``,
+        replaced by the matching cached helper, and the helpers (:data:`C_HELPERS`) with one
+        cache per site inserted after ``#include "Python.h"``. Unchanged when the file has no
+        such site or no such include.
     """
     include = _PYTHON_H.search(c_text)
     if include is None:
@@ -341,6 +426,7 @@ def add_inline_caches(c_text: str) -> str:
     body = _GET.sub(lambda m: f"__autocy_getattr({site()}, {m.group(1)}, {m.group(2)})", body)
     body = _SET.sub(lambda m: f"__autocy_setattr({site()}, {m.group(1)}, {m.group(2)}, {m.group(3)})", body)
     body = _CALL.sub(lambda m: f"__autocy_callmethod({site()}, (PyObject *){m.group(1)}, ", body)
+    body = _FAST_CALL.sub(lambda m: f"__AUTOCY_CALL({site()}, {m.group(1)}, ", body)
     if not sites:
         return c_text
     helpers = f"{C_HELPERS}static __autocy_ic __autocy_ic_sites[{sites}];\n"

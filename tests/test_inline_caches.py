@@ -44,6 +44,10 @@ SITES = textwrap.dedent("""\
         return o.m(a)
 
 
+    def make(cls, a):
+        return cls(a)
+
+
     class Point:
         def __init__(self, x, y):
             self.x = x
@@ -80,7 +84,7 @@ def test_every_attribute_site_of_the_module_is_cached(modules):
     assert "__Pyx_PyObject_GetAttrStr(__pyx_v_o, " not in c_text
     assert "__Pyx_PyObject_SetAttrStr(__pyx_v_o, " not in c_text
     for helper, count in (("__autocy_getattr(&__autocy_ic_sites[", 6), ("__autocy_setattr(&__autocy_ic_sites[", 5),
-                          ("__autocy_callmethod(&__autocy_ic_sites[", 2)):
+                          ("__autocy_callmethod(&__autocy_ic_sites[", 2), ("__AUTOCY_CALL(&__autocy_ic_sites[", 1)):
         assert c_text.count(helper) >= count, helper
 
 
@@ -90,7 +94,8 @@ def test_the_rewrite_numbers_each_site_and_leaves_other_text_alone():
               "b = __Pyx_PyObject_GetAttrStr(__pyx_t_1, __pyx_mstate_global->__pyx_n_s_y);\n"
               "c = __Pyx_PyObject_SetAttrStr(__pyx_v_o, __pyx_mstate_global->__pyx_n_u_x, __pyx_t_2);\n"
               "d = __Pyx_PyObject_FastCallMethod((PyObject*)__pyx_mstate_global->__pyx_n_u_m, args, 2);\n"
-              "e = __Pyx_PyObject_GetAttrStr(module, marker);\n")
+              "e = __Pyx_PyObject_GetAttrStr(module, marker);\n"
+              "f = __Pyx_PyObject_FastCall((PyObject*)__pyx_t_3, __pyx_callargs+__pyx_t_9, (4-__pyx_t_9) | 1);\n")
     out = add_inline_caches(c_text)
     assert "a = __autocy_getattr(&__autocy_ic_sites[0], __pyx_v_o, __pyx_mstate_global->__pyx_n_u_x);" in out
     assert "b = __autocy_getattr(&__autocy_ic_sites[1], __pyx_t_1, __pyx_mstate_global->__pyx_n_s_y);" in out
@@ -98,8 +103,10 @@ def test_the_rewrite_numbers_each_site_and_leaves_other_text_alone():
             "__pyx_t_2);") in out
     assert "d = __autocy_callmethod(&__autocy_ic_sites[3], (PyObject *)__pyx_mstate_global->__pyx_n_u_m, args, 2);" in out
     assert "e = __Pyx_PyObject_GetAttrStr(module, marker);" in out  # not a constant name
-    assert "static __autocy_ic __autocy_ic_sites[4];" in out
-    assert out.index("__autocy_ic_sites[4]") < out.index("a = ")
+    assert ("f = __AUTOCY_CALL(&__autocy_ic_sites[4], (PyObject*)__pyx_t_3, __pyx_callargs+__pyx_t_9, "
+            "(4-__pyx_t_9) | 1);") in out
+    assert "static __autocy_ic __autocy_ic_sites[5];" in out
+    assert out.index("__autocy_ic_sites[5]") < out.index("a = ")
     # nothing to cache, or nowhere to put the helpers: the text is returned as it is
     assert add_inline_caches(c_text.splitlines(keepends=True)[-1]) == c_text.splitlines(keepends=True)[-1]
     assert add_inline_caches('#include "Python.h"\nint x;\n') == '#include "Python.h"\nint x;\n'
@@ -107,7 +114,7 @@ def test_the_rewrite_numbers_each_site_and_leaves_other_text_alone():
 
 # ---------------------------------------------------------------- the random histories
 
-CLASSES = ("Plain", "Default", "Slots", "Sub", "Missing", "Wide")
+CLASSES = ("Plain", "Default", "Slots", "Sub", "Missing", "Wide", "Init", "Returns", "New")
 
 
 def make_classes() -> dict:
@@ -144,7 +151,28 @@ def make_classes() -> dict:
         def m(self, a):
             return ("Wide.m", a)
 
-    return {"Plain": Plain, "Default": Default, "Slots": Slots, "Sub": Sub, "Missing": Missing, "Wide": Wide}
+    class Init:
+        __slots__ = ("x", "m")
+
+        def __init__(self, a):
+            self.x = ("init", a)
+
+    class Returns(Plain):
+        def __init__(self, a):
+            self.x = a
+            return a
+
+    class New(Plain):
+        def __new__(cls, a):
+            obj = super().__new__(cls)
+            obj.x = ("new", a)
+            return obj if a != 0 else a
+
+        def __init__(self, a):
+            self.y = ("init", a)
+
+    return {"Plain": Plain, "Default": Default, "Slots": Slots, "Sub": Sub, "Missing": Missing, "Wide": Wide,
+            "Init": Init, "Returns": Returns, "New": New}
 
 
 def describe(value) -> str:
@@ -170,6 +198,9 @@ def run(module, steps) -> list:
             "set_x": lambda: module.set_x(obj, value),
             "add_x": lambda: module.add_x(obj, value),
             "call_m": lambda: module.call_m(obj, value),
+            "make": lambda: objects.append(module.make(cls, value)),
+            "class_init": lambda: setattr(cls, "__init__", lambda self, a=None: setattr(self, "x", ("new init", a))),
+            "del_class_init": lambda: delattr(cls, "__init__"),
             "move": lambda: obj.move(value),
             "del_x": lambda: delattr(obj, "x"),
             "vars": lambda: sorted(vars(obj)),
@@ -192,9 +223,10 @@ def run(module, steps) -> list:
     return outcomes
 
 
-SITE_STEPS = ["get_x", "get_m", "set_x", "add_x", "call_m", "move"]
+SITE_STEPS = ["get_x", "get_m", "set_x", "add_x", "call_m", "move", "make"]
 OTHER_STEPS = ["new", "point", "del_x", "vars", "instance_m", "del_instance_m", "reclass", "class_property",
-               "class_x", "del_class_x", "class_m", "class_static_m", "class_getattribute", "class_setattr"]
+               "class_x", "del_class_x", "class_m", "class_static_m", "class_getattribute", "class_setattr",
+               "class_init", "del_class_init"]
 steps = st.lists(st.tuples(st.sampled_from(SITE_STEPS * 3 + OTHER_STEPS), st.integers(0, 40),
                            st.one_of(st.integers(-5, 5), st.text(max_size=2))), max_size=60)
 
