@@ -135,31 +135,40 @@ static inline PyObject **__autocy_ic_store_values(PyObject *o) {
     return __autocy_ic_values(o);
 }
 
-/* Cache what the lookup of name finds on type tp (kind NONE where no fast path applies:
-   the next uses with that type then go straight to the generic call) */
-static inline void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
-    PyObject *descr;
-    Py_ssize_t i;
-    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
-        ic->type = NULL;
-        ic->kind = __AUTOCY_IC_NONE;
-        ic->descr = NULL;
-        return;
-    }
-    ic->fills++;
-    ic->type = tp;
+/* Start a fill for type tp: the cache forgets what it held (kind NONE: the next uses with
+   that type go straight to the generic call); 0 when the site has used up its fills */
+static inline int __autocy_ic_begin(__autocy_ic *ic, PyTypeObject *tp) {
+    int more = ic->fills < __AUTOCY_IC_MAX_FILLS;
+    ic->fills += more;
+    ic->type = more ? tp : NULL;
     ic->version = tp->tp_version_tag;
     ic->kind = __AUTOCY_IC_NONE;
     ic->descr = NULL;
-    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || !PyUnicode_CheckExact(name)
+    return more;
+}
+
+/* The MRO lookup of name on tp (borrowed, or NULL); 0 in *tagged unless tp then has a valid
+   version tag, which any later change of that result changes (the lookup assigns one) */
+static inline PyObject *__autocy_ic_lookup(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int *tagged) {
+    PyObject *descr = _PyType_Lookup(tp, name);
+    ic->version = tp->tp_version_tag;
+    *tagged = tp->tp_version_tag != 0;  /* 0: no valid tag, the type changes too often */
+#if PY_VERSION_HEX < 0x030D0000
+    *tagged = *tagged && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG);
+#endif
+    return descr;
+}
+
+/* Cache what the lookup of name finds on type tp, for a load (store 0) or a store */
+static inline void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
+    PyObject *descr;
+    Py_ssize_t i;
+    int tagged;
+    if (!__autocy_ic_begin(ic, tp) || !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || !PyUnicode_CheckExact(name)
             || (store ? tp->tp_setattro != PyObject_GenericSetAttr : tp->tp_getattro != PyObject_GenericGetAttr))
         return;
-    descr = _PyType_Lookup(tp, name);  /* (gives the type a version tag when it has none) */
-    ic->version = tp->tp_version_tag;
-    if (tp->tp_version_tag == 0) return;  /* no valid tag: the type changes too often */
-#if PY_VERSION_HEX < 0x030D0000
-    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return;
-#endif
+    descr = __autocy_ic_lookup(ic, tp, name, &tagged);
+    if (!tagged) return;
     ic->descr = descr;
     if (descr != NULL && Py_TYPE(descr) == &PyMemberDescr_Type) {
         /* a data descriptor: it alone decides; a plain object slot of __slots__ is read and
@@ -203,17 +212,8 @@ static inline int __autocy_ic_not_data(PyObject *descr) {
 static inline void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
     static PyObject *init_name = NULL;
     PyObject *init;
-    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
-        ic->type = NULL;
-        ic->kind = __AUTOCY_IC_NONE;
-        ic->descr = NULL;
-        return;
-    }
-    ic->fills++;
-    ic->type = tp;
-    ic->version = tp->tp_version_tag;
-    ic->kind = __AUTOCY_IC_NONE;
-    ic->descr = NULL;
+    int tagged;
+    if (!__autocy_ic_begin(ic, tp)) return;
     if (init_name == NULL && (init_name = PyUnicode_InternFromString("__init__")) == NULL) {
         PyErr_Clear();
         return;
@@ -221,13 +221,8 @@ static inline void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
     if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || (tp->tp_flags & Py_TPFLAGS_IS_ABSTRACT)
             || tp->tp_new != PyBaseObject_Type.tp_new || tp->tp_init == PyBaseObject_Type.tp_init)
         return;
-    init = _PyType_Lookup(tp, init_name);
-    ic->version = tp->tp_version_tag;
-    if (tp->tp_version_tag == 0) return;
-#if PY_VERSION_HEX < 0x030D0000
-    if (!(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return;
-#endif
-    if (init == NULL || !PyType_HasFeature(Py_TYPE(init), Py_TPFLAGS_METHOD_DESCRIPTOR)
+    init = __autocy_ic_lookup(ic, tp, init_name, &tagged);
+    if (!tagged || init == NULL || !PyType_HasFeature(Py_TYPE(init), Py_TPFLAGS_METHOD_DESCRIPTOR)
             || Py_TYPE(init) == &PyWrapperDescr_Type || Py_TYPE(init) == &PyMethodDescr_Type)
         return;
     ic->descr = init;
