@@ -21,8 +21,9 @@ generic lookup provably gives the same result:
 * the class attribute, if any, is not a data descriptor (checked on every use), so the
   instance's own value comes first;
 * a load finds a value in the instance's values array (no materialized ``__dict__`` on
-  3.11 and 3.12; valid inline values on 3.13); a store replaces an existing value (a new
-  attribute, or an instance with a ``__dict__`` object on 3.13, takes the generic path);
+  3.11 and 3.12; valid inline values on 3.13); a store replaces the value there, or puts a
+  new attribute there and appends it to the array's insertion order, as CPython does (an
+  instance with a ``__dict__`` object on 3.13 takes the generic path);
 * a method call finds a method descriptor (a function) as the class attribute and no
   instance attribute of that name, and calls it with the instance as first argument, as
   ``PyObject_VectorcallMethod`` does;
@@ -49,6 +50,7 @@ C_HELPERS = r"""
 /* ---- autocy: inline caches of attribute loads, stores and method calls (autocy/inline_caches.py) ---- */
 #ifndef __AUTOCY_INLINE_CACHES
 #define __AUTOCY_INLINE_CACHES
+#include <stddef.h>  /* offsetof */
 #define __AUTOCY_IC_MAX_FILLS {max_fills}
 #if !defined(PYPY_VERSION) && !defined(GRAALVM_PYTHON) && !defined(Py_LIMITED_API) \
         && !defined(Py_GIL_DISABLED) && !defined(Py_TRACE_REFS) \
@@ -241,6 +243,21 @@ static inline int __autocy_ic_generic_set(PyObject *o, PyObject *name, PyObject 
     return set != NULL ? set(o, name, value) : PyObject_SetAttr(o, name, value);
 }
 
+/* A new attribute at index ix of the values array: appended to the array's insertion order
+   (which __dict__ and vars() follow), as CPython's _PyDictValues_AddToInsertionOrder does:
+   3.11/3.12 keep the order in the bytes before the values, 3.13 after them */
+static inline void __autocy_ic_add_to_order(PyObject **values, Py_ssize_t ix) {
+#if PY_VERSION_HEX >= 0x030D0000
+    __autocy_ic_inline *inline_values = (__autocy_ic_inline *)((char *)values - offsetof(__autocy_ic_inline, values));
+    ((uint8_t *)&inline_values->values[inline_values->capacity])[inline_values->size] = (uint8_t)ix;
+    inline_values->size++;
+#else
+    uint8_t *size = (uint8_t *)values - 2;
+    size[-(*size + 1)] = (uint8_t)ix;
+    (*size)++;
+#endif
+}
+
 /* Where obj.name lives when the cache's fast path applies to obj (the slot may hold NULL:
    an unset attribute), else NULL. For a load (store 0), the class attribute of that name must
    not be a data descriptor; for a store, it must not define __set__. Runs no Python code. */
@@ -250,6 +267,11 @@ static inline PyObject **__autocy_ic_slot(__autocy_ic *ic, PyObject *o, PyObject
     if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, store);
     if (tp != ic->type) return NULL;
     if (ic->kind == __AUTOCY_IC_SLOT) return (PyObject **)((char *)o + ic->offset);
+    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0
+            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries) {
+        __autocy_ic_fill(ic, tp, name, store);  /* a key was added: the name may be one now */
+        if (tp != ic->type) return NULL;
+    }
     if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0) {
         PyObject *descr = ic->descr, **values;
         if (store ? descr != NULL && Py_TYPE(descr)->tp_descr_set != NULL : !__autocy_ic_not_data(descr))
@@ -281,11 +303,14 @@ static inline PyObject *__autocy_getattr(__autocy_ic *ic, PyObject *o, PyObject 
 /* obj.name = value (0, or -1 with an exception): PyObject_SetAttr */
 static inline int __autocy_setattr(__autocy_ic *ic, PyObject *o, PyObject *name, PyObject *value) {
     PyObject **slot = value != NULL ? __autocy_ic_slot(ic, o, name, 1) : NULL, *old;
-    if (slot != NULL && *slot != NULL) {  /* (a new instance attribute takes the generic path) */
+    if (slot != NULL) {
         old = *slot;
         Py_INCREF(value);
         *slot = value;
-        Py_DECREF(old);
+#if __AUTOCY_IC
+        if (old == NULL && ic->kind == __AUTOCY_IC_VALUES) __autocy_ic_add_to_order(slot - ic->index, ic->index);
+#endif
+        Py_XDECREF(old);
         return 0;
     }
     return __autocy_ic_generic_set(o, name, value);

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import autocy.compile
 from autocy.compile import ModuleSource, compile_modules
 from autocy.inline_caches import MAX_FILLS, add_inline_caches
 from test_compile import load_extension, write_module
@@ -34,6 +35,18 @@ SITES = textwrap.dedent("""\
 
     def set_x(o, v):
         o.x = v
+
+
+    def set_y(o, v):
+        o.y = v
+
+
+    def put_a(o, v):
+        o.a = v
+
+
+    def put_b(o, v):
+        o.b = v
 
 
     def add_x(o, v):
@@ -77,13 +90,32 @@ def modules(tmp_path_factory):
     return pure, compiled, c_text
 
 
+@pytest.fixture(scope="module")
+def tireless(tmp_path_factory):
+    """SITES compiled with caches that never stop filling: the random histories make new
+    classes for every example, which would soon use up the fills of the normal module's
+    sites and leave them on the generic path."""
+    root = tmp_path_factory.mktemp("inline_caches_tireless")
+    name = "autocy_icpkg.tireless"
+    path = write_module(root / "gen", name, SITES)
+    (root / "gen" / "autocy_icpkg" / "__init__.py").write_text("")
+    limit = f"#define __AUTOCY_IC_MAX_FILLS {MAX_FILLS}\n"
+    with pytest.MonkeyPatch.context() as patch:  # (jobs=1 compiles in this process)
+        patch.setattr(autocy.compile, "add_inline_caches",
+                      lambda text: add_inline_caches(text).replace(limit, "#define __AUTOCY_IC_MAX_FILLS 2000000000\n"))
+        result, = compile_modules([ModuleSource(name, path, {})], root / "build", jobs=1)
+    assert result.error is None, result.error
+    assert "#define __AUTOCY_IC_MAX_FILLS 2000000000" in next((root / "build" / "cache").glob("*/tireless.c")).read_text()
+    return load_extension(name, result.extension)
+
+
 def test_every_attribute_site_of_the_module_is_cached(modules):
     # the rewrite matches what this Cython emits: every load, store and method call of a
     # constant name in the module's functions goes through a cached helper
     c_text = modules[2]
     assert "__Pyx_PyObject_GetAttrStr(__pyx_v_o, " not in c_text
     assert "__Pyx_PyObject_SetAttrStr(__pyx_v_o, " not in c_text
-    for helper, count in (("__autocy_getattr(&__autocy_ic_sites[", 6), ("__autocy_setattr(&__autocy_ic_sites[", 5),
+    for helper, count in (("__autocy_getattr(&__autocy_ic_sites[", 6), ("__autocy_setattr(&__autocy_ic_sites[", 6),
                           ("__autocy_callmethod(&__autocy_ic_sites[", 2), ("__AUTOCY_CALL(&__autocy_ic_sites[", 1)):
         assert c_text.count(helper) >= count, helper
 
@@ -188,14 +220,18 @@ def run(module, steps) -> list:
     outcomes = []
     for step in steps:
         kind, arg, value = step
-        obj = objects[arg % len(objects)]
-        cls = classes[CLASSES[arg % len(CLASSES)]]
+        # mostly one of the newest objects and its own class, so that a history soon has an
+        # object whose class changes under a site that has seen it
+        obj = objects[-1 - arg // 2 % min(len(objects), 3)]
+        own = type(obj) in classes.values() and arg % 2 == 0
+        cls = type(obj) if own else classes[CLASSES[arg // 2 % len(CLASSES)]]
         actions = {
             "new": lambda: objects.append(cls()),
             "point": lambda: objects.append(module.Point(value, arg)),
             "get_x": lambda: module.get_x(obj),
             "get_m": lambda: module.get_m(obj),
             "set_x": lambda: module.set_x(obj, value),
+            "set_y": lambda: module.set_y(obj, value),
             "add_x": lambda: module.add_x(obj, value),
             "call_m": lambda: module.call_m(obj, value),
             "make": lambda: objects.append(module.make(cls, value)),
@@ -203,7 +239,7 @@ def run(module, steps) -> list:
             "del_class_init": lambda: delattr(cls, "__init__"),
             "move": lambda: obj.move(value),
             "del_x": lambda: delattr(obj, "x"),
-            "vars": lambda: sorted(vars(obj)),
+            "vars": lambda: list(vars(obj)),
             "instance_m": lambda: setattr(obj, "m", lambda a: ("instance m", a)),
             "del_instance_m": lambda: delattr(obj, "m"),
             "reclass": lambda: setattr(obj, "__class__", cls),
@@ -223,7 +259,7 @@ def run(module, steps) -> list:
     return outcomes
 
 
-SITE_STEPS = ["get_x", "get_m", "set_x", "add_x", "call_m", "move", "make"]
+SITE_STEPS = ["get_x", "get_m", "set_x", "set_y", "add_x", "call_m", "move", "make"]
 OTHER_STEPS = ["new", "point", "del_x", "vars", "instance_m", "del_instance_m", "reclass", "class_property",
                "class_x", "del_class_x", "class_m", "class_static_m", "class_getattribute", "class_setattr",
                "class_init", "del_class_init"]
@@ -233,9 +269,48 @@ steps = st.lists(st.tuples(st.sampled_from(SITE_STEPS * 3 + OTHER_STEPS), st.int
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=steps)
-def test_cached_sites_do_what_python_does_whatever_happens_to_objects_and_classes(modules, steps):
+def test_cached_sites_do_what_python_does_whatever_happens_to_objects_and_classes(modules, tireless, steps):
     pure, compiled, _ = modules
-    assert run(compiled, steps) == run(pure, steps)
+    expected = run(pure, steps)
+    assert run(tireless, steps) == expected
+    assert run(compiled, steps) == expected
+
+
+SCENARIOS = {
+    # each: steps on the newest object (arg 0: it and its own class) after the sites have seen
+    # it; ("new", 2) makes a Plain, ("new", 3) a Default, ("new", 0) first a Slots, arg 13 Init
+    "a property added to the class wins over the instance's value": [
+        ("new", 2, 0), ("set_x", 0, 1), ("get_x", 0, 0), ("get_x", 0, 0), ("class_property", 0, 5),
+        ("get_x", 0, 0), ("set_x", 0, 2), ("add_x", 0, 1)],
+    "a class attribute, then the instance's own, then the class's again": [
+        ("new", 3, 0), ("get_x", 0, 0), ("set_x", 0, 1), ("get_x", 0, 0), ("del_x", 0, 0), ("get_x", 0, 0)],
+    "attributes set in another order than the class's keys keep their order": [
+        ("new", 2, 0), ("set_x", 0, 1), ("set_y", 0, 2), ("new", 0, 0), ("set_y", 0, 3), ("set_x", 0, 4),
+        ("vars", 0, 0), ("del_x", 0, 0), ("set_x", 0, 5), ("vars", 0, 0)],
+    "a materialized __dict__ takes the generic path": [
+        ("new", 2, 0), ("set_x", 0, 1), ("get_x", 0, 0), ("vars", 0, 0), ("set_x", 0, 2), ("get_x", 0, 0),
+        ("set_y", 0, 3), ("vars", 0, 0)],
+    "an instance attribute shadows the method, then no longer": [
+        ("new", 2, 0), ("call_m", 0, 1), ("call_m", 0, 2), ("instance_m", 0, 0), ("call_m", 0, 3),
+        ("del_instance_m", 0, 0), ("call_m", 0, 4), ("class_m", 0, 9), ("call_m", 0, 5), ("class_static_m", 0, 0),
+        ("call_m", 0, 6)],
+    "a class that gains __getattribute__ and __setattr__": [
+        ("new", 2, 0), ("set_x", 0, 1), ("get_x", 0, 0), ("class_getattribute", 0, 0), ("get_x", 0, 0),
+        ("class_setattr", 0, 0), ("set_x", 0, 2), ("vars", 0, 0)],
+    "__slots__ members read, written and unset": [
+        ("new", 0, 0), ("get_x", 0, 0), ("set_x", 0, 1), ("get_x", 0, 0), ("add_x", 0, 2), ("del_x", 0, 0),
+        ("get_x", 0, 0), ("set_x", 0, 3), ("call_m", 0, 1)],
+    "a class whose __init__ is replaced, then deleted": [
+        ("make", 13, 1), ("make", 13, 2), ("class_init", 13, 0), ("make", 13, 3), ("del_class_init", 13, 0),
+        ("make", 13, 4)],
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_each_fast_path_gives_way_where_python_would_differ(modules, tireless, scenario):
+    # (tireless: these sites still cache, whatever the random histories did before)
+    pure = modules[0]
+    assert run(tireless, SCENARIOS[scenario]) == run(pure, SCENARIOS[scenario])
 
 
 def test_the_same_steps_repeated_hit_the_caches_and_agree(modules):
@@ -247,6 +322,25 @@ def test_the_same_steps_repeated_hit_the_caches_and_agree(modules):
                 ("instance_m", 2, 0), ("call_m", 2, 5), ("del_instance_m", 2, 0), ("call_m", 2, 5),
                 ("vars", 3, 0), ("get_x", 3, 0), ("set_x", 3, 9), ("get_x", 3, 0)]
     assert run(compiled, history) == run(pure, history)
+
+
+def test_new_attributes_keep_the_order_they_were_set_in(modules):
+    # a store of a new attribute through a cache appends it to the instance's insertion
+    # order, which vars() and __dict__ follow, whatever order the class's shared keys have
+    # (put_a and put_b are sites of their own: the random histories use up other sites' fills)
+    pure, compiled, _ = modules
+    for module in (pure, compiled):
+        cls = type("C", (), {})
+        first, second = cls(), cls()
+        module.put_a(first, 1)
+        module.put_b(first, 2)
+        for _ in range(3):  # the sites are filled by now
+            module.put_b(second, 3)
+            module.put_a(second, 4)
+            assert list(vars(second)) == ["b", "a"] and vars(second) == {"b": 3, "a": 4}
+            del second.b
+            assert list(vars(second)) == ["a"]
+            del second.a
 
 
 def test_a_site_that_meets_many_types_stops_caching_and_stays_right(modules):
