@@ -61,8 +61,10 @@ C_HELPERS = r"""
 #endif
 #if defined(__GNUC__) || defined(__clang__)
 #define __AUTOCY_IC_RARE(x) __builtin_expect(!!(x), 0)
+#define __AUTOCY_IC_COLD __attribute__((noinline, cold, unused))  /* keeps the fast paths small enough to inline */
 #else
 #define __AUTOCY_IC_RARE(x) (x)
+#define __AUTOCY_IC_COLD
 #endif
 
 /* what a cache found for its type: nothing usable, a __slots__ member, the instances'
@@ -162,7 +164,7 @@ static inline PyObject *__autocy_ic_lookup(__autocy_ic *ic, PyTypeObject *tp, Py
 }
 
 /* Cache what the lookup of name finds on type tp, for a load (store 0) or a store */
-static inline void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
+static __AUTOCY_IC_COLD void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
     PyObject *descr;
     Py_ssize_t i;
     int tagged;
@@ -211,7 +213,7 @@ static inline int __autocy_ic_not_data(PyObject *descr) {
 /* Cache how a call of the class tp makes an instance: kind NEW when tp is a plain heap
    class (metaclass type, not abstract) that gets object.__new__ and an __init__ function
    (a method descriptor, not a C slot wrapper), which type_call and slot_tp_init would call */
-static inline void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
+static __AUTOCY_IC_COLD void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
     static PyObject *init_name = NULL;
     PyObject *init;
     int tagged;
