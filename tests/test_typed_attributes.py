@@ -125,7 +125,8 @@ def test_stores_and_reads_agree_with_python_on_any_object(bodies, spec, x):
     for module in (pure, compiled):
         (b,), outside = make(module, [spec])
         first = outcome(module.reset, (b, x))
-        results.append((first, outcome(b.energy, ()), outcome(module.snapshot, (b,)), state([b], outside)))
+        moved = outcome(lambda: state([module.moved(b, x)], []), ())
+        results.append((first, outcome(b.energy, ()), outcome(module.snapshot, (b,)), state([b], outside), moved))
     assert results[1] == results[0], (spec, x)
 
 
@@ -153,3 +154,7 @@ def test_attributes_passed_on_are_the_objects_themselves(bodies):
         a, b = module.Body(float("1.5"), 0.5, 1.0), module.Body(float("4.5"), float("-2.5"), float("3.0"))
         assert module.larger(a, b) == 2.0
         assert a.x is b.x and a.v is b.v and a.m is not b.m and a.m == b.m
+        # the arguments computed before the call are new floats; the one passed on is b.v
+        assert "kernels.bodies:moved: specialized" in report
+        c = module.moved(b, 2.0)
+        assert (c.x, c.v, c.m) == (-0.5, -2.5, -3.0) and c.v is b.v

@@ -90,6 +90,8 @@ class FunctionAnalysis:
             as (see :meth:`~autocy.annotate.expressions.ExprTyper.attribute_read`).
         entry_guards: parameter -> kind checked by the dispatcher.
         retry: ids of the statements that may be evaluated again on Python objects.
+        prefixed: ids of the statements whose call's arguments are evaluated first, typed
+            (:func:`call_prefix`); a failure there deoptimizes to the statement's start.
         bounded: ids of the ``n += 1`` statements of counters bounded by their loop test.
         bounds: CINT variable -> the range +-bound its guards check (:func:`guard_bound`).
         assume_int: C int arithmetic is not checked (``assume = ["int-overflow"]``).
@@ -107,6 +109,7 @@ class FunctionAnalysis:
     attributes: dict[tuple[str, str], Kind] = field(default_factory=dict)
     entry_guards: dict[str, Kind] = field(default_factory=dict)
     retry: set[int] = field(default_factory=set)
+    prefixed: set[int] = field(default_factory=set)
     bounded: set[int] = field(default_factory=set)
     bounds: dict[str, int] = field(default_factory=dict)
     assume_int: bool = False
@@ -116,7 +119,7 @@ class FunctionAnalysis:
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
         return ExprTyper(self.kinds, self.locals, self.module, self.intervals, self.elements,
-                         retry_nodes(self.node, self.retry), self.assume_int, self.attributes)
+                         retry_nodes(self.node, self.retry, self.prefixed), self.assume_int, self.attributes)
 
 
 # ------------------------------------------------------------------ module-level facts
@@ -195,14 +198,31 @@ def _scope_header(node: ast.AST) -> list[ast.AST]:
     return [*node.decorator_list, *header, *annotations, *([node.returns] if node.returns else [])]
 
 
-def retry_nodes(function: ast.FunctionDef, statements: set[int]) -> set[int]:
-    """Ids of every expression node inside the retryable ``statements`` of ``function``."""
+def retry_nodes(function: ast.FunctionDef, statements: set[int], prefixed: set[int] = frozenset()) -> set[int]:
+    """Ids of every expression node inside the retryable ``statements`` of ``function``, and
+    inside the arguments of the calls of its ``prefixed`` statements (see :func:`call_prefix`)."""
     nodes: set[int] = set()
     for stmt in ast.walk(function):
-        if id(stmt) in statements:
-            for part in retry_parts(stmt):
-                nodes.update(id(n) for n in ast.walk(part))
+        parts = retry_parts(stmt) if id(stmt) in statements else call_prefix(stmt).args if id(stmt) in prefixed else []
+        for part in parts:
+            nodes.update(id(n) for n in ast.walk(part))
     return nodes
+
+
+def call_prefix(stmt: ast.AST) -> ast.Call | None:
+    """The call of a statement whose value is one call of a name with positional arguments
+    (``x = f(a, b)``, ``p.v = f(a)``, ``return f(a)``, ``f(a)``, ``n += f(a)`` for a name
+    ``n``), else None. Python evaluates the name, then the arguments, then calls: when the
+    arguments run no user code, they can be evaluated first, typed, and a failure there
+    deoptimizes to the statement's start with nothing done (the name's lookup runs no user
+    code either, and its NameError comes the same)."""
+    if isinstance(stmt, (ast.Assign, ast.Return, ast.Expr)) or (
+            isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name)):
+        value = stmt.value
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.keywords
+                and not any(isinstance(a, ast.Starred) for a in value.args)):
+            return value
+    return None
 
 
 def retry_parts(stmt: ast.stmt) -> list[ast.expr]:
@@ -532,10 +552,12 @@ class _Analyzer:
             elements = {name: kind for name, kind in elements.items() if kind is not Kind.OBJECT}
             intervals = self.intervals(kinds)
             attributes = self.attribute_kinds(kinds)
-            retry = self.retryable(ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                                             assume_int=self.assume_int, attributes=attributes))
+            optimistic = ExprTyper(kinds, self.locals, self.module, intervals, elements,
+                                   assume_int=self.assume_int, attributes=attributes)
+            retry = self.retryable(optimistic)
+            prefixed = self.prefixed(optimistic, retry)
             typer = ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                              retry_nodes(self.node, retry), self.assume_int, attributes)
+                              retry_nodes(self.node, retry, prefixed), self.assume_int, attributes)
             demoted = None
             reasons.clear()
             for name, kind in sorted(kinds.items()):
@@ -550,6 +572,7 @@ class _Analyzer:
                 break
             del kinds[demoted]
         result.kinds, result.intervals, result.elements, result.retry = kinds, intervals, elements, retry
+        result.prefixed = prefixed
         result.attributes = {key: kind for key, kind in attributes.items() if key in self.attribute_reads(typer)}
         result.bounded = self.bounded_increments(kinds, typer)
         result.bounds = {name: self.bound(name) for name, kind in kinds.items() if kind is Kind.CINT}
@@ -637,6 +660,17 @@ class _Analyzer:
                 parts = retry_parts(stmt)
                 if parts and all(optimistic.pure(p) for p in parts):
                     found.add(id(stmt))
+        return found
+
+    def prefixed(self, optimistic: ExprTyper, retry: set[int]) -> set[int]:
+        """Ids of the other statements whose call's arguments run no user code and hold a
+        checked operation (see :func:`call_prefix`): those arguments are evaluated first."""
+        found = set()
+        for stmt in ast.walk(self.node):
+            call = call_prefix(stmt) if id(stmt) not in retry else None
+            if call is not None and call.args and all(optimistic.pure(a) for a in call.args) \
+                    and any(optimistic.needs_retry(a) for a in call.args):
+                found.add(id(stmt))
         return found
 
     def computes_natively(self, typer: ExprTyper, typed: set[str]) -> bool:

@@ -64,7 +64,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autocy.annotate.analysis import FunctionAnalysis, assigned_names, loop_shape, range_call, range_parts
+from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, range_call,
+                                      range_parts)
 from autocy.annotate.expressions import ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
@@ -198,6 +199,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
         self.reevaluated = False  # some statement deoptimizes when its checked code raises
         self.flagging = False  # emitting the flagging variants of the helpers (see flagging.py)
+        # id of a call argument evaluated before its statement -> the C temporary holding it
+        self.substitutes: dict[int, Typed] = {}
         self.flags = 0  # how many flagging helpers were emitted
 
     # ------------------------------------------------------------ facts
@@ -295,6 +298,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         typed code would unbox (``xs[i] = xs[i + 1]``), or an attribute it would read as a
         float, is passed on as the object itself (the same object, not an equal new one), and
         so is the branch ``x if c else y`` takes, and the operand of ``+x``."""
+        if id(node) in self.substitutes:
+            return self.box(self.substitutes[id(node)])
         if (isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice)
                 and self.typer.of(node.value) in (Kind.LIST, Kind.TUPLE)
                 and self.typer.of(node) in (Kind.DOUBLE, Kind.CINT)):
@@ -316,6 +321,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return (t.code, t.imag) if t.kind is Kind.COMPLEX else (self.as_double(t), "0.0")
 
     def expr(self, node: ast.expr) -> Typed:  # noqa: C901 - one case per node type
+        if id(node) in self.substitutes:  # an argument evaluated before its statement
+            return self.substitutes[id(node)]
         kind = self.typer.of(node)
         if isinstance(node, ast.Constant):
             if kind is Kind.COMPLEX:
@@ -835,6 +842,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def stmt(self, stmt: ast.stmt, ind: int) -> None:  # noqa: C901 - one case per statement type
         add, line = self.out.add, stmt.lineno
+        if id(stmt) in self.a.prefixed:
+            self.prefix_arguments(call_prefix(stmt), ind, line)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if stmt.value is not None:
                 self.assign(stmt, ind)
@@ -880,6 +889,28 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind, text, line)
         else:  # the analysis rejects every other statement; keep the generator honest
             raise AssertionError(f"unsupported statement {type(stmt).__name__} reached the emitter")
+
+    def prefix_arguments(self, call: ast.Call, ind: int, line: int) -> None:
+        """Evaluate the arguments of ``call`` that hold a checked operation into C temporaries
+        before the statement that makes the call (see
+        :func:`~autocy.annotate.analysis.call_prefix`): with the flagging helpers where they
+        can be, else retried on objects when anything in them fails. Nothing has run yet
+        when one fails, so the statement deoptimizes to its start. The call then passes the
+        temporaries, boxed: only arguments whose objects CPython makes anew are taken (see
+        :meth:`new_float`; an int from arithmetic; a bool), so no call gets an equal copy
+        where Python passes an existing object on."""
+        for arg in call.args:
+            kind = self.typer.of(arg)
+            made = {Kind.DOUBLE: self.new_float(arg), Kind.BOOL: True,
+                    Kind.CINT: isinstance(arg, ast.BinOp) or (isinstance(arg, ast.UnaryOp)
+                                                               and isinstance(arg.op, ast.USub))}
+            if not made.get(kind) or not self.needs_retry(arg):
+                continue
+            value = self.flagging_value(lambda arg=arg: self.expr(arg), ind, line) if self.flaggable(arg) else None
+            if value is None:
+                value = Typed(kind, self.temp(kind))
+                self.reevaluate([f"{value.code} = {self.expr(arg).code}"], ind, line)
+            self.substitutes[id(arg)] = value
 
     def assign(self, stmt: ast.Assign | ast.AnnAssign, ind: int) -> None:
         line = stmt.lineno

@@ -52,6 +52,12 @@ def larger(a, b):
     return a.x + a.v
 
 
+def moved(b, dt):
+    """A call whose arguments compute on float attributes: they are evaluated, typed, before
+    the call, which runs user code (Body.__init__); the others are passed on as they are."""
+    return Body(b.x + b.v * dt, b.v, -b.m)
+
+
 def train():
     """The profiling workload."""
     bodies = [Body(1.0 + k, 0.5, 2.0) for k in range(4)]
@@ -61,4 +67,6 @@ def train():
         snapshot(b)
         b.energy()
     larger(bodies[0], bodies[1])
+    for b in bodies:
+        moved(b, 0.1)
     larger(bodies[3], bodies[2])
