@@ -40,7 +40,20 @@ A site that keeps meeting new types stops caching after :data:`MAX_FILLS` fills.
 
 from __future__ import annotations
 
+import platform
 import re
+import sys
+import sysconfig
+
+def fast_paths_available() -> bool:
+    """True when the running interpreter, the one an extension is built for, takes the caches'
+    fast paths: CPython 3.11-3.13 with the GIL and without ``Py_TRACE_REFS`` (whose builds
+    have ``sys.getobjects``), as ``__AUTOCY_IC`` in :data:`C_HELPERS` says. Elsewhere
+    every cached site makes the generic call, and the annotator does not type attributes,
+    whose typed reads would always fail there and deoptimize."""
+    return (platform.python_implementation() == "CPython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
+            and not sysconfig.get_config_var("Py_GIL_DISABLED") and not hasattr(sys, "getobjects"))
+
 
 MAX_FILLS = 64
 """Fills (type changes) after which a site stops caching: a polymorphic site would pay a

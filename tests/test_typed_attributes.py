@@ -16,7 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autocy.inline_caches import fast_paths_available
 from test_differential import FloatSub, outcome
+
+typed_here = pytest.mark.skipif(not fast_paths_available(),
+                                reason="no inline-cache fast paths on this interpreter: attributes stay untyped")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +30,7 @@ def bodies(kernels_build):
     return pure, compiled, kernels_build.report
 
 
+@typed_here
 def test_the_report_lists_the_typed_attributes(bodies):
     report = bodies[2]
     for name in ("Body.step", "Body.energy", "advance", "reset"):
@@ -33,6 +38,7 @@ def test_the_report_lists_the_typed_attributes(bodies):
     assert "self.v" in report and "attribute seen as float" in report
 
 
+@typed_here
 def test_typed_code_reads_and_stores_attributes_through_their_caches(kernels_build):
     text = (kernels_build.site.parent / "project" / "build" / "autocy" / "gen" / "kernels" / "bodies.py").read_text()
     generated = text.split("guarded typed specializations")[1]
@@ -142,6 +148,7 @@ def test_a_float_referenced_elsewhere_keeps_its_value(bodies):
     assert (x_before, v_before) == (1.5, 0.25)
 
 
+@typed_here
 def test_attributes_passed_on_are_the_objects_themselves(bodies):
     pure, compiled, report = bodies
     b = compiled.Body(float("2.5"), float("-1.0"), 3.0)

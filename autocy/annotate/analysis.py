@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
+from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import FunctionProfile
 
 SPECIALIZED_BUILTINS = frozenset({
@@ -607,8 +608,11 @@ class _Analyzer:
     def attribute_kinds(self, kinds: dict[str, Kind]) -> dict[tuple[str, str], Kind]:
         """``(variable, attribute)`` -> DOUBLE for each attribute that the profile saw only as
         an exact float on the instances an untyped local held (a local the settings leave
-        untyped keeps its attributes untyped too)."""
+        untyped keeps its attributes untyped too); none on an interpreter where the inline
+        caches take no fast path (:func:`autocy.inline_caches.fast_paths_available`)."""
         found: dict[tuple[str, str], Kind] = {}
+        if not fast_paths_available():
+            return found
         for name in sorted(self.locals - set(kinds) - set(self.overrides.untyped)):
             seen: dict[str, set[str]] = {}
             for record in self.profile.types.get(name, {}).values():
