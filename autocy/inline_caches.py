@@ -45,6 +45,7 @@ import re
 import sys
 import sysconfig
 
+
 def fast_paths_available() -> bool:
     """True when the running interpreter, the one an extension is built for, takes the caches'
     fast paths: CPython 3.11-3.13 with the GIL and without ``Py_TRACE_REFS`` (whose builds
@@ -60,7 +61,7 @@ MAX_FILLS = 64
 fill on each change and gain nothing."""
 
 C_HELPERS = r"""
-/* ---- autocy: inline caches of attribute loads, stores and method calls (autocy/inline_caches.py) ---- */
+/* ---- autocy: inline caches of attribute loads and stores, method and class calls (autocy/inline_caches.py) ---- */
 #ifndef __AUTOCY_INLINE_CACHES
 #define __AUTOCY_INLINE_CACHES
 #include <stddef.h>  /* offsetof */
