@@ -40,12 +40,14 @@ A site that keeps meeting new types stops caching after :data:`MAX_FILLS` fills.
 
 from __future__ import annotations
 
+import functools
 import platform
 import re
 import sys
 import sysconfig
 
 
+@functools.cache
 def fast_paths_available() -> bool:
     """True when the running interpreter, the one an extension is built for, takes the caches'
     fast paths: CPython 3.11-3.13 with the GIL and without ``Py_TRACE_REFS`` (whose builds

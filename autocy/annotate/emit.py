@@ -901,10 +901,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         where Python passes an existing object on."""
         for arg in call.args:
             kind = self.typer.of(arg)
-            made = {Kind.DOUBLE: self.new_float(arg), Kind.BOOL: True,
-                    Kind.CINT: isinstance(arg, ast.BinOp) or (isinstance(arg, ast.UnaryOp)
-                                                               and isinstance(arg.op, ast.USub))}
-            if not made.get(kind) or not self.needs_retry(arg):
+            new_int = isinstance(arg, ast.BinOp) or (isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub))
+            made = kind is Kind.BOOL or self.new_float(arg) or (kind is Kind.CINT and new_int)
+            if not made or not self.needs_retry(arg):
                 continue
             value = self.flagging_value(lambda arg=arg: self.expr(arg), ind, line) if self.flaggable(arg) else None
             if value is None:

@@ -991,6 +991,7 @@ cdef inline bint _autocy_cabs_cmp(double re, double im, double bound, bint below
 '''
 """The augmenting ``.pxd`` written beside every generated module that has specializations."""
 
+
 def attribute_sites(count: int) -> str:
     """The ``.pxd`` lines that give a module's ``count`` typed attribute accesses an inline
     cache each (zeroed, like every static C variable), ``_autocy_attr_site(k)``; empty for 0."""
