@@ -29,8 +29,11 @@ def describe(value):
     return (type(value).__name__, repr(value))
 
 
-def outcome(function, args, errstate):
-    args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+def outcome(function, args, errstate, copy=True):
+    """What ``function(*args)`` gave and left in its arguments (array arguments are copied
+    first, into C order, unless ``copy`` is False)."""
+    if copy:
+        args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     with warnings.catch_warnings(), np.errstate(**errstate):
         warnings.simplefilter("ignore")
         try:
@@ -50,7 +53,41 @@ def test_the_array_kernels_are_specialized_with_memoryviews(arrays):
     report = arrays[2]
     for name in ("stencil", "distances", "scaled_sum", "ratios", "above", "smooth"):
         assert f"kernels.arrays:{name}: specialized" in report, report
-    assert "float64 2d -> memoryview" in report and "numpy.float64 -> C double" in report
+    assert "float64 2d C-contiguous -> memoryview" in report and "numpy.float64 -> C double" in report
+
+
+def strided(shape, strides):
+    """A writeable float64 view of 0, 1, 2, ... with the given shape and strides (bytes)."""
+    return np.lib.stride_tricks.as_strided(np.arange(64, dtype=np.float64), shape=shape, strides=strides)
+
+
+LAYOUTS = {  # the profile saw C-contiguous arrays only; each of these takes the path its layout allows
+    "1 item, odd stride": lambda: np.arange(10, dtype=np.float64)[::10],  # C-contiguous for NumPy
+    "every third": lambda: np.arange(10, dtype=np.float64)[::3],
+    "empty": lambda: np.empty(0),
+    "reversed": lambda: np.arange(5, dtype=np.float64)[::-1],
+    "2d Fortran": lambda: np.asfortranarray(np.arange(12, dtype=np.float64).reshape(3, 4)),
+    "2d one row, odd stride": lambda: strided((1, 3), (96, 8)),
+    "2d one column, odd stride": lambda: strided((4, 1), (8, 80)),
+    "2d column view": lambda: np.arange(12, dtype=np.float64).reshape(4, 3)[:, :1],
+    "2d transposed": lambda: np.arange(12, dtype=np.float64).reshape(3, 4).T,
+    "2d empty": lambda: np.empty((0, 3)),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_arrays_of_any_layout_agree_with_numpy(arrays, layout):
+    """Each call gets a new array of the layout (``same`` would pass a contiguous copy)."""
+    make = LAYOUTS[layout]
+    calls = [("stencil", lambda a: (a, 2, 0.1))] if make().ndim == 2 else [
+        ("scaled_sum", lambda a: (a, 2.0)), ("ratios", lambda a: (a, a + 1.0)), ("distances", lambda a: (a, a)),
+        ("smooth", lambda a: (a, 0, a.shape[0] - 1))]
+    for name, args in calls:
+        results = []
+        for module in arrays[:2]:
+            a = make()
+            results.append((outcome(getattr(module, name), args(a), {}, copy=False), describe(a)))
+        assert results[0] == results[1], (name, layout)
 
 
 special = st.sampled_from([0.0, -0.0, 1.0, -1.5, 1e308, -1e308, 5e-324, float("inf"), float("-inf"),

@@ -22,6 +22,9 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
   with that many dimensions (any strides). The variable still holds the array object (so its
   identity is kept); a typed memoryview of it (``_ac_mv_<name>``) serves full indexing, with
   bounds checks and negative-index wraparound as NumPy does them.
+* ``ARRAY1C``, ``ARRAY2C``, ``ARRAY3C`` - the same, C-contiguous (checked by the guard; the
+  profile saw no other layout): the memoryview's last dimension has unit stride, so C indexes
+  it without a stride multiplication and the compiler can keep addresses in registers.
 * ``NUM``     - a local that holds an exact ``int`` within +-2**53 or an exact ``float`` (an
   accumulator started at ``0`` that float additions make a float, a list element that is
   sometimes an int), as a C ``double`` with a C flag that says it is an int. Every such int
@@ -58,6 +61,9 @@ class Kind(enum.Enum):
     ARRAY1 = "numpy.ndarray[float64, 1d]"
     ARRAY2 = "numpy.ndarray[float64, 2d]"
     ARRAY3 = "numpy.ndarray[float64, 3d]"
+    ARRAY1C = "numpy.ndarray[float64, 1d, C-contiguous]"
+    ARRAY2C = "numpy.ndarray[float64, 2d, C-contiguous]"
+    ARRAY3C = "numpy.ndarray[float64, 3d, C-contiguous]"
     NPF64 = "numpy.float64"
     NUM = "int | float"
 
@@ -69,12 +75,13 @@ class Kind(enum.Enum):
     @property
     def ndim(self) -> int:
         """The number of dimensions of an ARRAY kind (0 for the others)."""
-        return {Kind.ARRAY1: 1, Kind.ARRAY2: 2, Kind.ARRAY3: 3}.get(self, 0)
+        return {Kind.ARRAY1: 1, Kind.ARRAY2: 2, Kind.ARRAY3: 3,
+                Kind.ARRAY1C: 1, Kind.ARRAY2C: 2, Kind.ARRAY3C: 3}.get(self, 0)
 
     def check(self, value: str, bound: int = CINT_BOUND) -> str:
         """A Python expression that is true when the object ``value`` (a name) has this kind:
-        its exact type, and for ints the range +-``bound``, for arrays dtype, ndim and
-        writability."""
+        its exact type, and for ints the range +-``bound``, for arrays dtype, ndim,
+        writability and, for the C-contiguous kinds, the layout."""
         if self is Kind.CINT:
             return f"_autocy_is_cint({value}, {bound})"
         if self is Kind.NPF64:
@@ -82,8 +89,9 @@ class Kind(enum.Enum):
         if self is Kind.NUM:
             return f"_autocy_is_num({value})"
         if self in ARRAYS:
+            layout = f" and {value}.flags.c_contiguous" if self in C_CONTIGUOUS else ""
             return (f"(type({value}) is _autocy_ndarray and {value}.dtype is _autocy_f64 "
-                    f"and {value}.ndim == {self.ndim} and {value}.flags.writeable)")
+                    f"and {value}.ndim == {self.ndim} and {value}.flags.writeable{layout})")
         return f"type({value}) is {self.value}"
 
     @property
@@ -111,13 +119,17 @@ class Kind(enum.Enum):
         }.get(self, "object" if self in ARRAYS else self.value)
 
     def memoryview(self) -> str:
-        """The Cython pure-mode typed memoryview of an ARRAY kind: ``cython.double[:, :]``."""
-        return f"{CY}.double[{', '.join(':' * self.ndim)}]"
+        """The Cython pure-mode typed memoryview of an ARRAY kind: ``cython.double[:, :]``, or
+        ``cython.double[:, ::1]`` for a C-contiguous one."""
+        dims = [":"] * self.ndim
+        if self in C_CONTIGUOUS:
+            dims[-1] = "::1"
+        return f"{CY}.double[{', '.join(dims)}]"
 
     def describe(self) -> str:
         """A short text for the report: ``float -> C double``."""
         if self in ARRAYS:
-            return f"float64 {self.ndim}d -> memoryview"
+            return f"float64 {self.ndim}d{' C-contiguous' if self in C_CONTIGUOUS else ''} -> memoryview"
         return {
             Kind.DOUBLE: "float -> C double",
             Kind.NPF64: "numpy.float64 -> C double",
@@ -130,7 +142,8 @@ class Kind(enum.Enum):
 
 CONTAINERS = frozenset({Kind.LIST, Kind.TUPLE, Kind.DICT, Kind.STR, Kind.BYTES, Kind.SET})
 NUMBERS = frozenset({Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL, Kind.NPF64, Kind.NUM})
-ARRAYS = frozenset({Kind.ARRAY1, Kind.ARRAY2, Kind.ARRAY3})
+C_CONTIGUOUS = frozenset({Kind.ARRAY1C, Kind.ARRAY2C, Kind.ARRAY3C})
+ARRAYS = frozenset({Kind.ARRAY1, Kind.ARRAY2, Kind.ARRAY3}) | C_CONTIGUOUS
 NUMPY = ARRAYS | {Kind.NPF64}
 """The kinds whose generated code needs NumPy's types at run time."""
 
@@ -155,7 +168,8 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
 
     Returns:
         The kind for the single exact type seen, or OBJECT when several types (or an
-        unsupported one) were seen. An ``int`` observed outside +-2**62 stays OBJECT.
+        unsupported one) were seen; a float64 array seen only C-contiguous gets the
+        C-contiguous kind. An ``int`` observed outside +-2**62 stays OBJECT.
         A candidate is only a proposal: the analysis keeps it only where it is proven or guarded.
     """
     if len(observed) != 1:
@@ -164,6 +178,8 @@ def kind_from_feedback(observed: dict[str, dict]) -> Kind:
     if name == "numpy.ndarray":
         dims = record.get("ndim") or {}
         if set(record.get("dtype") or {}) == {"float64"} and len(dims) == 1:
+            if {k for k, n in (record.get("contiguous") or {}).items() if n} == {"C"}:
+                return {"1": Kind.ARRAY1C, "2": Kind.ARRAY2C, "3": Kind.ARRAY3C}.get(next(iter(dims)), Kind.OBJECT)
             return {"1": Kind.ARRAY1, "2": Kind.ARRAY2, "3": Kind.ARRAY3}.get(next(iter(dims)), Kind.OBJECT)
         return Kind.OBJECT
     kind = BY_TYPE_NAME.get(name, Kind.OBJECT)
