@@ -422,6 +422,42 @@ static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyO
 #endif
     return PyObject_VectorcallMethod(name, args, nargsf, NULL);
 }
+
+/* 1 when CPython's lookup of name on o finds exactly the function expected and runs no Python
+   code: o's type (the cached one, same version tag) has expected as its MRO attribute name,
+   and, for an attribute call (instance 1), o has no instance attribute of that name (as in
+   __autocy_callmethod); 0 otherwise, and always without the fast paths. Sets no exception.
+   A direct call of expected's specialization is then what the call would do. */
+static inline int __autocy_method_is(void *site, PyObject *o, PyObject *name, PyObject *expected, int instance) {
+#if __AUTOCY_IC
+    __autocy_ic *ic = (__autocy_ic *)site;
+    PyTypeObject *tp = Py_TYPE(o);
+    PyObject **values;
+    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
+    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0 && tp == ic->type
+            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries)
+        __autocy_ic_fill(ic, tp, name, 0);  /* a key was added: the name may be one now */
+    if (tp != ic->type || ic->descr != expected) return 0;
+    if (!instance || ic->kind == __AUTOCY_IC_NO_DICT) return 1;
+    if (ic->kind != __AUTOCY_IC_VALUES) return 0;
+    values = __autocy_ic_values(o);
+    return values != NULL && (ic->index < 0 || values[ic->index] == NULL);
+#else
+    (void)site; (void)o; (void)name; (void)expected; (void)instance;
+    return 0;
+#endif
+}
+
+/* 1 when CPython's a <op> b, for the method name of op (__sub__), would call exactly the
+   function expected as expected(a, b) and nothing before it: a and b have one type (so no
+   reflected method comes first), whose lookup of name finds expected (see
+   __autocy_method_is), and which has no sequence concat or repeat slot (which + and * would
+   try after a NotImplemented); else 0. */
+static inline int __autocy_binop_is(void *site, PyObject *a, PyObject *b, PyObject *name, PyObject *expected) {
+    PySequenceMethods *seq = Py_TYPE(a)->tp_as_sequence;
+    return Py_TYPE(a) == Py_TYPE(b) && (seq == NULL || (seq->sq_concat == NULL && seq->sq_repeat == NULL))
+        && __autocy_method_is(site, a, name, expected, 0);
+}
 #endif
 /* ---- end of autocy's inline caches ---- */
 """.replace("{max_fills}", str(MAX_FILLS))

@@ -164,12 +164,13 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
         qualname = fn_plan.profile.qualname
         report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
         if report.specialized and qualname not in failed:
-            callee = facts.functions.get(qualname)
+            method = facts.methods.get(qualname.rpartition(".")[2]) if "." in qualname else None
+            callee = facts.functions.get(qualname) or (method[1] if method and method[0] == qualname else None)
             try:
                 rendered = render_function(analysis, qualname, callee.result if callee and callee.pure else Kind.OBJECT,
                                            flagging=bool(callee and callee.flagging), sites=sites)
             except AssertionError as exc:  # an annotator bug costs this function its types only
-                if qualname in facts.functions:
+                if callee is not None:
                     return _render_functions(module, specialize, tree, facts, failed | {qualname})
                 report = FunctionReport(qualname, False, f"autocy could not generate it ({exc}); please report this")
             else:
@@ -185,7 +186,8 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
 def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
              failed: set[str]) -> dict[str, FunctionAnalysis]:
     """Analyse every planned function of the module (qualname -> analysis), and record in
-    ``facts.functions`` how the specialized module-level functions look to their callers.
+    ``facts.functions`` and ``facts.methods`` how the specialized module-level functions and
+    methods look to their callers.
 
     Calls between specialized functions are typed from their callees' results and purity,
     which depend on those callees' own analyses: the analyses are repeated until the callee
@@ -203,10 +205,22 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
         callees = {name: _callee(a) for name, a in analyses.items()
                    if "." not in name and not a.rejected and name not in failed}
-        if callees == facts.functions:
+        methods = _methods({name: _callee(a) for name, a in analyses.items()
+                            if "." in name and not a.rejected and name not in failed})
+        if callees == facts.functions and methods == facts.methods:
             break
-        facts.functions = callees
+        facts.functions, facts.methods = callees, methods
     return analyses
+
+
+def _methods(callees: dict[str, Callee]) -> dict[str, tuple[str, Callee]]:
+    """Method name -> ``(qualname, callee)`` for the names exactly one specialized method has
+    (``facts.methods``; a call site cannot tell which class's method it would need)."""
+    by_name: dict[str, list[str]] = {}
+    for qualname in callees:
+        by_name.setdefault(qualname.rpartition(".")[2], []).append(qualname)
+    return {name: (qualnames[0], dataclasses.replace(callees[qualnames[0]], c_only=False, flagging=False))
+            for name, qualnames in by_name.items() if len(qualnames) == 1}
 
 
 def _callee(analysis: FunctionAnalysis) -> Callee:

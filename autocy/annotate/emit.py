@@ -66,7 +66,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, range_call,
                                       range_parts)
-from autocy.annotate.expressions import ExprTyper
+from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
@@ -335,6 +335,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 return Typed(kind, node.id, int_flag(node.id))
             return Typed(kind, node.id)
         if isinstance(node, ast.BinOp):
+            method = self.typer.operator_callee(node) if kind is Kind.OBJECT else None
+            if method is not None:
+                return self.operator_call(node, method)
             return self.binop(node.left, node.op, node.right, kind)
         if isinstance(node, ast.UnaryOp):
             return self.unaryop(node, kind)
@@ -511,6 +514,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         callee = typer.callee(node)
         if callee is not None:
             return self.direct_call(node, callee, kind)
+        method = typer.method_callee(node)
+        if method is not None:
+            return self.method_call(node, method, kind)
         if kind is Kind.OBJECT or node.keywords:
             return self.plain_call(node, kind)
         args = [self.expr(a) for a in node.args]
@@ -555,31 +561,83 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         """The condition that ``func`` still names the ``math`` function ``math``."""
         return f"{self.obj(func)} is _autocy_orig_{math}"
 
-    def direct_call(self, node: ast.Call, callee, kind: Kind) -> Typed:
+    def direct_call(self, node: ast.Call, callee: Callee, kind: Kind) -> Typed:
         """A call of another specialized function of the module, straight to its
         specialization while its name still names its dispatcher (``_autocy_fn_<name>``) and
         every C int argument is within its parameter's guard bound (checked unless proven)."""
         name = node.func.id
-        args, checks = [], [self.guard(f"{name} is _autocy_fn_{name}")]
-        for arg, param, bound in zip(node.args, callee.params, callee.bounds or [0] * len(node.args)):
+        args, checks = self.direct_arguments(node.args, callee.params, callee.bounds)
+        boxed = ", ".join(self.obj(a) for a in node.args)
+        return self.guarded_call(name, ", ".join(args), [self.guard(f"{name} is _autocy_fn_{name}")] + checks,
+                                 f"{name}({boxed})", node, kind)
+
+    def direct_arguments(self, nodes: list[ast.expr], params: tuple[Kind, ...],
+                         bounds: tuple[int, ...]) -> tuple[list[str], list[str]]:
+        """The code of each argument of a direct call, as its parameter takes it (a C value for
+        a typed parameter), and the checks that C int arguments are within their parameters'
+        guard bounds (``+-bound``; none where the argument's range is proven)."""
+        args, checks = [], []
+        for arg, param, bound in zip(nodes, params, bounds or [0] * len(nodes)):
             t = self.expr(arg)
             args.append(t.code if param is not Kind.OBJECT and t.kind is not Kind.COMPLEX else self.box(t))
             interval = self.typer.interval(arg) if param is Kind.CINT else None
             if param is Kind.CINT and not (interval and -bound <= interval[0] and interval[1] <= bound):
                 limit = "_AUTOCY_CINT_BOUND" if bound == CINT_BOUND else str(bound)  # (a C constant)
                 checks.append(f"-{limit} <= {t.code} <= {limit}")
-        call = ", ".join(args)
+        return args, checks
+
+    def guarded_call(self, key: str, call: str, checks: list[str], otherwise: str, node: ast.Call,
+                     kind: Kind) -> Typed:
+        """``_autocy_spec_<key>(call)`` (or its C-result variant for a typed ``kind``) while
+        every check holds, else ``otherwise``, the call as the source makes it; in a statement
+        that can be retried, a failed check fails the statement instead (it is evaluated again
+        on objects, where only then the other function runs)."""
         same = " and ".join(checks)
         if kind in (Kind.DOUBLE, Kind.CINT):  # a pure callee, in a statement that can be retried
             suffix = "d" if kind is Kind.DOUBLE else "i"
             if self.flagging:
                 self.flags += 1
-                return Typed(kind, f"(_autocy_specf_{name}({call}) if ({same}) else _autocy_rebound_{suffix}_f())")
-            return Typed(kind, f"(_autocy_spec{suffix}_{name}({call}) if ({same}) else _autocy_rebound_{suffix}())")
+                return Typed(kind, f"(_autocy_specf_{key}({call}) if ({same}) else _autocy_rebound_{suffix}_f())")
+            return Typed(kind, f"(_autocy_spec{suffix}_{key}({call}) if ({same}) else _autocy_rebound_{suffix}())")
         if self.typer.checked_ok(node):  # retried if rebound: the new function runs only then
-            return Typed(kind, f"(_autocy_spec_{name}({call}) if _autocy_same({same}) else None)")
+            return Typed(kind, f"(_autocy_spec_{key}({call}) if _autocy_same({same}) else None)")
+        return Typed(kind, f"(_autocy_spec_{key}({call}) if ({same}) else {otherwise})")
+
+    def once(self, node: ast.expr) -> tuple[str, str]:
+        """``(first, again)``: the code that evaluates ``node`` to an object the first time, and
+        the code that gives the same object again: a temporary the first one sets (even for a
+        name, which the code evaluated in between, such as the arguments, could rebind)."""
+        temp = self.temp(Kind.OBJECT)
+        return f"({temp} := {self.obj(node)})", temp
+
+    def method_call(self, node: ast.Call, method: tuple[str, Callee], kind: Kind) -> Typed:
+        """``obj.name(args)`` of a specialized method, straight to its specialization while the
+        lookup of ``name`` on ``obj`` finds the method's dispatcher and no instance attribute of
+        that name (``_autocy_method_is``, an inline cache of its own; no Python code runs, as
+        in CPython's lookup of a plain function) and every C int argument is within its
+        parameter's guard bound. ``obj`` is evaluated once, before the arguments."""
+        qualname, callee = method
+        key = mangle(qualname)
+        first, again = self.once(node.func.value)
+        same = f"_autocy_method_is({self.sites.new()}, {first}, {node.func.attr!r}, _autocy_dispatch_{key}, 1)"
+        args, checks = self.direct_arguments(node.args, callee.params[1:], callee.bounds[1:])
         boxed = ", ".join(self.obj(a) for a in node.args)
-        return Typed(kind, f"(_autocy_spec_{name}({call}) if ({same}) else {name}({boxed}))")
+        return self.guarded_call(key, ", ".join([again] + args), [same] + checks,
+                                 f"{again}.{node.func.attr}({boxed})", node, kind)
+
+    def operator_call(self, node: ast.BinOp, method: tuple[str, Callee]) -> Typed:
+        """``a <op> b`` on two objects, straight to the specialization of ``__op__`` while both
+        have one type whose lookup of ``__op__`` finds the method's dispatcher (so CPython
+        would call it, and nothing before it: ``_autocy_binop_is``); its NotImplemented is
+        CPython's TypeError. Each operand is evaluated once, in order."""
+        qualname, callee = method
+        key = mangle(qualname)
+        (left, a), (right, b) = self.once(node.left), self.once(node.right)
+        symbol = _OPS[type(node.op)]
+        same = f"_autocy_binop_is({self.sites.new()}, {left}, {right}, {OPERATOR_METHODS[type(node.op)]!r}, " \
+               f"_autocy_dispatch_{key})"
+        return Typed(Kind.OBJECT, f"(_autocy_op_result(_autocy_spec_{key}({a}, {b}), {symbol!r}, {a}, {b}) "
+                                  f"if {same} else ({a} {symbol} {b}))")
 
     def plain_call(self, node: ast.Call, kind: Kind) -> Typed:
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -1214,6 +1272,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         line = stmt.lineno
         if stmt.value is None:
             self.out.add(ind, self.returned("None"), line)
+        elif self.retried(stmt) and self.c_result is not None and self.typer.of(stmt.value) is self.c_result:
+            temp = self.temp(self.c_result)  # (the C value itself: no float object in between)
+            self.reevaluate([f"{temp} = {self.expr(stmt.value).code}"], ind, line)
+            self.out.add(ind, f"return {temp}", line)
         elif self.retried(stmt):
             self.reevaluate([f"_ac_o = {self.obj(stmt.value)}"], ind, line)
             self.out.add(ind, self.returned("_ac_o"), line)

@@ -60,9 +60,17 @@ LEN_BOUND = 2 ** 62
 """Upper bound of ``len()`` of a builtin container (far above any real one)."""
 
 
+OPERATOR_METHODS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__",
+                    ast.FloorDiv: "__floordiv__", ast.Mod: "__mod__", ast.MatMult: "__matmul__",
+                    ast.LShift: "__lshift__", ast.RShift: "__rshift__", ast.BitAnd: "__and__", ast.BitOr: "__or__",
+                    ast.BitXor: "__xor__"}
+"""The method a binary operator calls on its left operand first (when both have one type;
+``**`` is left out: it takes CPython's ternary protocol)."""
+
+
 @dataclass(frozen=True)
 class Callee:
-    """A specialized module-level function as its callers in the same module see it.
+    """A specialized module-level function, or method, as its callers in the same module see it.
 
     Attributes:
         params: the kind each parameter is guarded as (OBJECT: not guarded), in order.
@@ -98,12 +106,18 @@ class ModuleFacts:
         functions: name -> :class:`Callee`, the module's specialized functions (a call to one
             with arguments of its parameters' kinds goes straight to its specialization,
             while the name still names its dispatcher).
+        methods: method name -> ``(qualname, callee)`` of the one specialized method of a
+            module class with that name (names two classes specialize are left out): a call
+            ``obj.name(args)``, or an operator of its dunder name, goes straight to its
+            specialization while the lookup of ``name`` on ``obj`` finds its dispatcher (see
+            :meth:`ExprTyper.method_callee`).
     """
 
     bound: set[str] = field(default_factory=set)
     math_modules: set[str] = field(default_factory=set)
     math_functions: dict[str, str] = field(default_factory=dict)
     functions: dict[str, Callee] = field(default_factory=dict)
+    methods: dict[str, tuple[str, Callee]] = field(default_factory=dict)
 
 
 def _fits(interval: Interval | None) -> Interval | None:
@@ -178,6 +192,36 @@ class ExprTyper:
             if isinstance(arg, ast.Starred) or (kind is not Kind.OBJECT and self.of(arg) is not kind):
                 return None
         return callee
+
+    def method_callee(self, node: ast.Call) -> tuple[str, Callee] | None:
+        """``(qualname, callee)`` of the specialized method a call ``obj.name(args)`` goes
+        straight to while the lookup of ``name`` on ``obj`` finds the method's dispatcher (a
+        guard checked at run time, see ``__autocy_method_is``), with exactly one positional
+        argument of each parameter's kind after the instance; else None."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or node.keywords or self.of(func.value) is not Kind.OBJECT:
+            return None
+        if isinstance(func.value, ast.Name) and func.value.id in self.module.math_modules:
+            return None
+        method = self.module.methods.get(func.attr)
+        if method is None or len(node.args) != len(method[1].params) - 1:
+            return None
+        for arg, kind in zip(node.args, method[1].params[1:]):
+            if isinstance(arg, ast.Starred) or (kind is not Kind.OBJECT and self.of(arg) is not kind):
+                return None
+        return method
+
+    def operator_callee(self, node: ast.BinOp) -> tuple[str, Callee] | None:
+        """``(qualname, callee)`` of the specialized method ``__op__`` an operator on two
+        objects goes straight to while both operands have the same type and the lookup of
+        ``__op__`` on it finds the method's dispatcher (see ``__autocy_binop_is``); else None."""
+        dunder = OPERATOR_METHODS.get(type(node.op))
+        method = self.module.methods.get(dunder) if dunder else None
+        if method is None or method[1].params != (Kind.OBJECT, Kind.OBJECT):
+            return None
+        if self.of(node.left) is not Kind.OBJECT or self.of(node.right) is not Kind.OBJECT:
+            return None
+        return method
 
     def attribute_read(self, node: ast.AST) -> Kind | None:
         """The kind ``v.a`` is read as, where ``v`` is an untyped local and the profile saw
@@ -362,6 +406,10 @@ class ExprTyper:
         callee = self.callee(node)
         if callee is not None and callee.pure and callee.result is not Kind.OBJECT and self.checked_ok(node):
             return callee.result
+        method = self.method_callee(node)
+        if method is not None and method[1].pure and method[1].result is not Kind.OBJECT and self.checked_ok(node) \
+                and self.pure(func.value):
+            return method[1].result
         if isinstance(func, ast.Attribute):
             receiver = self.of(func.value)
             if receiver is Kind.STR and func.attr in STR_METHODS:
@@ -412,7 +460,8 @@ class ExprTyper:
             return isinstance(node.op, ast.USub) and kind is Kind.CINT and self.interval(node) is None \
                 and not self.assume_int
         if isinstance(node, ast.Call):
-            if self.math_function(node.func) or self.callee(node) is not None:
+            if self.math_function(node.func) or self.callee(node) is not None \
+                    or self.method_callee(node) is not None:
                 return True
             return self.builtin(node.func, "abs") and kind is Kind.CINT and self.interval(node) is None \
                 and not self.assume_int
@@ -536,6 +585,9 @@ class ExprTyper:
             callee = self.callee(node)
             if callee is not None:
                 return callee.pure and all(self.pure(a) for a in node.args)
+            method = self.method_callee(node)
+            if method is not None and kind is not Kind.OBJECT:
+                return method[1].pure and all(self.pure(a) for a in node.args) and self.pure(node.func.value)
             if kind is Kind.OBJECT or not all(self.pure(a) for a in node.args):
                 return False
             if isinstance(node.func, ast.Attribute) and not self.math_function(node.func):

@@ -658,11 +658,14 @@ cdef extern from *:
         __autocy_failed = 1;
         return 0.0;
     }
-    static double __autocy_attr_d(void *site, PyObject *o, PyObject *name) {
-        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
-        if (value != NULL && PyFloat_CheckExact(value)) return PyFloat_AS_DOUBLE(value);
+    static __AUTOCY_IC_COLD double __autocy_attr_d_failed(void) {
         PyErr_SetString(PyExc_TypeError, "autocy: not a float attribute");
         return -1.0;
+    }
+    static inline double __autocy_attr_d(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        if (value != NULL && PyFloat_CheckExact(value)) return PyFloat_AS_DOUBLE(value);
+        return __autocy_attr_d_failed();
     }
     static int __autocy_attr_set_d(void *site, PyObject *o, PyObject *name, double v) {
         return __autocy_ic_set_double((__autocy_ic *)site, o, name, v);
@@ -671,6 +674,16 @@ cdef extern from *:
     double _autocy_attr_d_f "__autocy_attr_d_f" (void *site, object o, object name) noexcept
     double _autocy_attr_d "__autocy_attr_d" (void *site, object o, object name) except? -1.0
     int _autocy_attr_set_d "__autocy_attr_set_d" (void *site, object o, object name, double v) except -1
+    bint _autocy_method_is "__autocy_method_is" (void *site, object o, object name, object expected,
+                                                  int instance) noexcept
+    bint _autocy_binop_is "__autocy_binop_is" (void *site, object a, object b, object name, object expected) noexcept
+
+cdef inline object _autocy_op_result(object result, str symbol, object a, object b):
+    # the result of a direct call of a's __op__ for a <op> b (one type): NotImplemented is
+    # CPython's TypeError, as binary_op raises it
+    if result is NotImplemented:
+        raise TypeError(f"unsupported operand type(s) for {symbol}: '{type(a).__name__}' and '{type(b).__name__}'")
+    return result
 
 # ---- exact mixed int/float operations -------------------------------------------------------
 
