@@ -165,3 +165,64 @@ def test_attributes_passed_on_are_the_objects_themselves(bodies):
         assert "kernels.bodies:moved: specialized" in report
         c = module.moved(b, 2.0)
         assert (c.x, c.v, c.m) == (-0.5, -2.5, -3.0) and c.v is b.v
+
+
+int_values = st.one_of(st.integers(-100, 100), st.sampled_from([0, 2 ** 62, -2 ** 62, 2 ** 62 + 1, 2 ** 63, -2 ** 64,
+                                                                 2 ** 100, True, False, 1.5, None, "a", Decimal(3)]))
+counter_specs = st.tuples(st.sampled_from(("plain", "property", "subclass-int", "unset")),
+                          int_values, int_values, int_values, int_values)
+
+
+class IntSub(int):
+    """An int subclass with its own arithmetic: typed code must not bypass it."""
+
+    def __mul__(self, other):
+        return IntSub(int(self) * int(other) + 1)
+
+    __rmul__ = __mul__
+
+
+def make_counters(module, specs):
+    """Counters of ``module`` from ``specs`` (kind, n, step, low, high)."""
+    Counter = module.Counter
+
+    class PropertyCounter(Counter):
+        @property
+        def step(self):
+            return self.__dict__.get("_step", 1) * 3
+
+        @step.setter
+        def step(self, value):
+            self.__dict__["_step"] = value
+
+    made = []
+    for kind, n, step, low, high in specs:
+        c = (PropertyCounter if kind == "property" else Counter)(n, step, low, high)
+        if kind == "subclass-int":
+            c.step = IntSub(step) if type(step) is int else step
+        elif kind == "unset":
+            del c.low
+        made.append(c)
+    return made
+
+
+@typed_here
+def test_int_attributes_are_typed(bodies):
+    report = bodies[2]
+    assert "kernels.bodies:count: specialized" in report
+    assert "c.step       int -> C int64" in report and "attribute seen as int" in report, report
+
+
+@fast
+@given(specs=st.lists(counter_specs, max_size=4), k=st.one_of(st.integers(0, 3), st.just(None)))
+def test_int_attributes_agree_with_python_on_any_object(bodies, specs, k):
+    pure, compiled, _ = bodies
+    results = []
+    for module in (pure, compiled):
+        made = make_counters(module, specs)
+        attrs = []
+        out = outcome(module.count, (made, k))
+        for c in made:
+            attrs.append(tuple(repr(vars(c).get(name, "unset")) for name in ("n", "step", "low", "high", "_step")))
+        results.append((out, attrs))
+    assert results[1] == results[0], specs

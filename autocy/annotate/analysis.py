@@ -54,6 +54,9 @@ expressions, nested functions) are among them: Cython reads a closure's C-typed 
 variables as zero inside ``cfunc`` specializations (found while building this; comprehensions,
 which Cython inlines, are fine)."""
 
+ATTRIBUTE_KINDS = {"float": Kind.DOUBLE, "int": Kind.CINT}
+"""Profile type name -> the kind an instance attribute seen only as that exact type is read as."""
+
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp)
 _NO_INIT_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 """Methods Python makes static or class methods implicitly: not specialized."""
@@ -579,7 +582,8 @@ class _Analyzer:
         result.bounds = {name: self.bound(name) for name, kind in kinds.items() if kind is Kind.CINT}
         result.entry_guards = {p: kinds[p] for p in self.params if p in kinds}
         result.typings = [Typing(name, kind, *reasons[name]) for name, kind in sorted(kinds.items())]
-        result.typings += [Typing(f"{name}.{attr}", kind, "guarded", self.attribute_evidence(name, attr))
+        result.typings += [Typing(f"{name}.{attr}", kind, "guarded",
+                                  self.attribute_evidence(name, attr, kind))
                            for (name, attr), kind in sorted(result.attributes.items())]
         if not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
@@ -606,10 +610,11 @@ class _Analyzer:
         return kind
 
     def attribute_kinds(self, kinds: dict[str, Kind]) -> dict[tuple[str, str], Kind]:
-        """``(variable, attribute)`` -> DOUBLE for each attribute that the profile saw only as
-        an exact float on the instances an untyped local held (a local the settings leave
-        untyped keeps its attributes untyped too); none on an interpreter where the inline
-        caches take no fast path (:func:`autocy.inline_caches.fast_paths_available`)."""
+        """``(variable, attribute)`` -> DOUBLE (CINT) for each attribute that the profile saw
+        only as an exact float (int) on the instances an untyped local held (a local the
+        settings leave untyped keeps its attributes untyped too; an int is read only within
+        +-2**62, checked on each read); none on an interpreter where the inline caches take no
+        fast path (:func:`autocy.inline_caches.fast_paths_available`)."""
         found: dict[tuple[str, str], Kind] = {}
         if not fast_paths_available():
             return found
@@ -618,7 +623,8 @@ class _Analyzer:
             for record in self.profile.types.get(name, {}).values():
                 for attr, types in (record.get("attrs") or {}).items():
                     seen.setdefault(attr, set()).update(types)
-            found.update({(name, attr): Kind.DOUBLE for attr, types in seen.items() if types == {"float"}})
+            found.update({(name, attr): ATTRIBUTE_KINDS[next(iter(types))] for attr, types in seen.items()
+                          if len(types) == 1 and next(iter(types)) in ATTRIBUTE_KINDS})
         return found
 
     def attribute_reads(self, typer: ExprTyper) -> set[tuple[str, str]]:
@@ -627,11 +633,12 @@ class _Analyzer:
         return {(node.value.id, node.attr) for node in ast.walk(self.node)
                 if isinstance(node, ast.Attribute) and typer.attribute_read(node) is not None}
 
-    def attribute_evidence(self, name: str, attr: str) -> str:
-        """The report's reason for a typed attribute read."""
-        count = sum((record.get("attrs") or {}).get(attr, {}).get("float", 0)
+    def attribute_evidence(self, name: str, attr: str, kind: Kind) -> str:
+        """The report's reason for a typed attribute read of ``kind``."""
+        type_name = kind.python_type
+        count = sum((record.get("attrs") or {}).get(attr, {}).get(type_name, 0)
                     for record in self.profile.types.get(name, {}).values())
-        return (f"attribute seen as float {count} time(s); read where the instance keeps it, "
+        return (f"attribute seen as {type_name} {count} time(s); read where the instance keeps it, "
                 "through an inline cache, and checked")
 
     def int_or_float(self, name: str, seen: dict[str, dict], kind: Kind) -> bool:

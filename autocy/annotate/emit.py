@@ -352,8 +352,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if isinstance(node, ast.Call):
             return self.call(node, kind)
         if isinstance(node, ast.Attribute):
-            if self.typer.attribute_read(node) is not None:  # a float where the instance keeps it
-                helper = self.flagged("_autocy_attr_d")
+            if self.typer.attribute_read(node) is not None:  # a float or int where the instance keeps it
+                helper = self.flagged("_autocy_attr_d" if kind is Kind.DOUBLE else "_autocy_attr_i")
                 return Typed(kind, f"{helper}({self.sites.new()}, {node.value.id}, {node.attr!r})")
             value = self.expr(node.value)
             if value.kind is Kind.COMPLEX and node.attr in ("real", "imag"):

@@ -599,7 +599,7 @@ class ExprTyper:
                     and node.func.attr not in ("count", "index") and self.pure(node.func.value)
             return True
         if isinstance(node, ast.Attribute):
-            return kind is Kind.DOUBLE and self.pure(node.value)
+            return kind in (Kind.DOUBLE, Kind.CINT) and self.pure(node.value)
         if isinstance(node, ast.Subscript):
             value = self.of(node.value)
             index = self.array_index(node)

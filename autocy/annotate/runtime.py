@@ -667,12 +667,34 @@ cdef extern from *:
         if (value != NULL && PyFloat_CheckExact(value)) return PyFloat_AS_DOUBLE(value);
         return __autocy_attr_d_failed();
     }
+    /* obj.name read as a C int: an exact int within +-2**62, else a failure as above */
+    static inline long long __autocy_attr_i_f(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        long long v;
+        if (value != NULL && PyLong_CheckExact(value) && __autocy_int_value(value, &v)
+                && -__autocy_CINT_BOUND <= v && v <= __autocy_CINT_BOUND) return v;
+        __autocy_failed = 1;
+        return 0;
+    }
+    static __AUTOCY_IC_COLD long long __autocy_attr_i_failed(void) {
+        PyErr_SetString(PyExc_TypeError, "autocy: not an int attribute");
+        return -0x7ffffffffffffff7LL;
+    }
+    static inline long long __autocy_attr_i(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        long long v;
+        if (value != NULL && PyLong_CheckExact(value) && __autocy_int_value(value, &v)
+                && -__autocy_CINT_BOUND <= v && v <= __autocy_CINT_BOUND) return v;
+        return __autocy_attr_i_failed();
+    }
     static int __autocy_attr_set_d(void *site, PyObject *o, PyObject *name, double v) {
         return __autocy_ic_set_double((__autocy_ic *)site, o, name, v);
     }
     """
     double _autocy_attr_d_f "__autocy_attr_d_f" (void *site, object o, object name) noexcept
     double _autocy_attr_d "__autocy_attr_d" (void *site, object o, object name) except? -1.0
+    long long _autocy_attr_i_f "__autocy_attr_i_f" (void *site, object o, object name) noexcept
+    long long _autocy_attr_i "__autocy_attr_i" (void *site, object o, object name) except? -0x7ffffffffffffff7
     int _autocy_attr_set_d "__autocy_attr_set_d" (void *site, object o, object name, double v) except -1
     bint _autocy_method_is "__autocy_method_is" (void *site, object o, object name, object expected,
                                                   int instance) noexcept

@@ -58,8 +58,36 @@ def moved(b, dt):
     return Body(b.x + b.v * dt, b.v, -b.m)
 
 
+class Counter:
+    """A position ``n`` moved in steps of ``step`` (ints) between ``low`` and ``high``."""
+
+    def __init__(self, n, step, low, high):
+        self.n = n
+        self.step = step
+        self.low = low
+        self.high = high
+
+    def span(self):
+        return self.high - self.low
+
+
+def count(counters, k):
+    """``k`` moves of every counter, turned round at its ends; the sum of the positions times
+    the steps and the spans (an int)."""
+    total = 0
+    for _ in range(k):
+        for c in counters:
+            c.n = c.n + c.step * 2
+            if c.n > c.high or c.n < c.low:
+                c.step = -c.step
+            total += c.n * c.step - c.span()
+    return total
+
+
 def train():
     """The profiling workload."""
+    counters = [Counter(k, 1 + k, -50, 50 + k) for k in range(4)]
+    count(counters, 30)
     bodies = [Body(1.0 + k, 0.5, 2.0) for k in range(4)]
     advance(bodies, 0.01, 20)
     for b in bodies:
