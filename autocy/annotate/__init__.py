@@ -203,14 +203,46 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
-        callees = {name: _callee(a) for name, a in analyses.items()
-                   if "." not in name and not a.rejected and name not in failed}
-        methods = _methods({name: _callee(a) for name, a in analyses.items()
-                            if "." in name and not a.rejected and name not in failed})
+        specialized = {name: a for name, a in analyses.items() if not a.rejected and name not in failed}
+        recursive = _recursive({name: _direct_callees(a) for name, a in specialized.items()})
+        for name, analysis in analyses.items():
+            analysis.recursive = name in recursive
+        callees = {name: _callee(a) for name, a in specialized.items() if "." not in name}
+        methods = _methods({name: _callee(a) for name, a in specialized.items() if "." in name})
         if callees == facts.functions and methods == facts.methods:
             break
         facts.functions, facts.methods = callees, methods
     return analyses
+
+
+def _direct_callees(analysis: FunctionAnalysis) -> set[str]:
+    """The qualnames of the specializations that ``analysis``'s function may call directly
+    (module functions, methods and operators; see :mod:`autocy.annotate.emit`)."""
+    typer, found = analysis.typer(), set()
+    for node in ast.walk(analysis.node):
+        if isinstance(node, ast.Call) and typer.callee(node) is not None:
+            found.add(node.func.id)
+        elif isinstance(node, ast.Call) and (method := typer.method_callee(node)) is not None:
+            found.add(method[0])
+        elif isinstance(node, ast.BinOp) and (method := typer.operator_callee(node)) is not None:
+            found.add(method[0])
+    return found
+
+
+def _recursive(calls: dict[str, set[str]]) -> set[str]:
+    """The functions of a call graph (caller -> callees) that can reach themselves."""
+    found = set()
+    for start in calls:
+        pending, seen = list(calls[start]), set()
+        while pending:
+            name = pending.pop()
+            if name == start:
+                found.add(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                pending.extend(calls.get(name, ()))
+    return found
 
 
 def _methods(callees: dict[str, Callee]) -> dict[str, tuple[str, Callee]]:
@@ -224,10 +256,12 @@ def _methods(callees: dict[str, Callee]) -> dict[str, tuple[str, Callee]]:
 
 
 def _callee(analysis: FunctionAnalysis) -> Callee:
-    """How a specialized module-level function looks to its callers (see :class:`Callee`)."""
+    """How a specialized module-level function looks to its callers (see :class:`Callee`). A
+    recursive one gets neither a flagging variant nor a C-only loop around its call: its
+    specialization counts calls against the recursion limit, which can raise."""
     callee = callee_of(analysis)
-    c_only = c_only_function(analysis)
-    flagging = callee.pure and flagging_function(analysis, callee.result)
+    c_only = c_only_function(analysis) and not analysis.recursive
+    flagging = callee.pure and flagging_function(analysis, callee.result) and not analysis.recursive
     return dataclasses.replace(callee, c_only=c_only, flagging=flagging)
 
 

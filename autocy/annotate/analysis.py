@@ -101,6 +101,9 @@ class FunctionAnalysis:
         assume_int: C int arithmetic is not checked (``assume = ["int-overflow"]``).
         typings: the report lines, one per typed variable.
         rejected: why the function is not specialized (None when it is).
+        recursive: its specialization can call itself through direct calls of specializations
+            (set by the module's analysis): it then counts each call against the recursion
+            limit, as CPython counts a call.
     """
 
     node: ast.FunctionDef
@@ -119,6 +122,7 @@ class FunctionAnalysis:
     assume_int: bool = False
     typings: list[Typing] = field(default_factory=list)
     rejected: str | None = None
+    recursive: bool = False
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""

@@ -1684,6 +1684,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         else:
             self.out.text += [text[4:] for text in body.text]
             self.out.origin += body.origin
+        if self.a.recursive:  # a call counts against the recursion limit, as CPython counts it
+            counted = Lines()
+            counted.add(1, "_autocy_enter_call()", line)
+            counted.add(1, "try:", line)
+            counted.extend(Lines(["    " + text for text in self.out.text], self.out.origin))
+            counted.add(1, "finally:", line)
+            counted.add(2, "_autocy_leave_call()", line)
+            self.out = counted
         spec_params = [f"_ac_arg_{p}" if self.kinds.get(p) is Kind.COMPLEX else p for p in params]
         result = Lines()
         result.add(0, f"@{CY}.cfunc", line)

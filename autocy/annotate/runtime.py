@@ -700,6 +700,17 @@ cdef extern from *:
                                                   int instance) noexcept
     bint _autocy_binop_is "__autocy_binop_is" (void *site, object a, object b, object name, object expected) noexcept
 
+cdef extern from *:
+    """
+    /* a direct call of a recursive specialization, counted as CPython counts a call: -1 with
+       RecursionError past the limit (Py_EnterRecursiveCall itself returns 1 then) */
+    static inline int __autocy_enter_call(void) {
+        return Py_EnterRecursiveCall(" while calling a Python object") ? -1 : 0;
+    }
+    """
+    int _autocy_enter_call "__autocy_enter_call" () except -1
+    void _autocy_leave_call "Py_LeaveRecursiveCall" () noexcept
+
 cdef inline object _autocy_op_result(object result, str symbol, object a, object b):
     # the result of a direct call of a's __op__ for a <op> b (one type): NotImplemented is
     # CPython's TypeError, as binary_op raises it
