@@ -7,7 +7,7 @@ Modules are built in parallel worker processes and cached by content hash: an un
 is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler. Before
 the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
 CPython's (:func:`exact_binops`), tracebacks name the user's functions and lines, every call
-of a ``def`` counts against the recursion limit (:func:`recursion_checks`), and every
+of a ``def`` counts against the recursion limit (:mod:`autocy.recursion`), and every
 attribute load, store and method call gets an inline cache (:mod:`autocy.inline_caches`).
 
 Layout under ``build_dir`` (every path is a function of the module name or the cache key)::
@@ -40,8 +40,10 @@ from typing import Any, Iterator
 
 from autocy.inline_caches import C_HELPERS as INLINE_CACHE_HELPERS
 from autocy.inline_caches import add_inline_caches
+from autocy.recursion import C_HELPERS as RECURSION_HELPERS
+from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "7"
+IMPLEMENTATION_VERSION = "8"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -153,6 +155,7 @@ def _cache_key(source: ModuleSource, text: str, pxd: str | None, toolchain: dict
     material = {
         "implementation": IMPLEMENTATION_VERSION,
         "inline_caches": INLINE_CACHE_HELPERS,
+        "recursion": RECURSION_HELPERS,
         "name": source.name,
         "source": text,
         "pxd": pxd,
@@ -299,30 +302,6 @@ _FLOAT_REMAINDER = re.compile(
     r"#if !CYTHON_COMPILING_IN_PYPY(\s*\nstatic PyObject\* __Pyx_PyFloat_Remainder(?:CObj|ObjC)\()")
 
 
-_WRAPPED_CALL = re.compile(r"^(?P<indent>[ \t]*)__pyx_r = (?P<call>__pyx_pf_\w+\([^;]*\));$", re.MULTILINE)
-
-
-def recursion_checks(c_text: str) -> str:
-    """Count every call of a compiled ``def`` against the recursion limit, as CPython counts
-    calls of its own C functions.
-
-    A call of a Cython-compiled ``def`` enters its Python wrapper (``__pyx_pw_*``), which
-    parses the arguments and calls the implementation (``__pyx_pf_*``), without ever checking
-    the recursion depth: a recursion that raises RecursionError in pure Python (at depth 1000
-    by default) ran on in compiled code until the C stack overflowed and the process died
-    with SIGSEGV (found while testing direct calls; plain ``cythonize`` does the same). Each
-    wrapper's call of its implementation is made between ``Py_EnterRecursiveCall`` and
-    ``Py_LeaveRecursiveCall``, so it raises RecursionError instead (on 3.11 at the depth
-    Python frames reach, sharing their counter; on 3.12+ at CPython's C recursion limit).
-    Specializations that call each other directly check the same way (see
-    :mod:`autocy.annotate.emit`).
-    """
-    return _WRAPPED_CALL.sub(
-        lambda m: (f"{m['indent']}if (unlikely(Py_EnterRecursiveCall(\" while calling a Python object\"))) "
-                   f"__pyx_r = NULL;\n{m['indent']}else {{ __pyx_r = {m['call']}; Py_LeaveRecursiveCall(); }}"),
-        c_text)
-
-
 def exact_binops(c_text: str) -> str:
     """Route Cython's object-object ``+ - * | ^ &`` fast paths, and its float ``%`` with a
     constant, to CPython's ``PyNumber_*``.
@@ -437,7 +416,8 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = add_inline_caches(recursion_checks(user_frame_names(exact_binops(c_file.read_text(encoding="utf-8")))))
+    c_text = user_frame_names(exact_binops(c_file.read_text(encoding="utf-8")))
+    c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)
     built, log = _build_extension(cython_name, c_file, work, toolchain["extra_compile_args"])

@@ -23,6 +23,7 @@ All names start with ``_autocy_`` (the annotator refuses modules that bind such 
 from __future__ import annotations
 
 from autocy.inline_caches import C_HELPERS as INLINE_CACHE_HELPERS
+from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 
 CY = "_autocy_cython"
 """The name the generated section imports ``cython`` as (the user's module may use ``cython``)."""
@@ -700,16 +701,13 @@ cdef extern from *:
                                                   int instance) noexcept
     bint _autocy_binop_is "__autocy_binop_is" (void *site, object a, object b, object name, object expected) noexcept
 
+# ---- a direct call of a recursive specialization counts as a Python call (autocy/recursion.py)
+
 cdef extern from *:
-    """
-    /* a direct call of a recursive specialization, counted as CPython counts a call: -1 with
-       RecursionError past the limit (Py_EnterRecursiveCall itself returns 1 then) */
-    static inline int __autocy_enter_call(void) {
-        return Py_EnterRecursiveCall(" while calling a Python object") ? -1 : 0;
-    }
+    """''' + RECURSION_HELPERS.replace("\\", "\\\\") + r'''
     """
     int _autocy_enter_call "__autocy_enter_call" () except -1
-    void _autocy_leave_call "Py_LeaveRecursiveCall" () noexcept
+    void _autocy_leave_call "__autocy_leave_call" () noexcept
 
 cdef inline object _autocy_op_result(object result, str symbol, object a, object b):
     # the result of a direct call of a's __op__ for a <op> b (one type): NotImplemented is
