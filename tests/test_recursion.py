@@ -1,8 +1,9 @@
-"""Deep recursion in compiled code raises RecursionError at the depth pure Python does,
-instead of overflowing the C stack (which killed the process with SIGSEGV before: Cython's
-``def`` wrappers never check the recursion depth, and neither did direct calls between
-specializations; see :mod:`autocy.recursion`). A small project is profiled and built through the CLI; each call runs in a
-child process, so a crash fails the test instead of ending the test session.
+"""Deep recursion in compiled code raises RecursionError at the depth pure Python does, instead
+of overflowing the C stack (which killed the process with SIGSEGV before: Cython's ``def``
+wrappers never check the recursion depth, and neither did direct calls between
+specializations; see :mod:`autocy.recursion`). A small project is profiled and built through
+the CLI; each call runs in a child process, so a crash fails the test instead of ending the
+test session.
 """
 
 from __future__ import annotations
