@@ -394,30 +394,37 @@ static inline PyObject *__autocy_construct(__autocy_ic *ic, PyObject *cls, PyObj
 #define __AUTOCY_CALL(ic, func, args, nargsf) \
     (Py_TYPE(func) == &PyType_Type ? __autocy_construct(ic, func, args, nargsf) : __Pyx_PyObject_FastCall(func, args, nargsf))
 
-/* args[0].name(*args[1:]) (a new reference, or NULL with an exception):
-   PyObject_VectorcallMethod */
-static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyObject *const *args, size_t nargsf) {
 #if __AUTOCY_IC
-    PyObject *self = args[0];
+/* The class attribute that the lookup of name on self finds (borrowed), when the cache's fast
+   path applies: self's type is the cached one with the same version tag (the name's place in
+   the shared keys is looked up again when a key was added), and, unless type_only, self has no
+   instance attribute of that name (its values lack it, or it has no instance dict at all);
+   else NULL. Runs no Python code. */
+static inline PyObject *__autocy_ic_class_attr(__autocy_ic *ic, PyObject *self, PyObject *name, int type_only) {
     PyTypeObject *tp = Py_TYPE(self);
+    PyObject **values;
     if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
     if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0 && tp == ic->type
             && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries)
         __autocy_ic_fill(ic, tp, name, 0);  /* a key was added: the name may be one now */
-    if (tp == ic->type && (ic->kind == __AUTOCY_IC_VALUES || ic->kind == __AUTOCY_IC_NO_DICT)
-            && ic->descr != NULL && PyType_HasFeature(Py_TYPE(ic->descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
-        int unshadowed = ic->kind == __AUTOCY_IC_NO_DICT;
-        if (ic->kind == __AUTOCY_IC_VALUES) {
-            PyObject **values = __autocy_ic_values(self);
-            unshadowed = values != NULL && (ic->index < 0 || values[ic->index] == NULL);
-        }
-        if (unshadowed) {
-            PyObject *method = ic->descr, *result;
-            Py_INCREF(method);  /* the call may change the class and drop it */
-            result = PyObject_Vectorcall(method, args, nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
-            Py_DECREF(method);
-            return result;
-        }
+    if (tp != ic->type || ic->descr == NULL) return NULL;
+    if (type_only || ic->kind == __AUTOCY_IC_NO_DICT) return ic->descr;
+    if (ic->kind != __AUTOCY_IC_VALUES) return NULL;
+    values = __autocy_ic_values(self);
+    return values != NULL && (ic->index < 0 || values[ic->index] == NULL) ? ic->descr : NULL;
+}
+#endif
+
+/* args[0].name(*args[1:]) (a new reference, or NULL with an exception):
+   PyObject_VectorcallMethod */
+static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyObject *const *args, size_t nargsf) {
+#if __AUTOCY_IC
+    PyObject *method = __autocy_ic_class_attr(ic, args[0], name, 0), *result;
+    if (method != NULL && PyType_HasFeature(Py_TYPE(method), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
+        Py_INCREF(method);  /* the call may change the class and drop it */
+        result = PyObject_Vectorcall(method, args, nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        Py_DECREF(method);
+        return result;
     }
 #endif
     return PyObject_VectorcallMethod(name, args, nargsf, NULL);
@@ -430,18 +437,7 @@ static inline PyObject *__autocy_callmethod(__autocy_ic *ic, PyObject *name, PyO
    A direct call of expected's specialization is then what the call would do. */
 static inline int __autocy_method_is(void *site, PyObject *o, PyObject *name, PyObject *expected, int instance) {
 #if __AUTOCY_IC
-    __autocy_ic *ic = (__autocy_ic *)site;
-    PyTypeObject *tp = Py_TYPE(o);
-    PyObject **values;
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
-    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0 && tp == ic->type
-            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries)
-        __autocy_ic_fill(ic, tp, name, 0);  /* a key was added: the name may be one now */
-    if (tp != ic->type || ic->descr != expected) return 0;
-    if (!instance || ic->kind == __AUTOCY_IC_NO_DICT) return 1;
-    if (ic->kind != __AUTOCY_IC_VALUES) return 0;
-    values = __autocy_ic_values(o);
-    return values != NULL && (ic->index < 0 || values[ic->index] == NULL);
+    return __autocy_ic_class_attr((__autocy_ic *)site, o, name, !instance) == expected;
 #else
     (void)site; (void)o; (void)name; (void)expected; (void)instance;
     return 0;
