@@ -116,5 +116,5 @@ def test_recursion_agrees_with_python(deep_build, name, depth):
     project, site, _ = deep_build
     call = CALLS[name].format(n=depth)
     expected = outcome(project, call)
-    assert expected == ("RecursionError" if depth > 1000 else expected)
+    assert expected == "RecursionError" if depth > 1000 else expected.startswith("ok ")
     assert outcome(site, call) == expected

@@ -335,7 +335,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 return Typed(kind, node.id, int_flag(node.id))
             return Typed(kind, node.id)
         if isinstance(node, ast.BinOp):
-            method = self.typer.operator_callee(node) if kind is Kind.OBJECT else None
+            method = self.typer.operator_callee(node)  # (two object operands: an object result)
             if method is not None:
                 return self.operator_call(node, method)
             return self.binop(node.left, node.op, node.right, kind)
