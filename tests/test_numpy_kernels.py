@@ -151,6 +151,46 @@ def test_a_product_that_underflows_deoptimizes_the_stencil(arrays, errstate, rat
     same(arrays, "stencil", plate, 1, rate, errstate=errstate)
 
 
+def with_warnings(function, args):
+    """``function(*args)`` on copies of the arrays: (outcome, the warnings it gave as
+    (category, message) pairs), every warning recorded."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = ("ok", describe(function(*[a.copy() for a in args[:1]], *args[1:])))
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            value = ("raise", type(exc).__name__, str(exc))
+    return value, [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def test_the_underflow_check_follows_each_change_of_the_error_state(arrays):
+    # The C-only stencil loop skips its products' underflow checks while NumPy's error state
+    # ignores underflow, read before the loop: every change between calls must be seen, by
+    # np.errstate and np.seterr alike, also back to a state seen before.
+    pure, compiled, _ = arrays
+    plate = np.zeros((4, 4))
+    plate[1, 1] = plate[2, 2] = 1e-300
+    states = [{}, {"under": "raise"}, {}, {"under": "warn"}, {"all": "warn"}, {}, {"under": "call"}, {}]
+    results = []
+    for state in states:
+        for module in (pure, compiled):
+            if state.get("under") == "call":
+                calls = []
+                with np.errstate(call=lambda kind, flag: calls.append(kind)), np.errstate(**state):
+                    results.append((with_warnings(module.stencil, (plate, 1, 1e-10)), calls))
+            else:
+                with np.errstate(**state):
+                    results.append(with_warnings(module.stencil, (plate, 1, 1e-10)))
+    old = np.seterr(under="raise")
+    try:
+        results += [with_warnings(module.stencil, (plate, 1, 1e-10)) for module in (pure, compiled)]
+    finally:
+        np.seterr(**old)
+    results += [with_warnings(module.stencil, (plate, 1, 1e-10)) for module in (pure, compiled)]
+    assert results[::2] == results[1::2]
+    assert results[2][0][0] == "raise" and results[6][1], results  # (the states made a difference)
+
+
 @pytest.mark.parametrize("make", [
     lambda: np.arange(5, dtype=np.int64),                      # another dtype
     lambda: np.arange(5, dtype=np.float32),

@@ -42,17 +42,45 @@ SMALL_BOUND = 2 ** 30
 counts): then ``i * j`` and ``(i + j) * (i + j + 1)`` of two such values fit 64 bits unchecked.
 A larger value takes the generic path."""
 
-NUMPY_PRELUDE = """\
+NUMPY_PRELUDE = f"""\
 try:
     import numpy as _autocy_numpy
 except ImportError:  # without NumPy no value can pass the array guards
-    _autocy_ndarray = _autocy_f64 = _autocy_npf64 = None
+    _autocy_ndarray = _autocy_f64 = _autocy_npf64 = _autocy_np_errstate = None
 else:
     _autocy_ndarray = _autocy_numpy.ndarray
     _autocy_f64 = _autocy_numpy.dtype("float64")
     _autocy_npf64 = _autocy_numpy.float64
+    try:  # NumPy 2 keeps the error state of np.errstate/np.seterr in a context variable
+        from numpy._core._multiarray_umath import _extobj_contextvar as _autocy_np_errstate
+    except ImportError:
+        _autocy_np_errstate = None
+_autocy_np_quiet = None
+
+@{CY}.cfunc
+@{CY}.returns({CY}.bint)
+@{CY}.exceptval(check=False)
+def _autocy_np_under_ignored():
+    global _autocy_np_quiet
+    if _autocy_np_errstate is None:
+        return False
+    try:
+        state = _autocy_np_errstate.get()
+        if state is not _autocy_np_quiet:
+            if _autocy_numpy.geterr()["under"] != "ignore":
+                return False
+            _autocy_np_quiet = state
+        return True
+    except Exception:
+        return False
 """
-"""Python-level names of NumPy types, emitted in modules whose specializations type arrays."""
+"""Python-level names of NumPy types, emitted in modules whose specializations type arrays,
+and ``_autocy_np_under_ignored()``: whether NumPy's current error state ignores underflow
+(its default), so that a ``numpy.float64`` product that underflows has no effect but its value.
+NumPy 2 sets a new state object in its context variable for every change of the error state
+(``np.errstate``, ``np.seterr``), so the last state seen to ignore underflow (held, so its
+identity stays its own) answers with one ``ContextVar.get()``; any other state asks
+``numpy.geterr()``. Without that context variable (NumPy 1) the answer is always False."""
 
 MATH_FUNCTIONS = {
     "sqrt": "_autocy_m_sqrt", "exp": "_autocy_m_exp", "log": "_autocy_m_log",
@@ -292,15 +320,16 @@ def _flagging_helpers() -> str:
         return r;
     }
     /* a chain of numpy.float64 + - * (emit.py, numpy_chain): a failure for a non-finite
-       result, and for a product that underflows (a subnormal or a zero from two non-zeros) */
+       result, and for a product that underflows (a subnormal or a zero from two non-zeros:
+       both are below the smallest normal double, and two non-zeros are needed for either)
+       unless `quiet`, NumPy's error state ignoring underflow (_autocy_np_under_ignored) */
     static inline double __autocy_np_finite_f(double r) {
         if (!isfinite(r)) __autocy_failed = 1;
         return r;
     }
-    static inline double __autocy_np_mulu_f(double a, double b) {
+    static inline double __autocy_np_mulu_f(double a, double b, int quiet) {
         double r = a * b;
-        if ((r == 0.0 && a != 0.0 && b != 0.0) || (r != 0.0 && fabs(r) < 2.2250738585072014e-308))
-            __autocy_failed = 1;
+        if (!quiet && fabs(r) < 2.2250738585072014e-308 && a != 0.0 && b != 0.0) __autocy_failed = 1;
         return r;
     }
     /* math_1's errors: a NaN from a non-NaN argument, an infinity from a finite one */
@@ -336,7 +365,7 @@ def _flagging_helpers() -> str:
     long long _autocy_irshift_f "__autocy_irshift_f" (long long a, long long b) noexcept nogil
     double _autocy_np_div_f "__autocy_np_div_f" (double a, double b) noexcept nogil
     double _autocy_np_finite_f "__autocy_np_finite_f" (double r) noexcept nogil
-    double _autocy_np_mulu_f "__autocy_np_mulu_f" (double a, double b) noexcept nogil
+    double _autocy_np_mulu_f "__autocy_np_mulu_f" (double a, double b, bint quiet) noexcept nogil
 ''' + declared
 
 
