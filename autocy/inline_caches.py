@@ -8,9 +8,9 @@ the instance's attribute array. Without that, compiled class-heavy code ran at 0
 CPython here (a third of a ray tracer's time went to generic lookups).
 
 :func:`add_inline_caches` rewrites each such site of a Cython-generated C file into a call
-of a helper with a cache of its own (:data:`C_HELPERS`). A cache holds the exact type last
-seen, its version tag at that time, the name's index in the type's shared attribute keys
-and the class attribute the name finds, if any. The fast path is taken only where CPython's
+of a helper with a cache of its own (:data:`C_HELPERS`). A cache holds, for each of the last
+types seen, the exact type, its version tag at that time, the name's index in the type's
+shared attribute keys and the class attribute the name finds, if any. The fast path is taken only where CPython's
 generic lookup provably gives the same result:
 
 * the object's type is the cached one and still has the cached version tag (CPython sets a
@@ -35,7 +35,9 @@ Anything else runs the generic C API call the site stood for, so results, except
 side effects are CPython's in every case. The layouts read are those of CPython 3.11, 3.12
 and 3.13 with the GIL (internal structures, declared here as they are in those versions'
 ``Include/internal`` headers); on any other interpreter the helpers are the generic calls.
-A site that keeps meeting new types stops caching after :data:`MAX_FILLS` fills.
+A site keeps what it found for each of the last :data:`WAYS` types it met (a polymorphic
+inline cache: a method of a base class called on instances of a few subclasses hits for each
+of them), and stops filling after :data:`MAX_FILLS` fills, keeping what it holds.
 """
 
 from __future__ import annotations
@@ -59,8 +61,13 @@ def fast_paths_available() -> bool:
 
 
 MAX_FILLS = 64
-"""Fills (type changes) after which a site stops caching: a polymorphic site would pay a
-fill on each change and gain nothing."""
+"""Fills (a new type, or a changed one) after which a site fills no more: a megamorphic site
+would pay a fill (an MRO lookup and a scan of the shared keys) for most uses and gain nothing."""
+
+WAYS = 4
+"""Types a site caches at once. The first is checked inline; the others, by a call. bm_richards
+(a base class's methods called on four subclasses) spent 7% of its time refilling its
+monomorphic caches, and then, once their fills were used up, took the generic lookups."""
 
 C_HELPERS = r"""
 /* ---- autocy: inline caches of attribute loads and stores, method and class calls (autocy/inline_caches.py) ---- */
@@ -68,6 +75,7 @@ C_HELPERS = r"""
 #define __AUTOCY_INLINE_CACHES
 #include <stddef.h>  /* offsetof */
 #define __AUTOCY_IC_MAX_FILLS {max_fills}
+#define __AUTOCY_IC_WAYS {ways}
 #if !defined(PYPY_VERSION) && !defined(GRAALVM_PYTHON) && !defined(Py_LIMITED_API) \
         && !defined(Py_GIL_DISABLED) && !defined(Py_TRACE_REFS) \
         && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030E0000
@@ -78,27 +86,38 @@ C_HELPERS = r"""
 #if defined(__GNUC__) || defined(__clang__)
 #define __AUTOCY_IC_RARE(x) __builtin_expect(!!(x), 0)
 #define __AUTOCY_IC_COLD __attribute__((noinline, cold, unused))  /* keeps the fast paths small enough to inline */
+#define __AUTOCY_IC_NOINLINE __attribute__((noinline, unused))
 #else
 #define __AUTOCY_IC_RARE(x) (x)
 #define __AUTOCY_IC_COLD
+#define __AUTOCY_IC_NOINLINE
 #endif
 
-/* what a cache found for its type: nothing usable, a __slots__ member, the instances'
+/* what a cache found for a type: nothing usable, a __slots__ member, the instances'
    inline values, no instance dict at all (method calls only), or, at a call of the class
    itself, object.__new__ and an __init__ function to call directly (NEW) */
 enum { __AUTOCY_IC_NONE, __AUTOCY_IC_SLOT, __AUTOCY_IC_VALUES, __AUTOCY_IC_NO_DICT, __AUTOCY_IC_NEW };
+/* what a fill looks up: a load, a store, or a call of the class itself */
+enum { __AUTOCY_IC_LOAD, __AUTOCY_IC_STORE, __AUTOCY_IC_CONSTRUCT };
 
+/* What a site's lookup found for one type */
 typedef struct {
-    PyTypeObject *type;    /* the exact type of the last fill (compared; dereferenced only
-                              when an object of that type is at hand) */
+    PyTypeObject *type;    /* the exact type of the fill, or NULL: an unused way (compared;
+                              dereferenced only when an object of that type is at hand) */
     unsigned int version;  /* its tp_version_tag at the fill */
     int kind;              /* __AUTOCY_IC_* */
-    int fills;             /* fills so far (see MAX_FILLS) */
     Py_ssize_t offset;     /* SLOT: the member's offset in the object */
     Py_ssize_t index;      /* VALUES: the name's index in the type's shared keys, -1 when absent */
     Py_ssize_t nentries;   /* VALUES: the shared keys' entry count at the fill */
     PyObject *descr;       /* what the MRO lookup found (borrowed: the type's dict holds it
                               while the version tag is unchanged), or NULL */
+} __autocy_ic_way;
+
+/* A site's cache: a way for each of the last types met; ways[0] is checked inline first */
+typedef struct {
+    __autocy_ic_way ways[__AUTOCY_IC_WAYS];
+    int fills;             /* fills so far (see MAX_FILLS) */
+    int next;              /* the way a new type takes once every way is in use */
 } __autocy_ic;
 
 #if __AUTOCY_IC
@@ -155,23 +174,11 @@ static inline PyObject **__autocy_ic_store_values(PyObject *o) {
     return __autocy_ic_values(o);
 }
 
-/* Start a fill for type tp: the cache forgets what it held (kind NONE: the next uses with
-   that type go straight to the generic call); 0 when the site has used up its fills */
-static inline int __autocy_ic_begin(__autocy_ic *ic, PyTypeObject *tp) {
-    int more = ic->fills < __AUTOCY_IC_MAX_FILLS;
-    ic->fills += more;
-    ic->type = more ? tp : NULL;
-    ic->version = tp->tp_version_tag;
-    ic->kind = __AUTOCY_IC_NONE;
-    ic->descr = NULL;
-    return more;
-}
-
 /* The MRO lookup of name on tp (borrowed, or NULL); 0 in *tagged unless tp then has a valid
    version tag, which any later change of that result changes (the lookup assigns one) */
-static inline PyObject *__autocy_ic_lookup(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int *tagged) {
+static inline PyObject *__autocy_ic_lookup(__autocy_ic_way *way, PyTypeObject *tp, PyObject *name, int *tagged) {
     PyObject *descr = _PyType_Lookup(tp, name);
-    ic->version = tp->tp_version_tag;
+    way->version = tp->tp_version_tag;
     *tagged = tp->tp_version_tag != 0;  /* 0: no valid tag, the type changes too often */
 #if PY_VERSION_HEX < 0x030D0000
     *tagged = *tagged && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG);
@@ -179,24 +186,25 @@ static inline PyObject *__autocy_ic_lookup(__autocy_ic *ic, PyTypeObject *tp, Py
     return descr;
 }
 
-/* Cache what the lookup of name finds on type tp, for a load (store 0) or a store */
-static __AUTOCY_IC_COLD void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int store) {
+/* Cache in way what the lookup of name finds on type tp, for a load (store 0) or a
+   store (from __autocy_ic_refill) */
+static void __autocy_ic_fill_attr(__autocy_ic_way *way, PyTypeObject *tp, PyObject *name, int store) {
     PyObject *descr;
     Py_ssize_t i;
     int tagged;
-    if (!__autocy_ic_begin(ic, tp) || !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || !PyUnicode_CheckExact(name)
+    if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || !PyUnicode_CheckExact(name)
             || (store ? tp->tp_setattro != PyObject_GenericSetAttr : tp->tp_getattro != PyObject_GenericGetAttr))
         return;
-    descr = __autocy_ic_lookup(ic, tp, name, &tagged);
+    descr = __autocy_ic_lookup(way, tp, name, &tagged);
     if (!tagged) return;
-    ic->descr = descr;
+    way->descr = descr;
     if (descr != NULL && Py_TYPE(descr) == &PyMemberDescr_Type) {
         /* a data descriptor: it alone decides; a plain object slot of __slots__ is read and
            written in place (16: T_OBJECT_EX; flags 0: writable, not audited) */
         PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
         if (member->type == 16 && member->flags == 0 && PyType_IsSubtype(tp, PyDescr_TYPE(descr))) {
-            ic->offset = member->offset;
-            ic->kind = __AUTOCY_IC_SLOT;
+            way->offset = member->offset;
+            way->kind = __AUTOCY_IC_SLOT;
         }
         return;
     }
@@ -205,19 +213,19 @@ static __AUTOCY_IC_COLD void __autocy_ic_fill(__autocy_ic *ic, PyTypeObject *tp,
         __autocy_ic_entry *entries;
         if (keys == NULL || keys->kind != 2) return;
         entries = (__autocy_ic_entry *)(keys->indices + ((size_t)1 << keys->log2_index_bytes));
-        ic->index = -1;
+        way->index = -1;
         for (i = 0; i < keys->nentries; i++) {
             PyObject *key = entries[i].key;
             if (key == name || (key != NULL && PyUnicode_CheckExact(key) && PyUnicode_Compare(key, name) == 0)) {
-                ic->index = i;
+                way->index = i;
                 break;
             }
         }
-        ic->nentries = keys->nentries;
-        ic->kind = __AUTOCY_IC_VALUES;
+        way->nentries = keys->nentries;
+        way->kind = __AUTOCY_IC_VALUES;
     }
     else if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && tp->tp_dictoffset == 0) {
-        ic->kind = __AUTOCY_IC_NO_DICT;
+        way->kind = __AUTOCY_IC_NO_DICT;
     }
 }
 
@@ -226,14 +234,14 @@ static inline int __autocy_ic_not_data(PyObject *descr) {
     return descr == NULL || Py_TYPE(descr)->tp_descr_get == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
 }
 
-/* Cache how a call of the class tp makes an instance: kind NEW when tp is a plain heap
-   class (metaclass type, not abstract) that gets object.__new__ and an __init__ function
-   (a method descriptor, not a C slot wrapper), which type_call and slot_tp_init would call */
-static __AUTOCY_IC_COLD void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject *tp) {
+/* Cache in way how a call of the class tp makes an instance (after
+   __autocy_ic_refill): kind NEW when tp is a plain heap class (metaclass type, not abstract)
+   that gets object.__new__ and an __init__ function (a method descriptor, not a C slot
+   wrapper), which type_call and slot_tp_init would call */
+static void __autocy_ic_fill_new(__autocy_ic_way *way, PyTypeObject *tp) {
     static PyObject *init_name = NULL;
     PyObject *init;
     int tagged;
-    if (!__autocy_ic_begin(ic, tp)) return;
     if (init_name == NULL && (init_name = PyUnicode_InternFromString("__init__")) == NULL) {
         PyErr_Clear();
         return;
@@ -241,12 +249,72 @@ static __AUTOCY_IC_COLD void __autocy_ic_fill_new(__autocy_ic *ic, PyTypeObject 
     if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || (tp->tp_flags & Py_TPFLAGS_IS_ABSTRACT)
             || tp->tp_new != PyBaseObject_Type.tp_new || tp->tp_init == PyBaseObject_Type.tp_init)
         return;
-    init = __autocy_ic_lookup(ic, tp, init_name, &tagged);
+    init = __autocy_ic_lookup(way, tp, init_name, &tagged);
     if (!tagged || init == NULL || !PyType_HasFeature(Py_TYPE(init), Py_TPFLAGS_METHOD_DESCRIPTOR)
             || Py_TYPE(init) == &PyWrapperDescr_Type || Py_TYPE(init) == &PyMethodDescr_Type)
         return;
-    ic->descr = init;
-    ic->kind = __AUTOCY_IC_NEW;
+    way->descr = init;
+    way->kind = __AUTOCY_IC_NEW;
+}
+
+/* Fill the way for type tp, for what mode looks up (name: the attribute, for a load or a
+   store); NULL, the way forgotten, when the site has used up its fills */
+static __AUTOCY_IC_COLD __autocy_ic_way *__autocy_ic_refill(__autocy_ic *ic, __autocy_ic_way *way, PyTypeObject *tp,
+                                                            PyObject *name, int mode) {
+    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) {
+        way->type = NULL;
+        return NULL;
+    }
+    ic->fills++;
+    way->type = tp;  /* kind NONE until the fill finds more: uses with tp take the generic call */
+    way->version = tp->tp_version_tag;
+    way->kind = __AUTOCY_IC_NONE;
+    way->descr = NULL;
+    if (mode == __AUTOCY_IC_CONSTRUCT)
+        __autocy_ic_fill_new(way, tp);
+    else
+        __autocy_ic_fill_attr(way, tp, name, mode == __AUTOCY_IC_STORE);
+    return way;
+}
+
+/* The way of type tp other than ways[0]: one filled for tp and still valid, else one filled
+   now (tp's own stale way, an unused one, or the next in turn); NULL when the site has used
+   up its fills */
+static __AUTOCY_IC_NOINLINE __autocy_ic_way *__autocy_ic_miss(__autocy_ic *ic, PyTypeObject *tp, PyObject *name,
+                                                              int mode) {
+    int i;
+    for (i = 0; i < __AUTOCY_IC_WAYS; i++) {
+        if (ic->ways[i].type == tp) {
+            if (tp->tp_version_tag == ic->ways[i].version) return &ic->ways[i];
+            return __autocy_ic_refill(ic, &ic->ways[i], tp, name, mode);
+        }
+    }
+    if (ic->fills >= __AUTOCY_IC_MAX_FILLS) return NULL;
+    for (i = 0; i < __AUTOCY_IC_WAYS && ic->ways[i].type != NULL; i++);
+    if (i == __AUTOCY_IC_WAYS) {
+        i = ic->next;
+        ic->next = (i + 1) % __AUTOCY_IC_WAYS;
+    }
+    return __autocy_ic_refill(ic, &ic->ways[i], tp, name, mode);
+}
+
+/* The way of the site ic that holds what mode looks up on type tp (filled if need be), or
+   NULL when there is none: the caller takes the generic call */
+static inline __autocy_ic_way *__autocy_ic_way_of(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int mode) {
+    __autocy_ic_way *way = &ic->ways[0];
+    if (__AUTOCY_IC_RARE(tp != way->type || tp->tp_version_tag != way->version))
+        return __autocy_ic_miss(ic, tp, name, mode);
+    return way;
+}
+
+/* The way for the type tp of a VALUES way that lacked the name: filled again when a key was
+   added to tp's shared keys since (the name may be one now); NULL when there is none */
+static inline __autocy_ic_way *__autocy_ic_fresh(__autocy_ic *ic, __autocy_ic_way *way, PyTypeObject *tp,
+                                                 PyObject *name, int mode) {
+    if (way->kind == __AUTOCY_IC_VALUES && way->index < 0
+            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != way->nentries)
+        return __autocy_ic_refill(ic, way, tp, name, mode);
+    return way;
 }
 #endif
 
@@ -277,25 +345,24 @@ static inline void __autocy_ic_add_to_order(PyObject **values, Py_ssize_t ix) {
 }
 
 /* Where obj.name lives when the cache's fast path applies to obj (the slot may hold NULL:
-   an unset attribute), else NULL. For a load (store 0), the class attribute of that name must
-   not be a data descriptor; for a store, it must not define __set__. Runs no Python code. */
-static inline PyObject **__autocy_ic_slot(__autocy_ic *ic, PyObject *o, PyObject *name, int store) {
+   an unset attribute), else NULL; *index, for a slot in the instance's values array, its
+   index there, else -1. For a load (store 0), the class attribute of that name must not be a
+   data descriptor; for a store, it must not define __set__. Runs no Python code. */
+static inline PyObject **__autocy_ic_slot(__autocy_ic *ic, PyObject *o, PyObject *name, int store, Py_ssize_t *index) {
+    *index = -1;
 #if __AUTOCY_IC
     PyTypeObject *tp = Py_TYPE(o);
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, store);
-    if (tp != ic->type) return NULL;
-    if (ic->kind == __AUTOCY_IC_SLOT) return (PyObject **)((char *)o + ic->offset);
-    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0
-            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries) {
-        __autocy_ic_fill(ic, tp, name, store);  /* a key was added: the name may be one now */
-        if (tp != ic->type) return NULL;
-    }
-    if (ic->kind == __AUTOCY_IC_VALUES && ic->index >= 0) {
-        PyObject *descr = ic->descr, **values;
+    __autocy_ic_way *way = __autocy_ic_way_of(ic, tp, name, store ? __AUTOCY_IC_STORE : __AUTOCY_IC_LOAD);
+    if (way == NULL) return NULL;
+    if (way->kind == __AUTOCY_IC_SLOT) return (PyObject **)((char *)o + way->offset);
+    way = __autocy_ic_fresh(ic, way, tp, name, store ? __AUTOCY_IC_STORE : __AUTOCY_IC_LOAD);
+    if (way != NULL && way->kind == __AUTOCY_IC_VALUES && way->index >= 0) {
+        PyObject *descr = way->descr, **values;
         if (store ? descr != NULL && Py_TYPE(descr)->tp_descr_set != NULL : !__autocy_ic_not_data(descr))
             return NULL;
         values = store ? __autocy_ic_store_values(o) : __autocy_ic_values(o);
-        return values != NULL ? &values[ic->index] : NULL;
+        *index = way->index;
+        return values != NULL ? &values[way->index] : NULL;
     }
 #endif
     return NULL;
@@ -304,7 +371,8 @@ static inline PyObject **__autocy_ic_slot(__autocy_ic *ic, PyObject *o, PyObject
 /* obj.name as CPython's lookup would find it, borrowed, when the fast path applies and the
    attribute is set; else NULL (no exception, no Python code: the caller falls back) */
 static inline PyObject *__autocy_ic_peek(__autocy_ic *ic, PyObject *o, PyObject *name) {
-    PyObject **slot = __autocy_ic_slot(ic, o, name, 0);
+    Py_ssize_t index;
+    PyObject **slot = __autocy_ic_slot(ic, o, name, 0, &index);
     return slot != NULL ? *slot : NULL;
 }
 
@@ -320,13 +388,14 @@ static inline PyObject *__autocy_getattr(__autocy_ic *ic, PyObject *o, PyObject 
 
 /* obj.name = value (0, or -1 with an exception): PyObject_SetAttr */
 static inline int __autocy_setattr(__autocy_ic *ic, PyObject *o, PyObject *name, PyObject *value) {
-    PyObject **slot = value != NULL ? __autocy_ic_slot(ic, o, name, 1) : NULL, *old;
+    Py_ssize_t index;
+    PyObject **slot = value != NULL ? __autocy_ic_slot(ic, o, name, 1, &index) : NULL, *old;
     if (slot != NULL) {
         old = *slot;
         Py_INCREF(value);
         *slot = value;
 #if __AUTOCY_IC
-        if (old == NULL && ic->kind == __AUTOCY_IC_VALUES) __autocy_ic_add_to_order(slot - ic->index, ic->index);
+        if (old == NULL && index >= 0) __autocy_ic_add_to_order(slot - index, index);
 #endif
         Py_XDECREF(old);
         return 0;
@@ -338,7 +407,8 @@ static inline int __autocy_setattr(__autocy_ic *ic, PyObject *o, PyObject *name,
    an exact float that nothing else references, v is written into that float: no reference
    can tell it from a new one (never without the GIL, where another thread could take one). */
 static inline int __autocy_ic_set_double(__autocy_ic *ic, PyObject *o, PyObject *name, double v) {
-    PyObject **slot = __autocy_ic_slot(ic, o, name, 1), *fresh;
+    Py_ssize_t index;
+    PyObject **slot = __autocy_ic_slot(ic, o, name, 1, &index), *fresh;
     int result;
 #if __AUTOCY_IC
     if (slot != NULL && *slot != NULL && PyFloat_CheckExact(*slot) && Py_REFCNT(*slot) == 1) {
@@ -362,12 +432,12 @@ static inline PyObject *__autocy_construct(__autocy_ic *ic, PyObject *cls, PyObj
 #if __AUTOCY_IC
     PyTypeObject *tp = (PyTypeObject *)cls;
     static PyObject *no_args = NULL;
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill_new(ic, tp);
+    __autocy_ic_way *way = __autocy_ic_way_of(ic, tp, NULL, __AUTOCY_IC_CONSTRUCT);
     if (__AUTOCY_IC_RARE(no_args == NULL) && (no_args = PyTuple_New(0)) == NULL)
         PyErr_Clear();  /* (the generic call below meets the same failure and reports it) */
-    if (tp == ic->type && ic->kind == __AUTOCY_IC_NEW && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)
+    if (way != NULL && way->kind == __AUTOCY_IC_NEW && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)
             && no_args != NULL) {
-        PyObject *init = ic->descr, *self, *result, **first = (PyObject **)args - 1, *saved;
+        PyObject *init = way->descr, *self, *result, **first = (PyObject **)args - 1, *saved;
         self = tp->tp_new(tp, no_args, NULL);
         if (self == NULL) return NULL;
         Py_INCREF(init);  /* __init__ may change the class and drop it */
@@ -403,15 +473,13 @@ static inline PyObject *__autocy_construct(__autocy_ic *ic, PyObject *cls, PyObj
 static inline PyObject *__autocy_ic_class_attr(__autocy_ic *ic, PyObject *self, PyObject *name, int type_only) {
     PyTypeObject *tp = Py_TYPE(self);
     PyObject **values;
-    if (__AUTOCY_IC_RARE(tp != ic->type || tp->tp_version_tag != ic->version)) __autocy_ic_fill(ic, tp, name, 0);
-    if (ic->kind == __AUTOCY_IC_VALUES && ic->index < 0 && tp == ic->type
-            && ((__autocy_ic_keys *)((PyHeapTypeObject *)tp)->ht_cached_keys)->nentries != ic->nentries)
-        __autocy_ic_fill(ic, tp, name, 0);  /* a key was added: the name may be one now */
-    if (tp != ic->type || ic->descr == NULL) return NULL;
-    if (type_only || ic->kind == __AUTOCY_IC_NO_DICT) return ic->descr;
-    if (ic->kind != __AUTOCY_IC_VALUES) return NULL;
+    __autocy_ic_way *way = __autocy_ic_way_of(ic, tp, name, __AUTOCY_IC_LOAD);
+    if (way != NULL) way = __autocy_ic_fresh(ic, way, tp, name, __AUTOCY_IC_LOAD);
+    if (way == NULL || way->descr == NULL) return NULL;
+    if (type_only || way->kind == __AUTOCY_IC_NO_DICT) return way->descr;
+    if (way->kind != __AUTOCY_IC_VALUES) return NULL;
     values = __autocy_ic_values(self);
-    return values != NULL && (ic->index < 0 || values[ic->index] == NULL) ? ic->descr : NULL;
+    return values != NULL && (way->index < 0 || values[way->index] == NULL) ? way->descr : NULL;
 }
 #endif
 
@@ -456,7 +524,7 @@ static inline int __autocy_binop_is(void *site, PyObject *a, PyObject *b, PyObje
 }
 #endif
 /* ---- end of autocy's inline caches ---- */
-""".replace("{max_fills}", str(MAX_FILLS))
+""".replace("{max_fills}", str(MAX_FILLS)).replace("{ways}", str(WAYS))
 
 _GET = re.compile(r"__Pyx_PyObject_GetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+)\)")
 _SET = re.compile(r"__Pyx_PyObject_SetAttrStr\((\w+), (__pyx_mstate_global->__pyx_n_[us]_\w+), (\w+)\)")

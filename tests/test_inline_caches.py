@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import autocy.compile
 from autocy.compile import ModuleSource, compile_modules
-from autocy.inline_caches import MAX_FILLS, add_inline_caches
+from autocy.inline_caches import MAX_FILLS, WAYS, add_inline_caches
 from test_compile import load_extension, write_module
 
 SITES = textwrap.dedent("""\
@@ -343,6 +343,48 @@ def test_new_attributes_keep_the_order_they_were_set_in(modules):
             del second.b
             assert list(vars(second)) == ["a"]
             del second.a
+
+
+def polymorphic_history(module, count) -> list:
+    """One site per operation shared by instances of ``count`` classes (one with
+    ``__slots__``), in turn, while one class after another changes between rounds."""
+    class Base:
+        def m(self, a):
+            return ("Base.m", type(self).__name__, a)
+
+    classes = [type(f"K{k}", (Base,), {}) for k in range(count - 1)]
+    classes.append(type("Slotted", (Base,), {"__slots__": ("x",)}))
+    objects = [cls() for cls in classes]
+    results = []
+    for round_ in range(3 * count):
+        changed = classes[round_ % count]
+        if round_ % 3 == 1:
+            changed.x = property(lambda self: ("property", type(self).__name__))
+        if round_ % 3 == 2:
+            changed.m = lambda self, a: ("new m", a)
+        if round_ % 4 == 3:
+            for cls in classes[:-1]:  # the properties go again
+                cls.__dict__.get("x") and delattr(cls, "x")
+        for k, obj in enumerate(objects):
+            for step in (lambda: module.set_x(obj, (round_, k)), lambda: module.get_x(obj),
+                         lambda: module.call_m(obj, k), lambda: module.add_x(obj, (1,))):
+                try:
+                    results.append(("ok", step()))
+                except Exception as exc:  # noqa: BLE001 - the exception is what we compare
+                    results.append(("raise", type(exc).__name__, str(exc)))
+    return results
+
+
+def test_a_site_keeps_each_type_it_meets_apart(modules, tireless):
+    # a site's ways hold one type each: a change of one class reaches the uses of that class
+    # only, whatever way it is in (tireless: sites that still fill, as any site does the
+    # first few times)
+    pure = modules[0]
+    for count in (WAYS, WAYS + 3):
+        expected = polymorphic_history(pure, count)
+        assert ("ok", ("property", "K1")) in expected and ("ok", ("new m", 2)) in expected
+        assert polymorphic_history(tireless, count) == expected
+        assert polymorphic_history(modules[1], count) == expected
 
 
 def test_a_site_that_meets_many_types_stops_caching_and_stays_right(modules):
