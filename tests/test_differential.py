@@ -218,6 +218,52 @@ def test_flagging_statements_deoptimize_where_python_raises(kernels, xs, ys, k):
     same_on_copies(kernels, "flagged_loops", xs, ys, k)
 
 
+class Loud:
+    """A value whose comparisons answer with what was asked (not a bool)."""
+
+    def __lt__(self, other):
+        return ("lt", other)
+
+    def __gt__(self, other):
+        return ("gt", other)
+
+    def __eq__(self, other):
+        return ("eq", other)
+
+    def __ne__(self, other):
+        return ("ne", other)
+
+    def __le__(self, other):
+        return ("le", other)
+
+    def __ge__(self, other):
+        return ("ge", other)
+
+
+constants = st.one_of(st.floats(allow_nan=True), st.integers(-5, 5),
+                      st.sampled_from([2 ** 62, 2 ** 62 + 1, -(2 ** 70), True, None, "3", Loud(),
+                                       Fraction(1, 2), Decimal("0.5"), 0.5, 3]))
+
+
+@settings(max_examples=300)
+@given(xs=st.lists(st.one_of(st.floats(allow_nan=True), st.integers(-2 ** 63, 2 ** 63), st.just(None)),
+                   max_size=5),
+       n=st.integers(-1, 6), threshold=constants, limit=constants)
+def test_comparisons_with_module_constants_of_any_type(kernels, xs, n, threshold, limit):
+    # a C number compared with an object: in C for an exact float or a small exact int, else
+    # the rich comparison in the source's order, whatever it returns or raises
+    pure, compiled, _ = kernels
+    assert "kernels.numeric:against_constants: specialized" in kernels[2]
+    saved = [(m, m.THRESHOLD, m.LIMIT) for m in (pure, compiled)]
+    try:
+        for module in (pure, compiled):
+            module.THRESHOLD, module.LIMIT = threshold, limit
+        same(kernels, "against_constants", xs, n)
+    finally:
+        for module, t, limit_ in saved:
+            module.THRESHOLD, module.LIMIT = t, limit_
+
+
 @pytest.mark.parametrize("k", [7, 3])
 def test_flagging_call_of_a_rebound_function(kernels, k):
     # ratio rebound before the call: the flagging call's guard fails, the loop deoptimizes

@@ -491,10 +491,28 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             (ar, ai), (br, bi) = self.as_complex(operands[0]), self.as_complex(operands[1])
             equal = f"({ar} == {br} and {ai} == {bi})"
             return Typed(kind, equal if isinstance(node.ops[0], ast.Eq) else f"(not {equal})")
+        mixed = self.mixed_compare(node, operands)
+        if kind is Kind.OBJECT and mixed:
+            return Typed(kind, mixed)
         native = kind is Kind.BOOL and kinds <= {Kind.STR, Kind.BYTES}
         codes = [o.code if native else self.box(o) for o in operands]
         text = codes[0] + "".join(f" {_CMP[type(op)]} {c}" for op, c in zip(node.ops, codes[1:]))
         return Typed(kind, f"({text})")
+
+    def mixed_compare(self, node: ast.Compare, operands: list[Typed]) -> str | None:
+        """``a <op> b`` of a C double or int and a Python object (a module constant such as
+        ``EPSILON``, an untyped value), in that order, through ``_autocy_cmp_<do|od|io|oi>``:
+        compared in C when the object is an exact float, or an exact int within +-2**62 (as
+        CPython compares two floats, two ints, or an int and a float exactly), else the rich
+        comparison of the boxed number with the object, whose result is kept as it is."""
+        if len(operands) != 2 or type(node.ops[0]) not in _CMP_CODE:
+            return None
+        (a, b), code = operands, _CMP_CODE[type(node.ops[0])]
+        letters = {Kind.DOUBLE: "d", Kind.CINT: "i", Kind.OBJECT: "o"}
+        pair = letters.get(a.kind, "") + letters.get(b.kind, "")
+        if pair not in ("do", "od", "io", "oi"):
+            return None
+        return f"_autocy_cmp_{pair}({a.code}, {b.code}, {code})"
 
     def abs_compare(self, node: ast.Compare) -> str | None:
         """``abs(z) < c`` (also ``<= > >=``) for a complex ``z`` and a constant ``c`` in

@@ -382,6 +382,7 @@ from libc.math cimport sinh as _autocy_c_sinh, cosh as _autocy_c_cosh, tanh as _
 from libc.errno cimport ERANGE as _AUTOCY_ERANGE
 from cpython.long cimport PyLong_FromDouble as _autocy_long_of_d
 from cpython.object cimport PyObject_RichCompareBool as _autocy_richcmp
+from cpython.object cimport PyObject_RichCompare as _autocy_richcmp_o
 from cpython.number cimport PyNumber_Add as _autocy_n_add, PyNumber_Subtract as _autocy_n_sub
 from cpython.number cimport PyNumber_Multiply as _autocy_n_mul, PyNumber_TrueDivide as _autocy_n_div
 from cpython.number cimport PyNumber_InPlaceAdd as _autocy_ni_add
@@ -770,6 +771,60 @@ cdef inline bint _autocy_cmp_id(long long a, double d, int op) except? -1:
             return <double>a > d
         return <double>a >= d
     return _autocy_richcmp(a, _autocy_box_d(d), op)
+
+cdef inline bint _autocy_c_cmp(double a, double b, int op) noexcept:
+    if op == 0:
+        return a < b
+    if op == 1:
+        return a <= b
+    if op == 2:
+        return a == b
+    if op == 3:
+        return a != b
+    if op == 4:
+        return a > b
+    return a >= b
+
+cdef inline bint _autocy_c_cmp_i(long long a, long long b, int op) noexcept:
+    if op == 0:
+        return a < b
+    if op == 1:
+        return a <= b
+    if op == 2:
+        return a == b
+    if op == 3:
+        return a != b
+    if op == 4:
+        return a > b
+    return a >= b
+
+# a C number compared with an object (a module constant, an untyped value), in the source's
+# order: CPython's own comparison of two floats (float_richcompare) or of two ints in C when
+# the object is an exact float or an exact int within +-2**62, else the rich comparison of
+# the boxed number with the object (whose result need not be a bool)
+cdef inline object _autocy_cmp_do(double d, object o, int op):
+    if type(o) is float:
+        return _autocy_c_cmp(d, _autocy_d_of(o), op)
+    return _autocy_richcmp_o(_autocy_box_d(d), o, op)
+
+cdef inline object _autocy_cmp_od(object o, double d, int op):
+    if type(o) is float:
+        return _autocy_c_cmp(_autocy_d_of(o), d, op)
+    return _autocy_richcmp_o(o, _autocy_box_d(d), op)
+
+cdef inline object _autocy_cmp_io(long long i, object o, int op):
+    if type(o) is float:
+        return _autocy_cmp_id(i, _autocy_d_of(o), op)
+    if _autocy_is_cint(o, _AUTOCY_CINT_BOUND):
+        return _autocy_c_cmp_i(i, _autocy_cint_value(o), op)
+    return _autocy_richcmp_o(i, o, op)
+
+cdef inline object _autocy_cmp_oi(object o, long long i, int op):
+    if type(o) is float:
+        return _autocy_cmp_id(i, _autocy_d_of(o), op if op == 2 or op == 3 else op ^ 4)  # (o < i: i > o)
+    if _autocy_is_cint(o, _AUTOCY_CINT_BOUND):
+        return _autocy_c_cmp_i(_autocy_cint_value(o), i, op)
+    return _autocy_richcmp_o(o, i, op)
 
 cdef inline double _autocy_unbox_d(object o) except? -1.0:
     # a list element read into typed code: raises unless it is an exact float

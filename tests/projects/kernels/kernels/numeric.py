@@ -242,6 +242,29 @@ def sequence_loops(xs, ns, k):
     return total, weighted, mixed
 
 
+THRESHOLD = 0.5
+LIMIT = 3
+
+
+def against_constants(xs, n):
+    """A float and an int compared with module constants, on either side: compared in C while
+    the constants are an exact float and an exact int (tests rebind them to anything)."""
+    above = 0
+    below = 0
+    for x in xs:
+        if x > THRESHOLD:
+            above += 1
+        if LIMIT >= x:
+            below += 1
+    steps = 0
+    for i in range(n):
+        if i < LIMIT:
+            steps += 1
+        if THRESHOLD == i:
+            steps += 10
+    return above, below, steps, n != LIMIT, THRESHOLD <= n
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -268,3 +291,4 @@ def train():
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
     sequence_loops([1.0, 4.0, 2.25], (3, -1, 7), 2.0)
     sequence_loops([0.5, 9.0], (2, 5), 0.5)
+    against_constants([0.25, 0.75, 4.0], 5)
