@@ -4,7 +4,8 @@
 a seeded random generator: assignments, augmented assignments and element updates of ints,
 floats and a list of floats, ``for`` loops over ``range()``, over the list and by index,
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
-``+ - * / // % **``, comparisons, ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
+``+ - * / // % **``, comparisons (also with the module constants ``LIMIT_F`` and
+``LIMIT_I``), ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
 calls. Every function takes ``(a, b, xs, n)``: an int, a float, a list of floats and a small
 int in the profile, anything in the tests. Loops are bounded by ``n``, ``len(xs)`` or a
 constant, so every call ends quickly whatever the arguments.
@@ -98,8 +99,13 @@ class _Function:
             return f"{self.float_expr(depth + 1)} {rng.choice(COMPARE)} {self.float_expr(depth + 1)}"
         if choice < 0.7:
             return f"{self.int_expr(depth + 1)} {rng.choice(COMPARE)} {self.int_expr(depth + 1)}"
-        if choice < 0.8:
+        if choice < 0.75:
             return "flag"
+        if choice < 0.8:  # a module constant (a Python object to typed code) on either side
+            number, constant = rng.choice([(self.float_expr, "LIMIT_F"), (self.int_expr, "LIMIT_I")])
+            sides = [number(depth + 1), constant]
+            rng.shuffle(sides)
+            return f"{sides[0]} {rng.choice(COMPARE)} {sides[1]}"
         if choice < 0.9 and depth < 2:
             return f"({self.condition(depth + 1)} {rng.choice(['and', 'or'])} {self.condition(depth + 1)})"
         return f"not {self.int_expr(depth + 1)} {rng.choice(COMPARE)} {self.float_expr(depth + 1)}"
@@ -198,7 +204,8 @@ def make_module(seed: int, count: int) -> str:
         The module source (str).
     """
     rng = random.Random(seed)
-    lines = [f'"""Random functions of programgen, seed {seed}."""', "", "import math", ""]
+    lines = [f'"""Random functions of programgen, seed {seed}."""', "", "import math", "",
+             "LIMIT_F = 0.5", "LIMIT_I = 3", ""]
     for number in range(count):
         lines += ["", *_Function(rng).function(f"f{number}"), ""]
     lines += ["", "def train():",
