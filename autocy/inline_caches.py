@@ -10,8 +10,8 @@ CPython here (a third of a ray tracer's time went to generic lookups).
 :func:`add_inline_caches` rewrites each such site of a Cython-generated C file into a call
 of a helper with a cache of its own (:data:`C_HELPERS`). A cache holds, for each of the last
 types seen, the exact type, its version tag at that time, the name's index in the type's
-shared attribute keys and the class attribute the name finds, if any. The fast path is taken only where CPython's
-generic lookup provably gives the same result:
+shared attribute keys and the class attribute the name finds, if any. The fast path is taken
+only where CPython's generic lookup provably gives the same result:
 
 * the object's type is the cached one and still has the cached version tag (CPython sets a
   type's tag to 0 whenever the type, or any class of its MRO, changes, and never gives a

@@ -756,47 +756,29 @@ cdef inline double _autocy_itruediv(long long a, long long b) except? -1.0:
         return <double>a / <double>b
     return _autocy_as_d(_autocy_n_div(a, b))
 
+ctypedef fused _autocy_c_number:
+    double
+    long long
+
+cdef inline bint _autocy_c_cmp(_autocy_c_number a, _autocy_c_number b, int op) noexcept:
+    # a <op> b in C, op as Python's rich comparisons number them (Py_LT .. Py_GE)
+    if op == 0:
+        return a < b
+    if op == 1:
+        return a <= b
+    if op == 2:
+        return a == b
+    if op == 3:
+        return a != b
+    if op == 4:
+        return a > b
+    return a >= b
+
 cdef inline bint _autocy_cmp_id(long long a, double d, int op) except? -1:
     # int/float comparisons are exact in CPython; as doubles they are only up to 2**53
     if -_AUTOCY_EXACT_DOUBLE <= a <= _AUTOCY_EXACT_DOUBLE:
-        if op == 0:
-            return <double>a < d
-        if op == 1:
-            return <double>a <= d
-        if op == 2:
-            return <double>a == d
-        if op == 3:
-            return <double>a != d
-        if op == 4:
-            return <double>a > d
-        return <double>a >= d
+        return _autocy_c_cmp(<double>a, d, op)
     return _autocy_richcmp(a, _autocy_box_d(d), op)
-
-cdef inline bint _autocy_c_cmp(double a, double b, int op) noexcept:
-    if op == 0:
-        return a < b
-    if op == 1:
-        return a <= b
-    if op == 2:
-        return a == b
-    if op == 3:
-        return a != b
-    if op == 4:
-        return a > b
-    return a >= b
-
-cdef inline bint _autocy_c_cmp_i(long long a, long long b, int op) noexcept:
-    if op == 0:
-        return a < b
-    if op == 1:
-        return a <= b
-    if op == 2:
-        return a == b
-    if op == 3:
-        return a != b
-    if op == 4:
-        return a > b
-    return a >= b
 
 # a C number compared with an object (a module constant, an untyped value), in the source's
 # order: CPython's own comparison of two floats (float_richcompare) or of two ints in C when
@@ -816,14 +798,14 @@ cdef inline object _autocy_cmp_io(long long i, object o, int op):
     if type(o) is float:
         return _autocy_cmp_id(i, _autocy_d_of(o), op)
     if _autocy_is_cint(o, _AUTOCY_CINT_BOUND):
-        return _autocy_c_cmp_i(i, _autocy_cint_value(o), op)
+        return _autocy_c_cmp(i, _autocy_cint_value(o), op)
     return _autocy_richcmp_o(i, o, op)
 
 cdef inline object _autocy_cmp_oi(object o, long long i, int op):
     if type(o) is float:
         return _autocy_cmp_id(i, _autocy_d_of(o), op if op == 2 or op == 3 else op ^ 4)  # (o < i: i > o)
     if _autocy_is_cint(o, _AUTOCY_CINT_BOUND):
-        return _autocy_c_cmp_i(_autocy_cint_value(o), i, op)
+        return _autocy_c_cmp(_autocy_cint_value(o), i, op)
     return _autocy_richcmp_o(o, i, op)
 
 cdef inline double _autocy_unbox_d(object o) except? -1.0:
