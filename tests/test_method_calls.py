@@ -37,6 +37,10 @@ def test_typed_code_calls_the_methods_and_operators_through_guards(kernels_build
     spread = generated.split("def _autocy_spec_spread(")[1].split("\ndef ")[0]
     # a pure method with a float result, in a statement that can be retried: a C double
     assert "_autocy_specd_Vec_autocy_dot_dot(_ac_t" in spread and "_autocy_method_is(" in spread
+    # a function with nothing typed of its own is specialized for its direct call alone
+    first_dot = generated.split("def _autocy_spec_first_dot(")[1].split("\ndef ")[0]
+    assert "_autocy_method_is(" in first_dot and "'dot', _autocy_dispatch_Vec_autocy_dot_dot, 1)" in first_dot
+    assert "kernels.vectors:first_dot: specialized (for its direct calls" in kernels_build.report
 
 
 KINDS = ("plain", "subclass", "override", "shadowed", "duck", "reflected")
@@ -97,6 +101,7 @@ def test_calls_agree_with_python_on_any_points(vectors, specs, k):
     pure, compiled = vectors
     assert outcome(compiled.walk, (make(compiled, specs), k)) == outcome(pure.walk, (make(pure, specs), k))
     assert outcome(compiled.spread, (make(compiled, specs),)) == outcome(pure.spread, (make(pure, specs),))
+    assert outcome(compiled.first_dot, (make(compiled, specs),)) == outcome(pure.first_dot, (make(pure, specs),))
 
 
 def test_a_not_implemented_from_the_operator_is_cpythons_type_error(vectors):
@@ -118,9 +123,10 @@ def test_a_method_patched_on_the_class_is_the_one_that_runs(vectors, name):
 
         points = [Vec(1.0, 2.0), Vec(0.5, -1.0)]
         module.walk(points, 0.5)  # (the caches have seen the class before it changes)
+        module.first_dot(points)
         setattr(Vec, name, patched)
         try:
-            outcomes.append((outcome(module.walk, (points, 0.5)), calls))
+            outcomes.append((outcome(module.walk, (points, 0.5)), outcome(module.first_dot, (points,)), calls))
         finally:
             setattr(Vec, name, original)
         assert calls, f"{module.__name__}: the patched {name} did not run"

@@ -203,7 +203,10 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
-        specialized = {name: a for name, a in analyses.items() if not a.rejected and name not in failed}
+        # (a function specialized for its direct calls alone is nobody's callee: each round
+        # can then only add typings and direct calls)
+        specialized = {name: a for name, a in analyses.items()
+                       if not a.rejected and not a.calls_only and name not in failed}
         recursive = _recursive({name: _direct_callees(a) for name, a in specialized.items()})
         for name, analysis in analyses.items():
             analysis.recursive = name in recursive
@@ -276,7 +279,8 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
         return FunctionReport(qualname, False, _find_function(tree, qualname)[1]), None
     if analysis.rejected:
         return FunctionReport(qualname, False, analysis.rejected), None
-    report = FunctionReport(qualname, True, "specialized", analysis.typings,
+    reason = "specialized (for its direct calls of other specializations)" if analysis.calls_only else "specialized"
+    report = FunctionReport(qualname, True, reason, analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis
 

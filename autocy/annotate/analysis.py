@@ -104,6 +104,8 @@ class FunctionAnalysis:
         recursive: its specialization can call itself through direct calls of specializations
             (set by the module's analysis): it then counts each call against the recursion
             limit, as CPython counts a call.
+        calls_only: specialized for its direct calls of other specializations alone (nothing
+            of its own is computed in C); such a function is no callee of others.
     """
 
     node: ast.FunctionDef
@@ -123,6 +125,7 @@ class FunctionAnalysis:
     typings: list[Typing] = field(default_factory=list)
     rejected: str | None = None
     recursive: bool = False
+    calls_only: bool = False
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -589,12 +592,25 @@ class _Analyzer:
         result.typings += [Typing(f"{name}.{attr}", kind, "guarded",
                                   self.attribute_evidence(name, attr, kind))
                            for (name, attr), kind in sorted(result.attributes.items())]
-        if not kinds and not result.attributes:
+        natively = bool(kinds or result.attributes) and self.computes_natively(typer, set(kinds))
+        if not natively and self.calls_specializations(typer):
+            result.calls_only = True
+        elif not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
-        elif not self.computes_natively(typer, set(kinds)):
+        elif not natively:
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
                                "value is computed with in C")
         return result
+
+    def calls_specializations(self, typer: ExprTyper) -> bool:
+        """True when the function calls another specialization directly (a module function,
+        a method or an operator method; see :mod:`autocy.annotate.emit`)."""
+        for node in ast.walk(self.node):
+            if isinstance(node, ast.Call) and (typer.callee(node) or typer.method_callee(node)):
+                return True
+            if isinstance(node, ast.BinOp) and typer.operator_callee(node):
+                return True
+        return False
 
     def bound(self, name: str) -> int:
         """The range +-bound the guards of a CINT variable check (its observed values decide)."""

@@ -49,9 +49,17 @@ def spread(points):
     return total
 
 
+def first_dot(points):
+    """``points[0].dot(points[1])``: nothing of its own is typed, so it is specialized for its
+    direct call alone."""
+    p = points[0]
+    return p.dot(points[1])
+
+
 def train():
     """The profiling workload."""
     points = [Vec(0.5 * i, 1.0 - 0.25 * i) for i in range(20)]
     for _ in range(5):
         walk(points, 0.5)
         spread(points)
+        first_dot(points)
