@@ -282,6 +282,7 @@ def build_variant(project: Project, variant: str, build_dir: Path = BUILD_DIR,
     files = renamed_files(project, package)
     folder = build_dir / f"{project.name}-{variant}-{variant_key(files, settings)}"
     if (folder / "site").is_dir():
+        _warn_of_fallbacks(folder, log)
         return folder / "site"
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{project.name}-{variant}-", dir=build_dir))
@@ -322,7 +323,16 @@ def build_variant(project: Project, variant: str, build_dir: Path = BUILD_DIR,
                              f"its build log are in {failed}; the log ends with:\n"
                              + "\n".join(log_text[-30:])) from exc
         raise
+    _warn_of_fallbacks(folder, log)
     return folder / "site"
+
+
+def _warn_of_fallbacks(folder: Path, log: Log) -> None:
+    """Log each module of the build whose specialized source did not compile (it was
+    compiled without specializations, so its row measures that; an annotator bug)."""
+    for line in (folder / "build.log").read_text(errors="replace").splitlines():
+        if "the specialized source did not compile" in line:
+            log(f"warning: {line}")
 
 
 @dataclass

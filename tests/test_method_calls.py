@@ -41,6 +41,7 @@ def test_typed_code_calls_the_methods_and_operators_through_guards(kernels_build
     first_dot = generated.split("def _autocy_spec_first_dot(")[1].split("\ndef ")[0]
     assert "_autocy_method_is(" in first_dot and "'dot', _autocy_dispatch_Vec_autocy_dot_dot, 1)" in first_dot
     assert "kernels.vectors:first_dot: specialized (for its direct calls" in kernels_build.report
+    assert "kernels.vectors:Vec.times: specialized" in kernels_build.report
 
 
 KINDS = ("plain", "subclass", "override", "shadowed", "duck", "reflected")
@@ -102,6 +103,17 @@ def test_calls_agree_with_python_on_any_points(vectors, specs, k):
     assert outcome(compiled.walk, (make(compiled, specs), k)) == outcome(pure.walk, (make(pure, specs), k))
     assert outcome(compiled.spread, (make(compiled, specs),)) == outcome(pure.spread, (make(pure, specs),))
     assert outcome(compiled.first_dot, (make(compiled, specs),)) == outcome(pure.first_dot, (make(pure, specs),))
+
+
+@given(coordinates, coordinates, st.sampled_from([3, 0, -2, 2 ** 62, 2 ** 70, 1.5, None, True, FloatSub(2.0)]))
+def test_a_specialization_that_leaves_before_binding_its_result_agrees(vectors, x, y, k):
+    # Vec.times deoptimizes only inside ``v = Vec(...)``, the statement that first binds v
+    def times(module):
+        v = module.Vec(x, y).times(k)
+        return type(v).__name__, v.x, v.y
+
+    pure, compiled = vectors
+    assert outcome(times, (compiled,)) == outcome(times, (pure,))
 
 
 def test_a_not_implemented_from_the_operator_is_cpythons_type_error(vectors):

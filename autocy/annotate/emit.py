@@ -739,19 +739,23 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         number = len(self.points) + 1
         self.points.append(Point(number, id(block), index, prefix, line))
         self.loops_with_points.update(id(b[i]) for b, i in self.path if isinstance(b[i], ast.For))
-        self.maybe_assigned |= self.assigned_before()
+        # (a point that resumes at the statement being emitted leaves it before it stored anything)
+        again = bool(self.path) and self.path[-1][0] is block and self.path[-1][1] == index
+        self.maybe_assigned |= self.assigned_before(current=not again)
         return number
 
-    def assigned_before(self) -> set[str]:
-        """The names the statement being emitted, or anything that can run before it, may
-        have stored to: every earlier statement of each enclosing block and every statement
-        of each enclosing loop (an earlier iteration). Only these are passed to the resume
-        function; Cython refuses to read a local it proves unassigned. A compound statement
-        that holds the point counts only through its loops (an ``if`` whose body assigns a
-        name after the point has not assigned it yet)."""
+    def assigned_before(self, current: bool = True) -> set[str]:
+        """The names the statement being emitted (unless not ``current``), or anything that
+        can run before it, may have stored to: every earlier statement of each enclosing block
+        and every statement of each enclosing loop (an earlier iteration). Only these are passed
+        to the resume function: Cython refuses to compile a read of a local it proves
+        unassigned (the bm_chaos specializations, whose every point was in the statement that
+        first binds ``v = GVector(...)``, did not compile before). A compound statement that
+        holds the point counts only through its loops (an ``if`` whose body assigns a name
+        after the point has not assigned it yet)."""
         names: set[str] = set()
         for depth, (block, index) in enumerate(self.path):
-            simple = depth == len(self.path) - 1 and not isinstance(block[index], _COMPOUND)
+            simple = current and depth == len(self.path) - 1 and not isinstance(block[index], _COMPOUND)
             names |= assigned_names(block[:index + 1] if simple else block[:index])
             owner = self.owners.get(id(block))
             if isinstance(owner, (ast.For, ast.While)):

@@ -28,6 +28,12 @@ class Vec:
     def norm2(self):
         return self.dot(self)
 
+    def times(self, k):
+        # every resume point is in the statement that first binds v (its typed arguments):
+        # v is unbound wherever the specialization deoptimizes
+        v = Vec(self.x * k, self.y * k)
+        return v
+
 
 def walk(points, k):
     """Follow the points a share ``k`` of the way: the end point's ``x, y`` and the sum of
@@ -63,3 +69,4 @@ def train():
         walk(points, 0.5)
         spread(points)
         first_dot(points)
+        points[0].times(3)
