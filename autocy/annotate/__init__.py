@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
-                                      module_facts)
+                                      direct_callees, module_facts)
 from autocy.annotate.emit import AttributeSites, render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
 from autocy.annotate.flagging import flagging_function
@@ -207,7 +207,7 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
         # can then only add typings and direct calls)
         specialized = {name: a for name, a in analyses.items()
                        if not a.rejected and not a.calls_only and name not in failed}
-        recursive = _recursive({name: _direct_callees(a) for name, a in specialized.items()})
+        recursive = _recursive({name: direct_callees(a.typer(), a.node) for name, a in specialized.items()})
         for name, analysis in analyses.items():
             analysis.recursive = name in recursive
         callees = {name: _callee(a) for name, a in specialized.items() if "." not in name}
@@ -216,20 +216,6 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             break
         facts.functions, facts.methods = callees, methods
     return analyses
-
-
-def _direct_callees(analysis: FunctionAnalysis) -> set[str]:
-    """The qualnames of the specializations that ``analysis``'s function may call directly
-    (module functions, methods and operators; see :mod:`autocy.annotate.emit`)."""
-    typer, found = analysis.typer(), set()
-    for node in ast.walk(analysis.node):
-        if isinstance(node, ast.Call) and typer.callee(node) is not None:
-            found.add(node.func.id)
-        elif isinstance(node, ast.Call) and (method := typer.method_callee(node)) is not None:
-            found.add(method[0])
-        elif isinstance(node, ast.BinOp) and (method := typer.operator_callee(node)) is not None:
-            found.add(method[0])
-    return found
 
 
 def _recursive(calls: dict[str, set[str]]) -> set[str]:

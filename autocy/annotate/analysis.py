@@ -496,6 +496,20 @@ def loop_shape(typer: ExprTyper, loop: ast.For) -> str:
     return "iterator"
 
 
+def direct_callees(typer: ExprTyper, function: ast.FunctionDef) -> set[str]:
+    """The qualnames of the specializations that ``function``, typed by ``typer``, may call
+    directly (module functions, methods and operators; see :mod:`autocy.annotate.emit`)."""
+    found = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and typer.callee(node) is not None:
+            found.add(node.func.id)
+        elif isinstance(node, ast.Call) and (method := typer.method_callee(node)) is not None:
+            found.add(method[0])
+        elif isinstance(node, ast.BinOp) and (method := typer.operator_callee(node)) is not None:
+            found.add(method[0])
+    return found
+
+
 # ------------------------------------------------------------------ the analyzer
 
 
@@ -593,7 +607,7 @@ class _Analyzer:
                                   self.attribute_evidence(name, attr, kind))
                            for (name, attr), kind in sorted(result.attributes.items())]
         natively = bool(kinds or result.attributes) and self.computes_natively(typer, set(kinds))
-        if not natively and self.calls_specializations(typer):
+        if not natively and direct_callees(typer, self.node):
             result.calls_only = True
         elif not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
@@ -601,16 +615,6 @@ class _Analyzer:
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
                                "value is computed with in C")
         return result
-
-    def calls_specializations(self, typer: ExprTyper) -> bool:
-        """True when the function calls another specialization directly (a module function,
-        a method or an operator method; see :mod:`autocy.annotate.emit`)."""
-        for node in ast.walk(self.node):
-            if isinstance(node, ast.Call) and (typer.callee(node) or typer.method_callee(node)):
-                return True
-            if isinstance(node, ast.BinOp) and typer.operator_callee(node):
-                return True
-        return False
 
     def bound(self, name: str) -> int:
         """The range +-bound the guards of a CINT variable check (its observed values decide)."""

@@ -491,8 +491,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             (ar, ai), (br, bi) = self.as_complex(operands[0]), self.as_complex(operands[1])
             equal = f"({ar} == {br} and {ai} == {bi})"
             return Typed(kind, equal if isinstance(node.ops[0], ast.Eq) else f"(not {equal})")
-        mixed = self.mixed_compare(node, operands)
-        if kind is Kind.OBJECT and mixed:
+        mixed = self.mixed_compare(node, operands) if kind is Kind.OBJECT else None
+        if mixed:
             return Typed(kind, mixed)
         native = kind is Kind.BOOL and kinds <= {Kind.STR, Kind.BYTES}
         codes = [o.code if native else self.box(o) for o in operands]
