@@ -218,6 +218,57 @@ def test_prefix_reversal_of_one_list_is_done_in_place(tmp_path):
     assert "if k >= 0 and perm is not None:" in text
 
 
+INT_LISTS = textwrap.dedent("""\
+    def f(n, k, other):
+        perm = list(range(n))
+        count = [0] * n
+        work = perm[:]
+        work[:k + 1] = work[k::-1]
+        count[work[0]] += 1
+        perm[k] = count[-1]
+        {extra}
+        return perm[0] + count[1] + work[2]
+    """)
+INT_LIST_TYPES = {name: {"list": {"count": 1, "elements": {"int": 4}}} for name in ("perm", "count", "work", "other")}
+INT_LIST_TYPES.update({"n": {"int": {"count": 1, "min": 5, "max": 5}}, "k": {"int": {"count": 1, "min": 0, "max": 3}}})
+
+
+def test_local_lists_of_ints_become_c_arrays(tmp_path):
+    result = analyze(INT_LISTS.format(extra="pass"), INT_LIST_TYPES)
+    assert {name: result.kinds[name] for name in ("perm", "count", "work")} == dict.fromkeys(
+        ("perm", "count", "work"), Kind.INTLIST)
+    text = render(tmp_path, INT_LISTS.format(extra="pass"), {"f": INT_LIST_TYPES}).text
+    for code in ("perm = _autocy_il_range(n)", "count = _autocy_il_fill(0, n)", "work = _autocy_il_copy(work, perm)",
+                 "_autocy_il_reverse_prefix(work, k)", "_autocy_il_list(perm)"):
+        assert code in text, code
+
+
+@pytest.mark.parametrize("extra", [
+    "other = perm",  # an alias
+    "print(perm)",  # passed to a call
+    "perm.append(1)",  # a method
+    "n = len(perm)",  # len() is not handled yet
+    "for x in perm: pass",  # iterated
+    "perm[0] = 1.5",  # a float element
+    "perm[0] = True",  # a bool element
+    "perm[0] = other",  # an object element
+    "k = perm[0] is other",  # identity of an element
+    "k = [x for x in perm]",  # inside a comprehension
+    "perm = other",  # a list made elsewhere
+    "perm[1:3] = [1, 2]",  # a slice store
+    "perm, k = [1], 2",  # unpacked into
+])
+def test_a_list_seen_by_anything_else_stays_a_list(extra):
+    result = analyze(INT_LISTS.format(extra=extra), INT_LIST_TYPES)
+    assert result.kinds.get("perm") is not Kind.INTLIST, result.typings
+    assert result.kinds.get("count") is Kind.INTLIST  # the other lists are not concerned
+
+
+def test_a_copy_of_a_list_that_stays_a_list_stays_a_list_too():
+    result = analyze(INT_LISTS.format(extra="print(perm)"), INT_LIST_TYPES)
+    assert result.kinds.get("work") is not Kind.INTLIST
+
+
 def test_a_call_guard_is_checked_before_a_loop_only_when_the_callee_runs_no_python_code(tmp_path):
     source = textwrap.dedent("""\
         import math

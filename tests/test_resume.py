@@ -58,7 +58,7 @@ def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
-                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift"):
+                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -199,6 +199,26 @@ def test_list_elements_updated_in_place(resume, xs, vs, counts, dt, n, alias):
 def test_prefix_reversal_in_place_and_moved_elements(resume, perm, ks):
     # xs[:k + 1] = xs[k::-1]: k past the end, negative k, an empty list, odd elements
     same(resume, "flips", perm, ks)
+
+
+def test_lists_of_ints_that_never_leave_the_function_are_c_arrays(resume):
+    report = resume[2]
+    section = report.split("kernels.resume:local_int_lists: specialized", 1)[1].split("\n  kernels.", 1)[0]
+    for name in ("perm", "work", "seen", "flat"):
+        assert re.search(rf"\n    {name} +list of int -> C int64 array +exact", section), (name, section)
+
+
+@fast
+@given(n=st.one_of(st.integers(-2, 7), st.sampled_from([2 ** 70, True, 3.0, None])),
+       ks=st.lists(st.one_of(st.integers(-9, 9), st.sampled_from([2 ** 40, -(2 ** 63), 2 ** 70, None, 1.0])),
+                   max_size=5),
+       at=st.one_of(st.integers(-9, 9), st.sampled_from([2 ** 63, -(2 ** 62), True, None])),
+       scale=st.one_of(st.integers(-4, 4),
+                       st.sampled_from([2 ** 30, -(2 ** 31) - 7, 2 ** 61, 2 ** 62 + 1, 2 ** 70, 1.5])))
+def test_lists_of_ints_held_as_c_arrays_behave_as_lists(resume, n, ks, at, scale):
+    # index errors on reads and stores, negative indices, a flip that grows the list (k < 0),
+    # an accumulator that leaves 64 bits mid-loop, sizes of every kind
+    same(resume, "local_int_lists", n, ks, at, scale)
 
 
 def test_float_elements_only_a_list_holds_are_updated_in_place_and_shared_ones_are_not(resume):

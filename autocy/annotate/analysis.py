@@ -31,6 +31,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
+from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
@@ -572,20 +573,33 @@ class _Analyzer:
             kinds.pop(name, None)
         reasons: dict[str, tuple[str, str]] = {}
         while True:
+            kinds = {name: Kind.LIST if kind is Kind.INTLIST else kind for name, kind in kinds.items()}
             elements = {name: element_kind(self.profile.types.get(name, {}))
                         for name, kind in kinds.items() if kind in (Kind.LIST, Kind.TUPLE)}
             elements = {name: kind for name, kind in elements.items() if kind is not Kind.OBJECT}
             intervals = self.intervals(kinds)
             attributes = self.attribute_kinds(kinds)
-            optimistic = ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                                   assume_int=self.assume_int, attributes=attributes)
-            retry = self.retryable(optimistic)
-            prefixed = self.prefixed(optimistic, retry)
-            typer = ExprTyper(kinds, self.locals, self.module, intervals, elements,
-                              retry_nodes(self.node, retry, prefixed), self.assume_int, attributes)
+
+            def typers(trial: dict[str, Kind]) -> tuple[set[int], set[int], ExprTyper]:
+                optimistic = ExprTyper(trial, self.locals, self.module, intervals, elements,
+                                       assume_int=self.assume_int, attributes=attributes)
+                retry = self.retryable(optimistic)
+                prefixed = self.prefixed(optimistic, retry)
+                return retry, prefixed, ExprTyper(trial, self.locals, self.module, intervals, elements,
+                                                  retry_nodes(self.node, retry, prefixed), self.assume_int,
+                                                  attributes)
+
+            lists = int_lists(self.node, kinds, self.params, self.parents, lambda trial: typers(trial)[2])
+            kinds.update({name: Kind.INTLIST for name in lists})
+            retry, prefixed, typer = typers(kinds)
             demoted = None
             reasons.clear()
             for name, kind in sorted(kinds.items()):
+                if kind is Kind.INTLIST:
+                    reasons[name] = ("exact", "a list of ints made here that never leaves the function "
+                                              "(indexed, copied, reversed in place): a C array, a list "
+                                              "again where the code deoptimizes")
+                    continue
                 verdict = self.justify(name, kind, typer)
                 if verdict is None:
                     demoted = name

@@ -69,6 +69,7 @@ from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_pre
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
+from autocy.annotate.intlists import fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
@@ -284,7 +285,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     # ------------------------------------------------------------ expressions
 
     def box(self, t: Typed) -> str:
-        """A Python-object expression for ``t`` (the same value CPython would have)."""
+        """A Python-object expression for ``t`` (the same value CPython would have).
+
+        Raises:
+            AssertionError: for a list of C ints, which no Python code may see (its uses are
+                all typed: :mod:`autocy.annotate.intlists`).
+        """
+        if t.kind is Kind.INTLIST:
+            raise AssertionError(f"the list of C ints {t.code} reached Python code")
         if t.kind is Kind.COMPLEX:
             return f"_autocy_complex({t.code}, {t.imag})"
         if t.kind is Kind.NPF64:
@@ -669,6 +677,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return Typed(kind, f"{self.obj(node.func)}({args})")
 
     def subscript(self, node: ast.Subscript, kind: Kind) -> Typed:
+        if self.typer.of(node.value) is Kind.INTLIST:  # (a copy xs[:] is made by intlist_assign)
+            if kind is not Kind.CINT:
+                raise AssertionError(f"a list of C ints indexed other than by a C int: {ast.unparse(node)}")
+            helper = "_autocy_il_get_f" if self.flagging else "_autocy_il_get"
+            self.flags += self.flagging
+            return Typed(kind, f"{helper}({node.value.id}, {self.expr(node.slice).code})")
         index = self.typer.array_index(node)
         if index is not None:
             return Typed(kind, f"{memoryview(node.value.id)}[{', '.join(self.expr(i).code for i in index)}]")
@@ -700,6 +714,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def item(self, node: ast.Subscript) -> str:
         """``xs[i]`` read as an object, with a C index where the index is a C int."""
+        if self.typer.of(node.value) is Kind.INTLIST:
+            raise AssertionError("an element of a list of C ints is read or stored as an object")
         index = self.expr(node.slice)
         index_code = index.code if index.kind is Kind.CINT else self.box(index)
         return f"{self.obj(node.value)}[{index_code}]"
@@ -849,6 +865,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def assign_name(self, stmt: ast.stmt, name: str, value: ast.expr, ind: int) -> None:
         line, kind = stmt.lineno, self.kinds[name]
+        if kind is Kind.INTLIST:
+            self.intlist_assign(name, value, ind, line)
+            return
         prefix = [f"{shadow(name)} = _ac_o"]
         if not stores_in_c(kind, self.typer.of(value)):
             self.out.add(ind, f"_ac_o = {self.obj(value)}", line)
@@ -1004,9 +1023,18 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         if len(targets) == 1 and isinstance(targets[0], ast.Subscript) and self.array_store(stmt, targets[0], ind):
             return
+        if len(targets) == 1 and self.intlist_store(stmt, targets[0], ind):
+            return
         if len(targets) == 1 and self.float_attribute_store(stmt, targets[0], ind):
             return
         reversal = self.prefix_reversal(targets[0], stmt.value) if len(targets) == 1 else None
+        if reversal is not None and self.kinds[reversal[0]] is Kind.INTLIST:  # k < 0: as Python does
+            xs, k = reversal
+            self.out.add(ind, f"if {k} >= 0:", line)
+            self.out.add(ind + 1, f"_autocy_il_reverse_prefix({xs}, {k})", line)
+            self.out.add(ind, "else:", line)
+            self.deopt(ind + 1, line, *self.here(), [])
+            return
         if reversal is not None:  # in place when k >= 0; else (and when unbound) as Python does
             xs, k = reversal
             self.out.add(ind, f"if {k} >= 0 and {xs} is not None:", line)
@@ -1109,31 +1137,83 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return True
 
     def prefix_reversal(self, target: ast.expr, value: ast.expr) -> tuple[str, str] | None:
-        """``xs[:k + 1] = xs[k::-1]`` (fannkuch's flip) on an exact list with a C int ``k``:
-        ``(xs, k)``, whose reversal in place (``_autocy_reverse_prefix``) leaves the same
-        elements in the same places for every ``k >= 0``; None for any other statement. The
-        right side, a slice of an exact list, runs no code, so both sides name one list."""
-        if not (isinstance(target, ast.Subscript) and isinstance(value, ast.Subscript)
-                and isinstance(target.slice, ast.Slice) and isinstance(value.slice, ast.Slice)):
+        """``xs[:k + 1] = xs[k::-1]`` (fannkuch's flip) on an exact list or a list of C ints
+        with a C int ``k``: ``(xs, k)``, whose reversal in place (``_autocy_reverse_prefix``,
+        ``_autocy_il_reverse_prefix``) leaves the same elements in the same places for every
+        ``k >= 0``; None for any other statement. The right side, a slice of an exact list,
+        runs no code, so both sides name one list."""
+        reversal = prefix_reversal(target, value)
+        if reversal is None or self.kinds.get(reversal[0]) not in (Kind.LIST, Kind.INTLIST) \
+                or self.kinds.get(reversal[1]) is not Kind.CINT:
             return None
-        xs, store, load = target.value, target.slice, value.slice
-        k, upper = load.lower, store.upper
+        return reversal
 
-        def name(node: ast.expr | None, kind: Kind) -> bool:
-            return isinstance(node, ast.Name) and self.typed_name(node) and self.kinds[node.id] is kind
+    def intlist_assign(self, name: str, value: ast.expr, ind: int, line: int) -> None:
+        """``xs = list(range(n))``, ``[c] * n`` or ``ys[:]`` into a list of C ints (the forms
+        :func:`~autocy.annotate.intlists.made_list` allows): ``n`` is evaluated first, as
+        Python does, then the array is made (a copy is written over the array ``xs`` held
+        when nothing else holds it and the sizes agree)."""
+        how = made_list(self.typer, value, {n for n, k in self.kinds.items() if k is Kind.INTLIST})
+        if how == "copy":
+            self.out.add(ind, f"{name} = _autocy_il_copy({name}, {value.value.id})", line)
+            return
+        if how == "range":
+            count = self.c_value(value.args[0].args[0], ind, line)
+            self.out.add(ind, f"{name} = _autocy_il_range({count.code})", line)
+            return
+        if how != "fill":
+            raise AssertionError(f"{ast.unparse(value)} cannot make a list of C ints")
+        element, count_node = fill_parts(self.typer, value)
+        count = self.c_value(count_node, ind, line)
+        self.out.add(ind, f"{name} = _autocy_il_fill({element}, {count.code})", line)
 
-        def constant(node: ast.expr | None, number: int) -> bool:
-            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-                return constant(node.operand, -number)
-            return isinstance(node, ast.Constant) and type(node.value) is int and node.value == number
+    def intlist_store(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign, target: ast.expr, ind: int) -> bool:
+        """``xs[i] = v`` or ``xs[i] op= v`` into a list of C ints: the value and the index as C
+        ints, in Python's order (``v`` then ``i``; for ``op=``, ``i``, the element, then
+        ``v``), each failure of a checked part deoptimizing to the statement's start before
+        anything is stored; then the store, which raises the list's IndexError. False
+        (nothing emitted) for any other statement."""
+        if not (isinstance(target, ast.Subscript) and self.typer.of(target.value) is Kind.INTLIST
+                and not isinstance(target.slice, ast.Slice)):
+            return False
+        line = stmt.lineno
+        if isinstance(stmt, ast.AugAssign):
+            index = self.c_value(target.slice, ind, line)
+            self.substitutes[id(target.slice)] = index
+            op_ok = flaggable_op(Kind.CINT, stmt.op, Kind.CINT, self.typer.of(stmt.value))
+            value = self.c_result_of(
+                lambda: self.binop(target, stmt.op, stmt.value, Kind.CINT),
+                op_ok and self.flaggable(target) and self.flaggable(stmt.value),
+                self.needs_retry(stmt.value) or self.typer.checked_combination(target, stmt.op, stmt.value),
+                Kind.CINT, ind, line)
+        else:
+            value = self.c_value(stmt.value, ind, line)
+            index = self.c_value(target.slice, ind, line)
+        self.out.add(ind, f"_autocy_il_set({target.value.id}, {index.code}, {value.code})", line)
+        return True
 
-        if not (name(xs, Kind.LIST) and isinstance(value.value, ast.Name) and value.value.id == xs.id
-                and name(k, Kind.CINT) and store.lower is None and store.step is None
-                and load.upper is None and constant(load.step, -1)
-                and isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Add)
-                and isinstance(upper.left, ast.Name) and upper.left.id == k.id and constant(upper.right, 1)):
-            return None
-        return xs.id, k.id
+    def c_value(self, node: ast.expr, ind: int, line: int) -> Typed:
+        """``node``'s C value, evaluated here (into a temporary unless a name or a literal)
+        so that a failed check deoptimizes to the start of the statement being emitted."""
+        if isinstance(node, (ast.Name, ast.Constant)) or id(node) in self.substitutes:
+            return self.expr(node)
+        return self.c_result_of(lambda: self.expr(node), self.flaggable(node), self.needs_retry(node),
+                                self.typer.of(node), ind, line)
+
+    def c_result_of(self, make: Callable[[], Typed], flaggable: bool, checked: bool, kind: Kind,
+                    ind: int, line: int) -> Typed:
+        """The value ``make()`` builds, in a temporary: a flagging statement where it can be,
+        else retried on objects when ``checked`` and any of it raises (see :meth:`reevaluate`)."""
+        value = self.flagging_value(make, ind, line) if flaggable else None
+        if value is not None:
+            return value
+        temp = self.temp(kind)
+        fast = [f"{temp} = {make().code}"]
+        if checked:
+            self.reevaluate(fast, ind, line)
+        else:
+            self.out.add(ind, fast[0], line)
+        return Typed(kind, temp)
 
     def parallel_assign(self, target: ast.expr, value: ast.expr, ind: int, line: int) -> None:
         """``a, b = x, y``: every value first (into temps), then the stores, as Python does."""
@@ -1196,6 +1276,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.unbox_or_deopt(name, "_ac_o", ind, line, self.after(), prefix)
             return
         if self.float_attribute_store(stmt, target, ind):  # v.a op= x on a float attribute
+            return
+        if self.intlist_store(stmt, target, ind):  # xs[i] op= v on a list of C ints
             return
         if self.element_update(stmt):  # xs[i] op= v on a float (int) element: C, then boxed
             kind = self.typer.of(target)
@@ -1663,7 +1745,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if kind is Kind.COMPLEX:
                 for part in complex_names(name):
                     self.out.add(ind, f"{part} = 0.0", line)
-            elif kind.is_container or kind in ARRAYS:
+            elif kind.is_container or kind in ARRAYS or kind is Kind.INTLIST:
                 self.out.add(ind, f"{name} = None", line)
             else:
                 self.out.add(ind, f"{name} = {'0.0' if kind in (Kind.DOUBLE, Kind.NPF64, Kind.NUM) else '0'}", line)
@@ -1762,7 +1844,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         for name in shadows:
             variable = name[len("_ac_b_"):]
             kind = self.kinds[variable]
-            arguments.append(self.box(self.expr(ast.Name(id=variable, ctx=ast.Load()))) if kind.is_number else variable)
+            if kind is Kind.INTLIST:  # the list it stands for (a new one: nothing else held it)
+                arguments.append(f"_autocy_il_list({variable})")
+            elif kind.is_number:
+                arguments.append(self.box(self.expr(ast.Name(id=variable, ctx=ast.Load()))))
+            else:
+                arguments.append(variable)
         for name in objects:
             self.out.add(1, "try:", line)
             self.out.add(2, f"_ac_in_{name} = {name}", line)

@@ -120,6 +120,11 @@ class ModuleFacts:
     methods: dict[str, tuple[str, Callee]] = field(default_factory=dict)
 
 
+def whole_slice(part: ast.Slice) -> bool:
+    """``[:]``: a slice with no bounds and no step."""
+    return part.lower is None and part.upper is None and part.step is None
+
+
 def _fits(interval: Interval | None) -> Interval | None:
     if interval is None or interval[0] < INT64_MIN or interval[1] > INT64_MAX:
         return None
@@ -432,6 +437,10 @@ class ExprTyper:
         if self.array_index(node) is not None:
             return Kind.NPF64
         value = self.of(node.value)
+        if value is Kind.INTLIST:  # (only a whole copy, xs[:], is ever taken of one)
+            if isinstance(node.slice, ast.Slice):
+                return Kind.INTLIST if whole_slice(node.slice) else Kind.OBJECT
+            return Kind.CINT if self.of(node.slice) is Kind.CINT else Kind.OBJECT
         if isinstance(node.slice, ast.Slice):
             return value if value in SEQUENCES else Kind.OBJECT
         index = self.of(node.slice)
@@ -609,7 +618,7 @@ class ExprTyper:
                 parts = [p for p in (node.slice.lower, node.slice.upper, node.slice.step) if p is not None]
                 return value in SEQUENCES and all(self.of(p) is Kind.CINT and self.pure(p) for p in parts) \
                     and self.pure(node.value)
-            return (value in SEQUENCES and self.of(node.slice) is Kind.CINT
+            return ((value in SEQUENCES or value is Kind.INTLIST) and self.of(node.slice) is Kind.CINT
                     and self.pure(node.value) and self.pure(node.slice))
         if isinstance(node, (ast.List, ast.Tuple)):
             return all(self.pure(e) for e in node.elts)

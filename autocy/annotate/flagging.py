@@ -85,10 +85,10 @@ def flaggable(typer: ExprTyper, node: ast.expr, element: Element) -> bool:  # no
                 and all(flaggable(typer, o, element) for o in [node.left, *node.comparators]))
     if isinstance(node, ast.IfExp):
         return kind is not Kind.BOOL and all(flaggable(typer, part, element) for part in (node.test, node.body, node.orelse))
-    if isinstance(node, ast.Subscript):  # (any other element: _autocy_seq_d_f, _autocy_seq_i_f)
+    if isinstance(node, ast.Subscript):  # (any other element: _autocy_seq_d_f, _autocy_seq_i_f, _autocy_il_get_f)
         return element(node) or (
             kind in (Kind.DOUBLE, Kind.CINT) and isinstance(node.value, ast.Name)
-            and typer.of(node.value) in (Kind.LIST, Kind.TUPLE) and not isinstance(node.slice, ast.Slice)
+            and typer.of(node.value) in (Kind.LIST, Kind.TUPLE, Kind.INTLIST) and not isinstance(node.slice, ast.Slice)
             and typer.of(node.slice) is Kind.CINT and flaggable(typer, node.slice, element))
     if isinstance(node, ast.Call):
         return _flaggable_call(typer, node, kind, element)

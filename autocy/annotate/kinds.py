@@ -25,6 +25,12 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
 * ``ARRAY1C``, ``ARRAY2C``, ``ARRAY3C`` - the same, C-contiguous (checked by the guard; the
   profile saw no other layout): the memoryview's last dimension has unit stride, so C indexes
   it without a stride multiplication and the compiler can keep addresses in registers.
+* ``INTLIST`` - a list of ints that the function makes itself (``list(range(n))``,
+  ``[0] * n``, a copy ``xs[:]`` of another) and that never leaves it: only indexed with C
+  ints, its elements stored as C ints, copied and reversed in place (fannkuch's flip). It
+  is a C int64 array (a ``bytearray`` owns the memory); the index rules and IndexErrors
+  are the list's, and a deoptimization makes the list it stands for
+  (:mod:`autocy.annotate.intlists`).
 * ``NUM``     - a local that holds an exact ``int`` within +-2**53 or an exact ``float`` (an
   accumulator started at ``0`` that float additions make a float, a list element that is
   sometimes an int), as a C ``double`` with a C flag that says it is an int. Every such int
@@ -66,10 +72,13 @@ class Kind(enum.Enum):
     ARRAY3C = "numpy.ndarray[float64, 3d, C-contiguous]"
     NPF64 = "numpy.float64"
     NUM = "int | float"
+    INTLIST = "list[int]"
 
     @property
     def python_type(self) -> str:
         """The exact Python type name a value of this kind has (``"float"`` for DOUBLE)."""
+        if self is Kind.INTLIST:
+            return "list"
         return "numpy.ndarray" if self in ARRAYS else self.value
 
     @property
@@ -81,7 +90,13 @@ class Kind(enum.Enum):
     def check(self, value: str, bound: int = CINT_BOUND) -> str:
         """A Python expression that is true when the object ``value`` (a name) has this kind:
         its exact type, and for ints the range +-``bound``, for arrays dtype, ndim,
-        writability and, for the C-contiguous kinds, the layout."""
+        writability and, for the C-contiguous kinds, the layout.
+
+        Raises:
+            AssertionError: for INTLIST, whose values never enter from an object.
+        """
+        if self is Kind.INTLIST:
+            raise AssertionError("a list of C ints is never checked into: it is made in the function")
         if self is Kind.CINT:
             return f"_autocy_is_cint({value}, {bound})"
         if self is Kind.NPF64:
@@ -116,6 +131,7 @@ class Kind(enum.Enum):
             Kind.NUM: f"{CY}.double",
             Kind.CINT: f"{CY}.longlong",
             Kind.BOOL: f"{CY}.bint",
+            Kind.INTLIST: "bytearray",
         }.get(self, "object" if self in ARRAYS else self.value)
 
     def memoryview(self) -> str:
@@ -137,6 +153,7 @@ class Kind(enum.Enum):
             Kind.COMPLEX: "complex -> 2 C doubles",
             Kind.CINT: "int -> C int64",
             Kind.BOOL: "bool -> C bint",
+            Kind.INTLIST: "list of int -> C int64 array",
         }.get(self, f"exact {self.value}")
 
 
@@ -148,7 +165,7 @@ NUMPY = ARRAYS | {Kind.NPF64}
 """The kinds whose generated code needs NumPy's types at run time."""
 
 BY_TYPE_NAME = {kind.python_type: kind for kind in Kind
-                if kind not in (Kind.OBJECT, Kind.NUM) and kind not in ARRAYS}
+                if kind not in (Kind.OBJECT, Kind.NUM, Kind.INTLIST) and kind not in ARRAYS}
 """Profile type name -> the kind a value of exactly that type can take (arrays: see
 :func:`kind_from_feedback`)."""
 

@@ -675,6 +675,117 @@ cdef inline long long _autocy_max_i(long long a, long long b) noexcept:
 # ---- flagging variants of the raising helpers (see _flagging_helpers) ----------------------
 
 ''' + _flagging_helpers() + r'''
+# ---- local lists of ints held as C int64 arrays (the INTLIST kind, autocy/annotate/intlists.py)
+
+cdef extern from *:
+    """
+    /* The elements live in a bytearray, 8 bytes (one long long) each: the bytearray owns the
+       memory, so the generated code frees nothing itself. Indexing follows the list's rules:
+       a negative index counts from the end; out of range raises the list's IndexError (the
+       flagging read notes a failure instead, see _flagging_helpers). */
+    static __AUTOCY_INLINE long long *__autocy_il_items(PyObject *a) {
+        return (long long *)PyByteArray_AS_STRING(a);
+    }
+    static __AUTOCY_INLINE Py_ssize_t __autocy_il_len(PyObject *a) {
+        return PyByteArray_GET_SIZE(a) / (Py_ssize_t)sizeof(long long);
+    }
+    static __AUTOCY_INLINE int __autocy_il_index(PyObject *a, long long *i) {
+        Py_ssize_t n = __autocy_il_len(a);
+        if (*i < 0) *i += n;
+        return 0 <= *i && *i < n;
+    }
+    static __AUTOCY_INLINE long long __autocy_il_get(PyObject *a, long long i) {
+        if (!__autocy_il_index(a, &i)) {
+            PyErr_SetString(PyExc_IndexError, "list index out of range");
+            return -0x7ffffffffffffff7LL;
+        }
+        return __autocy_il_items(a)[i];
+    }
+    static __AUTOCY_INLINE long long __autocy_il_get_f(PyObject *a, long long i) {
+        if (!__autocy_il_index(a, &i)) { __autocy_failed = 1; return 0; }
+        return __autocy_il_items(a)[i];
+    }
+    static __AUTOCY_INLINE int __autocy_il_set(PyObject *a, long long i, long long v) {
+        if (!__autocy_il_index(a, &i)) {
+            PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
+            return -1;
+        }
+        __autocy_il_items(a)[i] = v;
+        return 0;
+    }
+    /* a new array of n elements (none for n <= 0, as [c] * n and range(n)); MemoryError where
+       the size does not fit, as the list's allocation raises */
+    static PyObject *__autocy_il_new(long long n) {
+        if (n < 0) n = 0;
+        if ((unsigned long long)n > (unsigned long long)(PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(long long)))
+            return PyErr_NoMemory();
+        return PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(long long));
+    }
+    /* list(range(n)) */
+    static PyObject *__autocy_il_range(long long n) {
+        PyObject *a = __autocy_il_new(n);
+        Py_ssize_t i, size;
+        long long *items;
+        if (a == NULL) return NULL;
+        items = __autocy_il_items(a);
+        size = __autocy_il_len(a);
+        for (i = 0; i < size; i++) items[i] = i;
+        return a;
+    }
+    /* [c] * n */
+    static PyObject *__autocy_il_fill(long long c, long long n) {
+        PyObject *a = __autocy_il_new(n);
+        Py_ssize_t i, size;
+        long long *items;
+        if (a == NULL) return NULL;
+        items = __autocy_il_items(a);
+        size = __autocy_il_len(a);
+        for (i = 0; i < size; i++) items[i] = c;
+        return a;
+    }
+    /* into = src[:]: a copy of src, written over the array into held before when only the
+       variable references it and the sizes agree (nothing else can see the difference) */
+    static PyObject *__autocy_il_copy(PyObject *into, PyObject *src) {
+        Py_ssize_t size = PyByteArray_GET_SIZE(src);
+        if (into != Py_None && Py_REFCNT(into) == 1 && PyByteArray_GET_SIZE(into) == size) {
+            if (into != src) memcpy(PyByteArray_AS_STRING(into), PyByteArray_AS_STRING(src), (size_t)size);
+            Py_INCREF(into);
+            return into;
+        }
+        return PyByteArray_FromStringAndSize(PyByteArray_AS_STRING(src), size);
+    }
+    /* xs[:k + 1] = xs[k::-1] for k >= 0: the first min(k + 1, len) elements reversed */
+    static __AUTOCY_INLINE void __autocy_il_reverse_prefix(PyObject *a, long long k) {
+        long long *items = __autocy_il_items(a);
+        Py_ssize_t i = 0, j = __autocy_il_len(a) - 1;
+        if (k < (long long)j) j = (Py_ssize_t)k;
+        while (i < j) { long long t = items[i]; items[i] = items[j]; items[j] = t; i++; j--; }
+    }
+    /* the list the array stands for (None stays None): at a deoptimization */
+    static PyObject *__autocy_il_list(PyObject *a) {
+        Py_ssize_t i, size;
+        PyObject *xs;
+        if (a == Py_None) { Py_INCREF(Py_None); return Py_None; }
+        size = __autocy_il_len(a);
+        xs = PyList_New(size);
+        if (xs == NULL) return NULL;
+        for (i = 0; i < size; i++) {
+            PyObject *item = PyLong_FromLongLong(__autocy_il_items(a)[i]);
+            if (item == NULL) { Py_DECREF(xs); return NULL; }
+            PyList_SET_ITEM(xs, i, item);
+        }
+        return xs;
+    }
+    """
+    long long _autocy_il_get "__autocy_il_get" (bytearray a, long long i) except? -0x7ffffffffffffff7
+    long long _autocy_il_get_f "__autocy_il_get_f" (bytearray a, long long i) noexcept
+    int _autocy_il_set "__autocy_il_set" (bytearray a, long long i, long long v) except -1
+    bytearray _autocy_il_range "__autocy_il_range" (long long n)
+    bytearray _autocy_il_fill "__autocy_il_fill" (long long c, long long n)
+    bytearray _autocy_il_copy "__autocy_il_copy" (object into, bytearray src)
+    void _autocy_il_reverse_prefix "__autocy_il_reverse_prefix" (bytearray a, long long k) noexcept
+    object _autocy_il_list "__autocy_il_list" (object a)
+
 # ---- float attributes of instances, through inline caches (autocy/inline_caches.py) --------
 
 cdef extern from *:

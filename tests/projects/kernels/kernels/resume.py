@@ -136,6 +136,29 @@ def flips(perm, ks):
     return perm, count
 
 
+def local_int_lists(n, ks, at, scale):
+    """Lists of ints made here that never leave the function (C arrays in typed code): made
+    by list(range(n)), [c] * n and copies, indexed (negative indices too), stored into,
+    updated in place and flipped as fannkuch does. ``at`` can be out of range (IndexError,
+    also for the stores), ``k`` negative (the flip deoptimizes) and ``scale`` can carry the
+    accumulator past 64 bits mid-loop (the call goes on with Python lists)."""
+    perm = list(range(n))
+    seen = 3 * [0]
+    acc = 1
+    for k in ks:
+        work = perm[:]
+        work[:k + 1] = work[k::-1]
+        seen[work[0] % 3] += 1
+        work[at] = work[-1] - k
+        perm[-1] = work[at]
+        acc = acc * scale + work[0]
+        seen[at] -= 1
+        perm = work[:]
+    flat = [5] * n
+    flat[0] += acc
+    return acc, perm[0], perm[-1], seen[0], seen[1], seen[2], flat[0]
+
+
 def mixed_sum(u, k):
     """Int-or-float locals: accumulators started at the int 0, elements seen as ints and floats,
     used with float partners (C) and int partners (objects)."""
@@ -235,6 +258,7 @@ def train():
         root_sum([1.0, 4.5, 8.0], 3)
         drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
         flips([3, 0, 2, 1], [3, 1, 2])
+        local_int_lists(5, [3, 1, 4, 0, 2], 1, 3)
         mixed_sum([1, 2.5, 3, 4.0], 2)
         neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
         mixed_sum([1.5, 3], 2)
