@@ -2,7 +2,9 @@
 
 :func:`make_module` writes the source of a module of functions ``f0``, ``f1``, ... built from
 a seeded random generator: assignments, augmented assignments and element updates of ints,
-floats and a list of floats, ``for`` loops over ``range()``, over the list and by index,
+floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(range(m))``
+and copies, indexed, stored into and flipped as fannkuch does: a C array in typed code when
+nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
 ``+ - * / // % **``, comparisons (also with the module constants ``LIMIT_F`` and
 ``LIMIT_I``), ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
@@ -23,9 +25,10 @@ FLOAT_OPS = ["+", "-", "*", "/", "//", "%", "**"]
 INT_OPS = ["+", "-", "*", "//", "%"]
 COMPARE = ["<", "<=", ">", ">=", "==", "!="]
 
-PRELUDE = ["s = 0.0", "t = 0", "u = 0", "d = 1.5", "k = 2", "w = 0", "flag = False"]
+PRELUDE = ["s = 0.0", "t = 0", "u = 0", "d = 1.5", "k = 2", "w = 0", "flag = False", "q = 0", "ns = [0] * 4"]
 """The locals every function starts with: float ``s``, int ``t``, int-or-float ``u`` (an int
-0 that float additions make a float), ``d``, ``k``, the while counter ``w`` and ``flag``."""
+0 that float additions make a float), ``d``, ``k``, the while counter ``w``, ``flag``, the
+flip length ``q`` and the local list of ints ``ns``."""
 
 
 class _Function:
@@ -76,6 +79,7 @@ class _Function:
     def int_expr(self, depth: int = 0) -> str:
         rng = self.rng
         leaves = ["a", "n", "k", "t", rng.choice(INT_CONSTANTS), "len(xs)"] + self.index
+        leaves.append(rng.choice(["ns[0]", "ns[k % 4]", "len(ns)"]))
         if depth >= 2 or rng.random() < 0.4:
             return rng.choice(leaves)
         choice = rng.random()
@@ -124,7 +128,9 @@ class _Function:
         choice = rng.random()
         if depth >= 2:
             choice = min(choice, 0.585)  # no loops or ifs that deep
-        if choice < 0.12:
+        if rng.random() < 0.1:
+            self.int_list_statement(indent)
+        elif choice < 0.12:
             self.emit(indent, f"d = {self.float_expr()}")
         elif choice < 0.22:  # (modulo a prime: k and t never grow without bound in loops)
             self.emit(indent, f"k = {self.int_expr()} % 1000003")
@@ -170,6 +176,25 @@ class _Function:
             if rng.random() < 0.6:
                 self.emit(indent, "else:")
                 self.block(indent + 1, depth + 1)
+
+    def int_list_statement(self, indent: int) -> None:
+        """A statement on the local list of ints ``ns``: an element store or update (an index
+        that may be out of range or negative), a new list, a copy, or a flip of a prefix
+        whose length ``q + 1`` may be 0 or negative (then the list grows, as Python does it;
+        only while it is short, or loops would double it again and again)."""
+        rng = self.rng
+        choice = rng.random()
+        if choice < 0.5:
+            index = rng.choice([*self.index, "0", "-1", "k % 4", "t % 5", "n"])
+            self.emit(indent, f"ns[{index}] {rng.choice(['=', '+=', '-='])} {self.int_expr()}")
+        elif choice < 0.65:
+            self.emit(indent, f"ns = list(range({rng.choice(['n', '3', 'k % 5'])}))")
+        elif choice < 0.75:
+            self.emit(indent, "ns = ns[:]")
+        else:
+            self.emit(indent, f"q = {self.int_expr()} % 5 - 2")
+            self.emit(indent, "if len(ns) < 64:")  # (q = -1 doubles the list: loops would blow it up)
+            self.emit(indent + 1, "ns[:q + 1] = ns[q::-1]")
 
     def loop(self, indent: int, depth: int, index: list[str], item: list[str]) -> None:
         """The body of a loop just emitted: ``index`` names a range(len(xs)) variable,

@@ -226,8 +226,9 @@ INT_LISTS = textwrap.dedent("""\
         work[:k + 1] = work[k::-1]
         count[work[0]] += 1
         perm[k] = count[-1]
+        perm[k + 1], work[0] = work[0], perm[k + 1]
         {extra}
-        return perm[0] + count[1] + work[2]
+        return perm[0] + count[1] + work[len(work) - 1]
     """)
 INT_LIST_TYPES = {name: {"list": {"count": 1, "elements": {"int": 4}}} for name in ("perm", "count", "work", "other")}
 INT_LIST_TYPES.update({"n": {"int": {"count": 1, "min": 5, "max": 5}}, "k": {"int": {"count": 1, "min": 0, "max": 3}}})
@@ -239,7 +240,7 @@ def test_local_lists_of_ints_become_c_arrays(tmp_path):
         ("perm", "count", "work"), Kind.INTLIST)
     text = render(tmp_path, INT_LISTS.format(extra="pass"), {"f": INT_LIST_TYPES}).text
     for code in ("perm = _autocy_il_range(n)", "count = _autocy_il_fill(0, n)", "work = _autocy_il_copy(work, perm)",
-                 "_autocy_il_reverse_prefix(work, k)", "_autocy_il_list(perm)"):
+                 "_autocy_il_reverse_prefix(work, k)", "_autocy_il_list(perm)", "_autocy_il_len(work)"):
         assert code in text, code
 
 
@@ -247,7 +248,6 @@ def test_local_lists_of_ints_become_c_arrays(tmp_path):
     "other = perm",  # an alias
     "print(perm)",  # passed to a call
     "perm.append(1)",  # a method
-    "n = len(perm)",  # len() is not handled yet
     "for x in perm: pass",  # iterated
     "perm[0] = 1.5",  # a float element
     "perm[0] = True",  # a bool element
@@ -257,6 +257,8 @@ def test_local_lists_of_ints_become_c_arrays(tmp_path):
     "perm = other",  # a list made elsewhere
     "perm[1:3] = [1, 2]",  # a slice store
     "perm, k = [1], 2",  # unpacked into
+    "perm[0], k = 1, 2",  # a swap that stores anything else too
+    "perm[0], perm[1] = perm[1], 2.5",  # a swap that stores a float
 ])
 def test_a_list_seen_by_anything_else_stays_a_list(extra):
     result = analyze(INT_LISTS.format(extra=extra), INT_LIST_TYPES)

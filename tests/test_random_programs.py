@@ -2,9 +2,9 @@
 are profiled and built through the CLI, then the pure and compiled modules are called with the
 same hypothesis-generated arguments, inside the profiled types and outside them.
 
-Each function mixes ints, floats, an int-or-float accumulator and a list of floats in loops,
-branches, element updates, ``break``/``continue`` and early returns, so the typed code
-meets guards that fail mid-loop, checked int overflow, float exceptions, NaN, -0.0 and
+Each function mixes ints, floats, an int-or-float accumulator, a list of floats and a local
+list of ints in loops, branches, element updates, ``break``/``continue`` and early returns, so
+the typed code meets guards that fail mid-loop, checked int overflow, float exceptions, NaN, -0.0 and
 unbound locals in combinations no kernel has. The seed is fixed so that CI tests the same
 program every time; ``PROGRAMGEN_SEED=<n>`` tests another (a failure prints the function).
 """
@@ -95,6 +95,12 @@ def test_most_generated_functions_are_specialized(programs):
     report = programs[3]
     specialized = [n for n in NAMES if f"programs.generated:{n}: specialized" in report]
     assert len(specialized) >= COUNT * 3 // 4, report
+
+
+def test_some_local_lists_of_ints_are_c_arrays(programs):
+    # (the others meet an index that is not a C int, such as ns[k % 4] where k is an object)
+    report = programs[3]
+    assert "list of int -> C int64 array" in report, report
 
 
 floats = st.one_of(st.floats(-3.0, 3.0), st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, math.inf, -math.inf,

@@ -597,8 +597,8 @@ class _Analyzer:
             for name, kind in sorted(kinds.items()):
                 if kind is Kind.INTLIST:
                     reasons[name] = ("exact", "a list of ints made here that never leaves the function "
-                                              "(indexed, copied, reversed in place): a C array, a list "
-                                              "again where the code deoptimizes")
+                                              "(only indexed, measured, copied, swapped or flipped): a C "
+                                              "array, a list again where the code deoptimizes")
                     continue
                 verdict = self.justify(name, kind, typer)
                 if verdict is None:

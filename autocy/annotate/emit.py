@@ -69,7 +69,7 @@ from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_pre
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
-from autocy.annotate.intlists import fill_parts, made_list, prefix_reversal
+from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
@@ -565,6 +565,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return Typed(kind, self.as_double(args[0]))
         if typer.builtin(func, "int"):
             return Typed(kind, args[0].code)
+        if typer.builtin(func, "len") and args[0].kind is Kind.INTLIST:
+            return Typed(kind, f"_autocy_il_len({args[0].code})")
         if typer.builtin(func, "len"):
             return Typed(kind, f"len({args[0].code})")
         if typer.builtin(func, "min") or typer.builtin(func, "max"):
@@ -1025,6 +1027,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return
         if len(targets) == 1 and self.intlist_store(stmt, targets[0], ind):
             return
+        if self.intlist_swap(stmt, ind):
+            return
         if len(targets) == 1 and self.float_attribute_store(stmt, targets[0], ind):
             return
         reversal = self.prefix_reversal(targets[0], stmt.value) if len(targets) == 1 else None
@@ -1190,6 +1194,23 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             value = self.c_value(stmt.value, ind, line)
             index = self.c_value(target.slice, ind, line)
         self.out.add(ind, f"_autocy_il_set({target.value.id}, {index.code}, {value.code})", line)
+        return True
+
+    def intlist_swap(self, stmt: ast.Assign | ast.AnnAssign, ind: int) -> bool:
+        """``xs[i], ys[j] = v, w`` into elements of lists of C ints
+        (:func:`~autocy.annotate.intlists.element_stores`): the values, then the indices, as C
+        ints, each failure of a checked part deoptimizing to the statement's start before
+        anything is stored (the indices run no user code, so computing them before the first
+        store changes nothing); then the stores in order, each raising the list's IndexError.
+        False (nothing emitted) for any other statement."""
+        pairs = element_stores(self.typer, stmt)
+        if pairs is None:
+            return False
+        line = stmt.lineno
+        values = [self.c_value(value, ind, line) for _, value in pairs]
+        indices = [self.c_value(target.slice, ind, line) for target, _ in pairs]
+        for (target, _), index, value in zip(pairs, indices, values):
+            self.out.add(ind, f"_autocy_il_set({target.value.id}, {index.code}, {value.code})", line)
         return True
 
     def c_value(self, node: ast.expr, ind: int, line: int) -> Typed:

@@ -383,7 +383,7 @@ class ExprTyper:
         args = [self.of(a) for a in node.args]
         func = node.func
         one = len(args) == 1
-        if self.builtin(func, "len") and one and args[0] in CONTAINERS:
+        if self.builtin(func, "len") and one and (args[0] in CONTAINERS or args[0] is Kind.INTLIST):
             return Kind.CINT
         if self.builtin(func, "abs") and one:
             if args[0] in (Kind.DOUBLE, Kind.COMPLEX):
@@ -514,7 +514,7 @@ class ExprTyper:
         if isinstance(node, ast.Name):
             return self.intervals.get(node.id) if self.var(node.id) is Kind.CINT else None
         if isinstance(node, ast.Call) and self.builtin(node.func, "len") and len(node.args) == 1 \
-                and not node.keywords and self.of(node.args[0]) in CONTAINERS:
+                and not node.keywords and (self.of(node.args[0]) in CONTAINERS or self.of(node.args[0]) is Kind.INTLIST):
             return (0, LEN_BOUND)
         if isinstance(node, ast.Call) and self.builtin(node.func, "abs") and len(node.args) == 1:
             inner = self.interval(node.args[0])

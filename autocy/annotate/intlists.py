@@ -12,8 +12,9 @@ those operations are all of these:
 * ``xs[i]`` read with a C int ``i`` (the element, a C int; a negative index counts from the
   end and one out of range raises the list's IndexError);
 * ``xs[i] = v`` and ``xs[i] op= v`` where the stored value is a C int (its IndexError is the
-  list's assignment one);
-* ``xs[:k + 1] = xs[k::-1]`` with a C int variable ``k`` (fannkuch's flip).
+  list's assignment one), and ``xs[i], ys[j] = v, w`` (a swap) of such elements alone;
+* ``xs[:k + 1] = xs[k::-1]`` with a C int variable ``k`` (fannkuch's flip);
+* ``len(xs)``.
 
 Every element is an int from the start and every store stores a C int, so each element is
 an exact int within 64 bits, as the list would hold it. The variable is not a parameter, is
@@ -92,6 +93,24 @@ def fill_parts(typer: ExprTyper, value: ast.BinOp) -> tuple[int, ast.expr] | Non
     return None
 
 
+def element_stores(typer: ExprTyper, stmt: ast.stmt) -> list[tuple[ast.Subscript, ast.expr]] | None:
+    """The ``(target, value)`` pairs of ``xs[i], ys[j] = v, w`` (a swap, say) whose every
+    target is an element of a list of C ints (INTLIST under ``typer``) with a C int index and
+    whose every value is a C int; None for any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+        return None
+    target, value = stmt.targets[0], stmt.value
+    if not (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+            and len(target.elts) == len(value.elts)):
+        return None
+    pairs = list(zip(target.elts, value.elts))
+    if all(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and typer.of(t.value) is Kind.INTLIST
+           and not isinstance(t.slice, ast.Slice) and typer.of(t.slice) is Kind.CINT
+           and not isinstance(v, ast.Starred) and typer.of(v) is Kind.CINT for t, v in pairs):
+        return pairs
+    return None
+
+
 def int_lists(function: ast.FunctionDef, kinds: dict[str, Kind], params: list[str],
               parents: dict[int, ast.AST], make_typer: Callable[[dict[str, Kind]], ExprTyper]) -> set[str]:
     """The LIST variables of ``function`` that may be INTLIST (see the module docstring).
@@ -133,7 +152,12 @@ def _use_allowed(typer: ExprTyper, name: ast.Name, parents: dict[int, ast.AST], 
     if isinstance(name.ctx, ast.Store):
         return (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is name
                 and made_list(typer, parent.value, lists) is not None)
-    if not (isinstance(name.ctx, ast.Load) and isinstance(parent, ast.Subscript) and parent.value is name):
+    if not isinstance(name.ctx, ast.Load):
+        return False
+    if isinstance(parent, ast.Call) and typer.builtin(parent.func, "len") and parent.args == [name] \
+            and not parent.keywords:
+        return True
+    if not (isinstance(parent, ast.Subscript) and parent.value is name):
         return False
     outer = parents.get(id(parent))
     single = isinstance(outer, ast.Assign) and len(outer.targets) == 1
@@ -150,6 +174,8 @@ def _use_allowed(typer: ExprTyper, name: ast.Name, parents: dict[int, ast.AST], 
         return not (isinstance(outer, ast.Call) and isinstance(outer.func, ast.Name) and outer.func.id == "id")
     if isinstance(parent.ctx, ast.Store) and single:
         return outer.targets[0] is parent and typer.of(outer.value) is Kind.CINT
+    if isinstance(parent.ctx, ast.Store) and isinstance(outer, (ast.Tuple, ast.List)):
+        return element_stores(typer, parents.get(id(outer))) is not None
     if isinstance(parent.ctx, ast.Store) and isinstance(outer, ast.AugAssign):
         return outer.target is parent and typer.augmented(outer) is Kind.CINT
     return False

@@ -713,36 +713,24 @@ cdef extern from *:
         __autocy_il_items(a)[i] = v;
         return 0;
     }
-    /* a new array of n elements (none for n <= 0, as [c] * n and range(n)); MemoryError where
-       the size does not fit, as the list's allocation raises */
-    static PyObject *__autocy_il_new(long long n) {
+    /* a new array of n elements first, first + step, ... (none for n <= 0): list(range(n))
+       and [c] * n; MemoryError where the size does not fit, as the list's allocation raises */
+    static PyObject *__autocy_il_new(long long n, long long first, long long step) {
+        PyObject *a;
+        Py_ssize_t i, size;
+        long long *items;
         if (n < 0) n = 0;
         if ((unsigned long long)n > (unsigned long long)(PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(long long)))
             return PyErr_NoMemory();
-        return PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(long long));
-    }
-    /* list(range(n)) */
-    static PyObject *__autocy_il_range(long long n) {
-        PyObject *a = __autocy_il_new(n);
-        Py_ssize_t i, size;
-        long long *items;
+        a = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(long long));
         if (a == NULL) return NULL;
         items = __autocy_il_items(a);
         size = __autocy_il_len(a);
-        for (i = 0; i < size; i++) items[i] = i;
+        for (i = 0; i < size; i++) items[i] = first + step * (long long)i;
         return a;
     }
-    /* [c] * n */
-    static PyObject *__autocy_il_fill(long long c, long long n) {
-        PyObject *a = __autocy_il_new(n);
-        Py_ssize_t i, size;
-        long long *items;
-        if (a == NULL) return NULL;
-        items = __autocy_il_items(a);
-        size = __autocy_il_len(a);
-        for (i = 0; i < size; i++) items[i] = c;
-        return a;
-    }
+    #define __autocy_il_range(n) __autocy_il_new((n), 0, 1)
+    #define __autocy_il_fill(c, n) __autocy_il_new((n), (c), 0)
     /* into = src[:]: a copy of src, written over the array into held before when only the
        variable references it and the sizes agree (nothing else can see the difference) */
     static PyObject *__autocy_il_copy(PyObject *into, PyObject *src) {
@@ -777,6 +765,7 @@ cdef extern from *:
         return xs;
     }
     """
+    Py_ssize_t _autocy_il_len "__autocy_il_len" (bytearray a) noexcept
     long long _autocy_il_get "__autocy_il_get" (bytearray a, long long i) except? -0x7ffffffffffffff7
     long long _autocy_il_get_f "__autocy_il_get_f" (bytearray a, long long i) noexcept
     int _autocy_il_set "__autocy_il_set" (bytearray a, long long i, long long v) except -1

@@ -138,8 +138,8 @@ def flips(perm, ks):
 
 def local_int_lists(n, ks, at, scale):
     """Lists of ints made here that never leave the function (C arrays in typed code): made
-    by list(range(n)), [c] * n and copies, indexed (negative indices too), stored into,
-    updated in place and flipped as fannkuch does. ``at`` can be out of range (IndexError,
+    by list(range(n)), [c] * n and copies, indexed (negative indices too), measured, stored
+    into, swapped, updated in place and flipped as fannkuch does. ``at`` can be out of range (IndexError,
     also for the stores), ``k`` negative (the flip deoptimizes) and ``scale`` can carry the
     accumulator past 64 bits mid-loop (the call goes on with Python lists)."""
     perm = list(range(n))
@@ -150,13 +150,14 @@ def local_int_lists(n, ks, at, scale):
         work[:k + 1] = work[k::-1]
         seen[work[0] % 3] += 1
         work[at] = work[-1] - k
+        work[0], work[at + 1] = work[at + 1], work[0]
         perm[-1] = work[at]
         acc = acc * scale + work[0]
         seen[at] -= 1
         perm = work[:]
     flat = [5] * n
     flat[0] += acc
-    return acc, perm[0], perm[-1], seen[0], seen[1], seen[2], flat[0]
+    return acc, perm[0], perm[len(perm) - 1], len(perm), seen[0], seen[1], seen[2], flat[len(flat) - 1]
 
 
 def mixed_sum(u, k):
