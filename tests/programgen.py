@@ -3,8 +3,8 @@
 :func:`make_module` writes the source of a module of functions ``f0``, ``f1``, ... built from
 a seeded random generator: assignments, augmented assignments and element updates of ints,
 floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(range(m))``
-and copies, indexed, stored into and flipped as fannkuch does: a C array in typed code when
-nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
+and copies, indexed, measured, stored into, swapped and flipped as fannkuch does: a C array
+in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
 ``+ - * / // % **``, comparisons (also with the module constants ``LIMIT_F`` and
 ``LIMIT_I``), ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
@@ -178,15 +178,18 @@ class _Function:
                 self.block(indent + 1, depth + 1)
 
     def int_list_statement(self, indent: int) -> None:
-        """A statement on the local list of ints ``ns``: an element store or update (an index
-        that may be out of range or negative), a new list, a copy, or a flip of a prefix
+        """A statement on the local list of ints ``ns``: an element store, update or swap (an
+        index that may be out of range or negative), a new list, a copy, or a flip of a prefix
         whose length ``q + 1`` may be 0 or negative (then the list grows, as Python does it;
         only while it is short, or loops would double it again and again)."""
         rng = self.rng
         choice = rng.random()
-        if choice < 0.5:
-            index = rng.choice([*self.index, "0", "-1", "k % 4", "t % 5", "n"])
-            self.emit(indent, f"ns[{index}] {rng.choice(['=', '+=', '-='])} {self.int_expr()}")
+        indices = [*self.index, "0", "-1", "k % 4", "t % 5", "n"]
+        if choice < 0.45:
+            self.emit(indent, f"ns[{rng.choice(indices)}] {rng.choice(['=', '+=', '-='])} {self.int_expr()}")
+        elif choice < 0.55:
+            i, j = rng.choice(indices), rng.choice(indices)
+            self.emit(indent, f"ns[{i}], ns[{j}] = ns[{j}], ns[{i}]")
         elif choice < 0.65:
             self.emit(indent, f"ns = list(range({rng.choice(['n', '3', 'k % 5'])}))")
         elif choice < 0.75:
