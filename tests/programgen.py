@@ -3,8 +3,8 @@
 :func:`make_module` writes the source of a module of functions ``f0``, ``f1``, ... built from
 a seeded random generator: assignments, augmented assignments and element updates of ints,
 floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(range(m))``
-and copies, indexed, measured, stored into, swapped and flipped as fannkuch does: a C array
-in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
+and copies, indexed, measured, iterated, stored into, swapped and flipped as fannkuch does: a
+C array in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
 ``+ - * / // % **``, comparisons (also with the module constants ``LIMIT_F`` and
 ``LIMIT_I``), ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
@@ -25,10 +25,11 @@ FLOAT_OPS = ["+", "-", "*", "/", "//", "%", "**"]
 INT_OPS = ["+", "-", "*", "//", "%"]
 COMPARE = ["<", "<=", ">", ">=", "==", "!="]
 
-PRELUDE = ["s = 0.0", "t = 0", "u = 0", "d = 1.5", "k = 2", "w = 0", "flag = False", "q = 0", "ns = [0] * 4"]
+PRELUDE = ["s = 0.0", "t = 0", "u = 0", "d = 1.5", "k = 2", "w = 0", "flag = False", "q = 0", "e = 0",
+           "ns = [0] * 4"]
 """The locals every function starts with: float ``s``, int ``t``, int-or-float ``u`` (an int
 0 that float additions make a float), ``d``, ``k``, the while counter ``w``, ``flag``, the
-flip length ``q`` and the local list of ints ``ns``."""
+flip length ``q``, the local list of ints ``ns`` and its loop variable ``e``."""
 
 
 class _Function:
@@ -129,7 +130,7 @@ class _Function:
         if depth >= 2:
             choice = min(choice, 0.585)  # no loops or ifs that deep
         if rng.random() < 0.1:
-            self.int_list_statement(indent)
+            self.int_list_statement(indent, depth)
         elif choice < 0.12:
             self.emit(indent, f"d = {self.float_expr()}")
         elif choice < 0.22:  # (modulo a prime: k and t never grow without bound in loops)
@@ -177,9 +178,10 @@ class _Function:
                 self.emit(indent, "else:")
                 self.block(indent + 1, depth + 1)
 
-    def int_list_statement(self, indent: int) -> None:
+    def int_list_statement(self, indent: int, depth: int) -> None:
         """A statement on the local list of ints ``ns``: an element store, update or swap (an
-        index that may be out of range or negative), a new list, a copy, or a flip of a prefix
+        index that may be out of range or negative), a new list, a copy, a loop over its items
+        ``e``, or a flip of a prefix
         whose length ``q + 1`` may be 0 or negative (then the list grows, as Python does it;
         only while it is short, or loops would double it again and again)."""
         rng = self.rng
@@ -192,8 +194,12 @@ class _Function:
             self.emit(indent, f"ns[{i}], ns[{j}] = ns[{j}], ns[{i}]")
         elif choice < 0.65:
             self.emit(indent, f"ns = list(range({rng.choice(['n', '3', 'k % 5'])}))")
-        elif choice < 0.75:
+        elif choice < 0.72:
             self.emit(indent, "ns = ns[:]")
+        elif choice < 0.88 and depth < 2:  # (the body may store into ns, flip it or bind a new list)
+            self.emit(indent, "for e in ns:")
+            self.emit(indent + 1, f"t += e % {rng.choice(['3', '7', '1000003'])}")
+            self.loop(indent, depth, [], [])
         else:
             self.emit(indent, f"q = {self.int_expr()} % 5 - 2")
             self.emit(indent, "if len(ns) < 64:")  # (q = -1 doubles the list: loops would blow it up)

@@ -240,7 +240,8 @@ def test_local_lists_of_ints_become_c_arrays(tmp_path):
         ("perm", "count", "work"), Kind.INTLIST)
     text = render(tmp_path, INT_LISTS.format(extra="pass"), {"f": INT_LIST_TYPES}).text
     for code in ("perm = _autocy_il_range(n)", "count = _autocy_il_fill(0, n)", "work = _autocy_il_copy(work, perm)",
-                 "_autocy_il_reverse_prefix(work, k)", "_autocy_il_list(perm)", "_autocy_il_len(work)"):
+                 "_autocy_il_reverse_prefix(work, k)", "_autocy_il_shared(perm, _ac_lists)",
+                 "_autocy_il_len(work)"):
         assert code in text, code
 
 

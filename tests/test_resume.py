@@ -58,7 +58,8 @@ def test_every_kernel_is_specialized(resume):
     report = resume[2]
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
-                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists"):
+                 "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists",
+                 "scaled_sum"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -219,6 +220,34 @@ def test_lists_of_ints_held_as_c_arrays_behave_as_lists(resume, n, ks, at, scale
     # index errors on reads and stores, negative indices, a flip that grows the list (k < 0),
     # an accumulator that leaves 64 bits mid-loop, sizes of every kind
     same(resume, "local_int_lists", n, ks, at, scale)
+
+
+@pytest.mark.parametrize("scale", [3, -7, 2 ** 20, -(2 ** 20) - 3, 2 ** 29])
+@pytest.mark.parametrize("rounds", [1, 4, 9])
+def test_an_accumulator_fed_by_int_elements_and_attributes_never_wraps_around(resume, scale, rounds):
+    # (autocy 6b5c685 multiplied acc * scale unchecked here: 2**20 ** 9 came out wrapped)
+    pure, compiled, _ = resume
+    for module in (pure, compiled):
+        assert module.scaled_sum([5, 1], pure.Cell(2 ** 29), scale, rounds) == \
+            sum_reference(scale, rounds), module
+
+
+def sum_reference(scale, rounds):
+    acc = 1
+    for _ in range(rounds):
+        acc = (acc * scale + 5) * scale - 2 ** 29
+    return acc
+
+
+@pytest.mark.parametrize("args", [
+    (4, [1], 0, 2 ** 30),  # an item past the loop variable's guard: the loop goes on over the variable's list
+    (5, [3, -1, 2], 1, 3),  # a flip with k < 0 (the list grows)
+    (5, [1, 2, 3, 4], 1, 2 ** 20),  # the accumulator leaves 64 bits mid-loop
+    (3, [0], 5, 1),  # an element store out of range
+    (0, [], 0, 1),  # empty lists
+])
+def test_each_way_out_of_the_c_arrays(resume, args):
+    same(resume, "local_int_lists", *args)
 
 
 def test_float_elements_only_a_list_holds_are_updated_in_place_and_shared_ones_are_not(resume):

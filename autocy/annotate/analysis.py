@@ -577,28 +577,29 @@ class _Analyzer:
             elements = {name: element_kind(self.profile.types.get(name, {}))
                         for name, kind in kinds.items() if kind in (Kind.LIST, Kind.TUPLE)}
             elements = {name: kind for name, kind in elements.items() if kind is not Kind.OBJECT}
-            intervals = self.intervals(kinds)
             attributes = self.attribute_kinds(kinds)
 
-            def typers(trial: dict[str, Kind]) -> tuple[set[int], set[int], ExprTyper]:
+            def typers(trial: dict[str, Kind]) -> tuple[dict[str, Interval], set[int], set[int], ExprTyper]:
+                intervals = self.intervals(trial, elements, attributes)
                 optimistic = ExprTyper(trial, self.locals, self.module, intervals, elements,
                                        assume_int=self.assume_int, attributes=attributes)
                 retry = self.retryable(optimistic)
                 prefixed = self.prefixed(optimistic, retry)
-                return retry, prefixed, ExprTyper(trial, self.locals, self.module, intervals, elements,
-                                                  retry_nodes(self.node, retry, prefixed), self.assume_int,
-                                                  attributes)
+                return intervals, retry, prefixed, ExprTyper(trial, self.locals, self.module, intervals, elements,
+                                                             retry_nodes(self.node, retry, prefixed), self.assume_int,
+                                                             attributes)
 
-            lists = int_lists(self.node, kinds, self.params, self.parents, lambda trial: typers(trial)[2])
+            lists = int_lists(self.node, kinds, self.params, self.parents, lambda trial: typers(trial)[3])
             kinds.update({name: Kind.INTLIST for name in lists})
-            retry, prefixed, typer = typers(kinds)
+            intervals, retry, prefixed, typer = typers(kinds)
             demoted = None
             reasons.clear()
             for name, kind in sorted(kinds.items()):
                 if kind is Kind.INTLIST:
                     reasons[name] = ("exact", "a list of ints made here that never leaves the function "
-                                              "(only indexed, measured, copied, swapped or flipped): a C "
-                                              "array, a list again where the code deoptimizes")
+                                              "(only indexed, measured, iterated, copied, swapped or "
+                                              "flipped): a C array, a list again where the code "
+                                              "deoptimizes")
                     continue
                 verdict = self.justify(name, kind, typer)
                 if verdict is None:
@@ -738,14 +739,23 @@ class _Analyzer:
 
     # ---- integer ranges
 
-    def intervals(self, kinds: dict[str, Kind]) -> dict[str, Interval]:
+    def intervals(self, kinds: dict[str, Kind], elements: dict[str, Kind],
+                  attributes: dict[tuple[str, str], Kind]) -> dict[str, Interval]:
         """Proven ranges of the CINT variables: range indices, counters bounded by a loop
         test, values that passed a CINT guard (within +-2**62), and variables assigned only
-        from expressions of proven range."""
+        from expressions of proven range.
+
+        The expressions are typed as the emitter types them (list elements, attributes and
+        lists of C ints included): a value the emitter computes in C is stored with no guard,
+        so only an expression it leaves an object (unboxed through the variable's guard)
+        may be given the guard's range. (Typed without elements, ``acc = acc * scale + xs[0]``
+        looked like such an object while the emitter stored it in C: ``acc * scale`` was
+        taken to fit and multiplied unchecked.)"""
         known: dict[str, Interval] = {}
         for _ in range(4):
             # checked operations count as typed here: a checked result has no proven range
-            typer = ExprTyper(kinds, self.locals, self.module, dict(known), retry_nodes=None)
+            typer = ExprTyper(kinds, self.locals, self.module, dict(known), elements, retry_nodes=None,
+                              attributes=attributes)
             for name, kind in kinds.items():
                 if kind is Kind.CINT and name not in known:
                     interval = self.var_interval(name, typer)

@@ -205,6 +205,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         # id of a call argument evaluated before its statement -> the C temporary holding it
         self.substitutes: dict[int, Typed] = {}
         self.flags = 0  # how many flagging helpers were emitted
+        self.intlist_sequences: set[str] = set()  # the _ac_seq_<n> of loops over lists of C ints
 
     # ------------------------------------------------------------ facts
 
@@ -1424,7 +1425,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     def for_loop(self, stmt: ast.For, ind: int) -> None:
         shape = loop_shape(self.typer, stmt)
         guarded = id(stmt) in self.guarded_loops
-        if shape == "range":
+        if self.typer.of(stmt.iter) is Kind.INTLIST:
+            self.intlist_loop(stmt, ind)
+        elif shape == "range":
             self.range_loop(stmt, ind, guarded)
         elif not guarded:  # no guard in the loop: typed targets only get exact values
             self.out.add(ind, f"for {self.target(stmt.target)} in {self.obj(stmt.iter)}:", stmt.lineno)
@@ -1672,6 +1675,34 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if region:
             self.hoisted = None
 
+    def intlist_loop(self, stmt: ast.For, ind: int) -> None:
+        """``for x in xs`` over a list of C ints into a C int ``x``: by index, as the list's
+        iterator goes (the array the loop started with, its length checked before every
+        item, stores into it seen). An item beyond ``x``'s guard bound deoptimizes to the top
+        of the body with that item (as a guarded item of a list does); the object copy then
+        iterates the list the array stands for (the same list as the variable's, see
+        :meth:`resume_function`)."""
+        add, line = self.out.add, stmt.lineno
+        number = self.loop_number(stmt)
+        seq, k, name = f"_ac_seq_{number}", f"_ac_k_{number}", stmt.target.id
+        self.temps[seq] = Kind.INTLIST.declaration()
+        self.intlist_sequences.add(seq)
+        bound = self.a.bounds.get(name, CINT_BOUND)
+        limit = "_AUTOCY_CINT_BOUND" if bound == CINT_BOUND else str(bound)
+        item = self.temp(Kind.CINT)
+        add(ind, f"{seq} = {stmt.iter.id}", line)
+        add(ind, f"{k} = 0", line)
+        add(ind, f"while {k} < _autocy_il_len({seq}):", line)
+        add(ind + 1, f"{item} = _autocy_il_get({seq}, {k})", line)
+        add(ind + 1, f"{k} += 1", line)
+        add(ind + 1, f"if not (-{limit} <= {item} <= {limit}):", line)
+        add(ind + 2, f"_ac_o = {CY}.cast(object, {item})", line)
+        self.deopt(ind + 2, line, stmt.body, 0, [f"{shadow(name)} = _ac_o"])
+        add(ind + 1, f"{name} = {item}", line)
+        self.loops[id(stmt)].setup = [f"_ac_it_{number} = iter({seq})", f"_ac_it_{number}.__setstate__({k})"]
+        self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
+
     def c_only_item(self, name: str, seq: str, k: str, ind: int, line: int) -> None:
         """Read item ``k`` of the exact list or tuple ``seq`` (in range: the length of a
         C-only loop's sequence cannot change) into the C number variable ``name``, with the
@@ -1861,19 +1892,24 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         generated = {n for n in used & in_spec
                      if n == "_ac_o" or re.fullmatch(r"_ac_(t\d+|seq_\d+(_\d+)?|it_\d+(_\d+)?)", n)}
         objects = sorted(user_objects | generated)
+        if Kind.INTLIST in self.kinds.values():  # each array made a list once (a loop's and its variable's)
+            self.out.add(1, "_ac_lists = {}", line)
         arguments = ["_ac_at"] + c_state
         for name in shadows:
             variable = name[len("_ac_b_"):]
             kind = self.kinds[variable]
             if kind is Kind.INTLIST:  # the list it stands for (a new one: nothing else held it)
-                arguments.append(f"_autocy_il_list({variable})")
+                arguments.append(f"_autocy_il_shared({variable}, _ac_lists)")
             elif kind.is_number:
                 arguments.append(self.box(self.expr(ast.Name(id=variable, ctx=ast.Load()))))
             else:
                 arguments.append(variable)
         for name in objects:
             self.out.add(1, "try:", line)
-            self.out.add(2, f"_ac_in_{name} = {name}", line)
+            if name in self.intlist_sequences:
+                self.out.add(2, f"_ac_in_{name} = _autocy_il_shared({name}, _ac_lists)", line)
+            else:
+                self.out.add(2, f"_ac_in_{name} = {name}", line)
             self.out.add(1, "except UnboundLocalError:", line)
             self.out.add(2, f"_ac_in_{name} = _autocy_UNBOUND", line)
             arguments.append(f"_ac_in_{name}")

@@ -514,7 +514,7 @@ class ExprTyper:
         if isinstance(node, ast.Name):
             return self.intervals.get(node.id) if self.var(node.id) is Kind.CINT else None
         if isinstance(node, ast.Call) and self.builtin(node.func, "len") and len(node.args) == 1 \
-                and not node.keywords and (self.of(node.args[0]) in CONTAINERS or self.of(node.args[0]) is Kind.INTLIST):
+                and not node.keywords and self.call(node) is Kind.CINT:
             return (0, LEN_BOUND)
         if isinstance(node, ast.Call) and self.builtin(node.func, "abs") and len(node.args) == 1:
             inner = self.interval(node.args[0])

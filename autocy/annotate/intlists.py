@@ -14,7 +14,9 @@ those operations are all of these:
 * ``xs[i] = v`` and ``xs[i] op= v`` where the stored value is a C int (its IndexError is the
   list's assignment one), and ``xs[i], ys[j] = v, w`` (a swap) of such elements alone;
 * ``xs[:k + 1] = xs[k::-1]`` with a C int variable ``k`` (fannkuch's flip);
-* ``len(xs)``.
+* ``len(xs)``;
+* ``for x in xs`` into a C int ``x`` (the loop and the variable hold one array; a
+  deoptimization makes one list of it for both).
 
 Every element is an int from the start and every store stores a C int, so each element is
 an exact int within 64 bits, as the list would hold it. The variable is not a parameter, is
@@ -157,6 +159,8 @@ def _use_allowed(typer: ExprTyper, name: ast.Name, parents: dict[int, ast.AST], 
     if isinstance(parent, ast.Call) and typer.builtin(parent.func, "len") and parent.args == [name] \
             and not parent.keywords:
         return True
+    if isinstance(parent, ast.For) and parent.iter is name:  # items into a C int variable
+        return isinstance(parent.target, ast.Name) and typer.var(parent.target.id) is Kind.CINT
     if not (isinstance(parent, ast.Subscript) and parent.value is name):
         return False
     outer = parents.get(id(parent))

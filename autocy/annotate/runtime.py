@@ -908,6 +908,18 @@ cdef inline object _autocy_cmp_oi(object o, long long i, int op):
         return _autocy_c_cmp(_autocy_cint_value(o), i, op)
     return _autocy_richcmp_o(o, i, op)
 
+cdef inline object _autocy_il_shared(object a, dict lists):
+    # the list a list of C ints stands for, made once per deoptimization (a loop over the
+    # array and the variable holding it must iterate and change one list); None stays None
+    if a is None:
+        return None
+    key = id(a)
+    found = lists.get(key)
+    if found is None:
+        found = _autocy_il_list(a)
+        lists[key] = found
+    return found
+
 cdef inline double _autocy_unbox_d(object o) except? -1.0:
     # a list element read into typed code: raises unless it is an exact float
     if type(o) is not float:

@@ -136,12 +136,31 @@ def flips(perm, ks):
     return perm, count
 
 
+class Cell:
+    """An instance with an int attribute."""
+
+    def __init__(self, count):
+        self.count = count
+
+
+def scaled_sum(xs, cell, scale, rounds):
+    """acc = acc * scale + <an int element or attribute>: computed in C and stored with no
+    guard, so acc's range is unknown and the product is checked (it wrapped around when the
+    range analysis took the element or attribute for an object unboxed through acc's guard)."""
+    acc = 1
+    for _ in range(rounds):
+        acc = acc * scale + xs[0]
+        acc = acc * scale - cell.count
+    return acc
+
+
 def local_int_lists(n, ks, at, scale):
     """Lists of ints made here that never leave the function (C arrays in typed code): made
     by list(range(n)), [c] * n and copies, indexed (negative indices too), measured, stored
-    into, swapped, updated in place and flipped as fannkuch does. ``at`` can be out of range (IndexError,
-    also for the stores), ``k`` negative (the flip deoptimizes) and ``scale`` can carry the
-    accumulator past 64 bits mid-loop (the call goes on with Python lists)."""
+    into, swapped, iterated, updated in place and flipped as fannkuch does. ``at`` can be out
+    of range (IndexError, also for the stores), ``k`` negative (the flip deoptimizes) and
+    ``scale`` can carry the accumulator past 64 bits mid-loop, or an element past the loop
+    variable's guard (the call goes on with Python lists)."""
     perm = list(range(n))
     seen = 3 * [0]
     acc = 1
@@ -157,7 +176,11 @@ def local_int_lists(n, ks, at, scale):
         perm = work[:]
     flat = [5] * n
     flat[0] += acc
-    return acc, perm[0], perm[len(perm) - 1], len(perm), seen[0], seen[1], seen[2], flat[len(flat) - 1]
+    total = 0
+    for v in flat:
+        total += v * scale
+        flat[-1] = total  # (the loop reads it at its last item)
+    return acc, total, perm[0], perm[len(perm) - 1], len(perm), seen[0], seen[1], seen[2], flat[len(flat) - 1]
 
 
 def mixed_sum(u, k):
@@ -260,6 +283,7 @@ def train():
         drift([0.0, 1.0, 2.0], [1.0, -1.0, 0.5], [0, 0, 0], 0.1, 3)
         flips([3, 0, 2, 1], [3, 1, 2])
         local_int_lists(5, [3, 1, 4, 0, 2], 1, 3)
+        scaled_sum([3, 4], Cell(2), 3, 4)
         mixed_sum([1, 2.5, 3, 4.0], 2)
         neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
         mixed_sum([1.5, 3], 2)
