@@ -267,6 +267,16 @@ def test_a_list_seen_by_anything_else_stays_a_list(extra):
     assert result.kinds.get("count") is Kind.INTLIST  # the other lists are not concerned
 
 
+@pytest.mark.parametrize("extra", [
+    "print(f'{perm[0]} {len(perm)}')",  # an f-string (rendered on Python objects)
+    "print({perm[0]: len(count)})",  # a dict display
+])
+def test_an_element_read_inside_python_code_is_boxed_there(tmp_path, extra):
+    module = render(tmp_path, INT_LISTS.format(extra=extra), {"f": INT_LIST_TYPES})
+    report = next(f for f in module.functions if f.qualname == "f")
+    assert report.specialized and {"perm", "count"} <= {t.name for t in report.typings if t.kind is Kind.INTLIST}, report
+
+
 def test_a_copy_of_a_list_that_stays_a_list_stays_a_list_too():
     result = analyze(INT_LISTS.format(extra="print(perm)"), INT_LIST_TYPES)
     assert result.kinds.get("work") is not Kind.INTLIST

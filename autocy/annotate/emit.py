@@ -389,8 +389,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return Typed(kind, self.generic(node))
 
     def generic(self, node: ast.expr) -> str:
-        """Any expression, evaluated on Python objects: typed names are boxed first."""
+        """Any expression, evaluated on Python objects: typed names are boxed first, and so
+        are the C ints read from a list of C ints (``xs[i]``, ``len(xs)``: the list itself is
+        no Python object)."""
         emitter = self
+        copied = copy.deepcopy(node)
+        original = {id(c): o for c, o in zip(ast.walk(copied), ast.walk(node))}  # (typed by id)
 
         class Boxer(ast.NodeTransformer):
             def visit_Name(self, name: ast.Name) -> ast.AST:
@@ -398,7 +402,21 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     return ast.Name(id=emitter.box(emitter.expr(name)), ctx=ast.Load())
                 return name
 
-        return "(" + ast.unparse(Boxer().visit(copy.deepcopy(node))) + ")"
+            def visit_Subscript(self, sub: ast.Subscript) -> ast.AST:
+                return self.int_list_read(sub) or self.generic_visit(sub)
+
+            def visit_Call(self, call: ast.Call) -> ast.AST:
+                return self.int_list_read(call) or self.generic_visit(call)
+
+            def int_list_read(self, read: ast.Subscript | ast.Call) -> ast.AST | None:
+                source = original[id(read)]
+                inner = source.value if isinstance(source, ast.Subscript) else (source.args or [None])[0]
+                if emitter.typer.of(source) is Kind.CINT and isinstance(inner, ast.Name) \
+                        and emitter.typer.of(inner) is Kind.INTLIST:
+                    return ast.Name(id=emitter.box(emitter.expr(source)), ctx=ast.Load())
+                return None
+
+        return "(" + ast.unparse(Boxer().visit(copied)) + ")"
 
     def binop(self, left_node: ast.expr, op: ast.operator, right_node: ast.expr, kind: Kind) -> Typed:  # noqa: C901
         if kind is Kind.NPF64 and self.flagging and isinstance(op, _NUMPY_CHAIN):

@@ -28,9 +28,9 @@ hold (DESIGN.md "exact" typing); values reach it either provably or through an e
 * ``INTLIST`` - a list of ints that the function makes itself (``list(range(n))``,
   ``[0] * n``, a copy ``xs[:]`` of another) and that never leaves it: only indexed with C
   ints, its elements stored as C ints, copied, measured with ``len()``, iterated and
-  reversed in place (fannkuch's flip). It is a C int64 array (a ``bytearray`` owns the memory); the
-  index rules and IndexErrors are the list's, and a deoptimization makes the list it stands
-  for (:mod:`autocy.annotate.intlists`).
+  reversed in place (fannkuch's flip). It is a C int64 array (a ``bytearray`` owns the
+  memory); the index rules and IndexErrors are the list's, and a deoptimization makes the
+  list it stands for (:mod:`autocy.annotate.intlists`).
 * ``NUM``     - a local that holds an exact ``int`` within +-2**53 or an exact ``float`` (an
   accumulator started at ``0`` that float additions make a float, a list element that is
   sometimes an int), as a C ``double`` with a C flag that says it is an int. Every such int
