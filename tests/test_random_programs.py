@@ -4,8 +4,8 @@ same hypothesis-generated arguments, inside the profiled types and outside them.
 
 Each function mixes ints, floats, an int-or-float accumulator, a list of floats and a local
 list of ints in loops, branches, element updates, ``break``/``continue`` and early returns, so
-the typed code meets guards that fail mid-loop, checked int overflow, float exceptions, NaN, -0.0 and
-unbound locals in combinations no kernel has. The seed is fixed so that CI tests the same
+the typed code meets guards that fail mid-loop, checked int overflow, float exceptions, NaN,
+-0.0 and unbound locals in combinations no kernel has. The seed is fixed so that CI tests the same
 program every time; ``PROGRAMGEN_SEED=<n>`` tests another (a failure prints the function).
 """
 

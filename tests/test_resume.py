@@ -233,6 +233,7 @@ def test_an_accumulator_fed_by_int_elements_and_attributes_never_wraps_around(re
 
 
 def sum_reference(scale, rounds):
+    """What ``scaled_sum([5, 1], Cell(2 ** 29), scale, rounds)`` returns, spelled out."""
     acc = 1
     for _ in range(rounds):
         acc = (acc * scale + 5) * scale - 2 ** 29

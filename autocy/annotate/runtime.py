@@ -682,7 +682,7 @@ cdef extern from *:
     /* The elements live in a bytearray, 8 bytes (one long long) each: the bytearray owns the
        memory, so the generated code frees nothing itself. Indexing follows the list's rules:
        a negative index counts from the end; out of range raises the list's IndexError (the
-       flagging read notes a failure instead, see _flagging_helpers). */
+       flagging read, __autocy_il_get_f, notes a failure instead: see _flagging_helpers). */
     static __AUTOCY_INLINE long long *__autocy_il_items(PyObject *a) {
         return (long long *)PyByteArray_AS_STRING(a);
     }
