@@ -701,9 +701,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if self.typer.of(node.value) is Kind.INTLIST:  # (a copy xs[:] is made by intlist_assign)
             if kind is not Kind.CINT:
                 raise AssertionError(f"a list of C ints indexed other than by a C int: {ast.unparse(node)}")
-            helper = "_autocy_il_get_f" if self.flagging else "_autocy_il_get"
-            self.flags += self.flagging
-            return Typed(kind, f"{helper}({node.value.id}, {self.expr(node.slice).code})")
+            return Typed(kind, f"{self.flagged('_autocy_il_get')}({node.value.id}, {self.expr(node.slice).code})")
         index = self.typer.array_index(node)
         if index is not None:
             return Typed(kind, f"{memoryview(node.value.id)}[{', '.join(self.expr(i).code for i in index)}]")
@@ -1030,11 +1028,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             made = kind is Kind.BOOL or self.new_float(arg) or (kind is Kind.CINT and new_int)
             if not made or not self.needs_retry(arg):
                 continue
-            value = self.flagging_value(lambda arg=arg: self.expr(arg), ind, line) if self.flaggable(arg) else None
-            if value is None:
-                value = Typed(kind, self.temp(kind))
-                self.reevaluate([f"{value.code} = {self.expr(arg).code}"], ind, line)
-            self.substitutes[id(arg)] = value
+            self.substitutes[id(arg)] = self.c_result_of(lambda arg=arg: self.expr(arg), self.flaggable(arg), True,
+                                                         kind, ind, line)
 
     def assign(self, stmt: ast.Assign | ast.AnnAssign, ind: int) -> None:
         line = stmt.lineno
@@ -1110,14 +1105,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             def make() -> Typed:
                 return self.expr(stmt.value)
             checked = self.retried(stmt)
-        value = self.flagging_value(make, ind, line) if flaggable else None
-        if value is None:
-            value = Typed(Kind.DOUBLE, self.temp(Kind.DOUBLE))
-            fast = [f"{value.code} = {make().code}"]
-            if checked:
-                self.reevaluate(fast, ind, line)
-            else:
-                self.out.add(ind, fast[0], line)
+        value = self.c_result_of(make, flaggable, checked, Kind.DOUBLE, ind, line)
         self.out.add(ind, f"_autocy_attr_set_d({self.sites.new()}, {target.value.id}, {target.attr!r}, "
                           f"{value.code})", line)
         return True
