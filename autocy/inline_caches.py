@@ -65,7 +65,7 @@ MAX_FILLS = 64
 would pay a fill (an MRO lookup and a scan of the shared keys) for most uses and gain nothing."""
 
 WAYS = 4
-"""Types a site caches at once. The first is checked inline; the others, by a call. bm_richards
+"""Types a site caches at once, each checked inline (a call only fills a way). bm_richards
 (a base class's methods called on four subclasses) spent 7% of its time refilling its
 monomorphic caches, and then, once their fills were used up, took the generic lookups."""
 
@@ -277,17 +277,13 @@ static __AUTOCY_IC_COLD __autocy_ic_way *__autocy_ic_refill(__autocy_ic *ic, __a
     return way;
 }
 
-/* The way of type tp other than ways[0]: one filled for tp and still valid, else one filled
-   now (tp's own stale way, an unused one, or the next in turn); NULL when the site has used
-   up its fills */
+/* A way filled now for type tp, which no way holds with its current version tag: tp's own
+   stale way, an unused one, or the next in turn; NULL when the site has used up its fills */
 static __AUTOCY_IC_NOINLINE __autocy_ic_way *__autocy_ic_miss(__autocy_ic *ic, PyTypeObject *tp, PyObject *name,
                                                               int mode) {
     int i;
     for (i = 0; i < __AUTOCY_IC_WAYS; i++) {
-        if (ic->ways[i].type == tp) {
-            if (tp->tp_version_tag == ic->ways[i].version) return &ic->ways[i];
-            return __autocy_ic_refill(ic, &ic->ways[i], tp, name, mode);
-        }
+        if (ic->ways[i].type == tp) return __autocy_ic_refill(ic, &ic->ways[i], tp, name, mode);
     }
     if (ic->fills >= __AUTOCY_IC_MAX_FILLS) return NULL;
     for (i = 0; i < __AUTOCY_IC_WAYS && ic->ways[i].type != NULL; i++);
@@ -299,11 +295,18 @@ static __AUTOCY_IC_NOINLINE __autocy_ic_way *__autocy_ic_miss(__autocy_ic *ic, P
 }
 
 /* The way of the site ic that holds what mode looks up on type tp (filled if need be), or
-   NULL when there is none: the caller takes the generic call */
+   NULL when there is none: the caller takes the generic call. Ways 1.. are checked here too:
+   a call for each use of a polymorphic site's later types cost bm_richards 5% */
 static inline __autocy_ic_way *__autocy_ic_way_of(__autocy_ic *ic, PyTypeObject *tp, PyObject *name, int mode) {
     __autocy_ic_way *way = &ic->ways[0];
-    if (__AUTOCY_IC_RARE(tp != way->type || tp->tp_version_tag != way->version))
+    int i;
+    if (__AUTOCY_IC_RARE(tp != way->type || tp->tp_version_tag != way->version)) {
+        for (i = 1; i < __AUTOCY_IC_WAYS; i++) {
+            way = &ic->ways[i];
+            if (tp == way->type && tp->tp_version_tag == way->version) return way;
+        }
         return __autocy_ic_miss(ic, tp, name, mode);
+    }
     return way;
 }
 
