@@ -286,7 +286,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
     # ------------------------------------------------------------ expressions
 
     def box(self, t: Typed) -> str:
-        """A Python-object expression for ``t`` (the same value CPython would have).
+        """A Python-object expression for ``t`` (the same value CPython would have). An int
+        constant is written as itself: Cython keeps it a Python int in an object context (and
+        folds literal arithmetic exactly, as Python does) and takes its fast paths for ``x += 1``
+        or ``x == 1``, which a cast to object hides (bm_richards' ``i.count -= 1``).
 
         Raises:
             AssertionError: for a list of C ints, which no Python code may see (its uses are
@@ -300,6 +303,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return f"_autocy_npf64({t.code})"
         if t.kind is Kind.NUM:
             return f"_autocy_box_num({t.code}, {t.imag})"
+        if t.kind is Kind.CINT and t.code.isdecimal():
+            return t.code
         if t.kind in (Kind.DOUBLE, Kind.CINT, Kind.BOOL):
             return f"{CY}.cast(object, {t.code})"
         return t.code
