@@ -482,6 +482,16 @@ def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
     assert "_autocy_str_isalpha(text[i])" in generated and "_autocy_str_istitle(text[i])" in generated
 
 
+def test_an_int_constant_on_python_objects_stays_a_literal(tmp_path):
+    # a cast to object hid the constant from Cython, which then took PyNumber_InPlaceSubtract
+    source = ("def f(d, n):\n    total = 0.0\n    for i in range(n):\n        total += 1.5\n"
+              "    d['k'] -= 1\n    return total\n")
+    types = {"d": {"dict": {"count": 1}}, "n": {"int": {"count": 1, "min": 3, "max": 3}},
+             "i": {"int": {"count": 1, "min": 0, "max": 2}}, "total": {"float": {"count": 1}}}
+    generated = render(tmp_path, source, {"f": types}).text
+    assert "    _ac_o -= 1\n" in generated and "cast(object, 1)" not in generated
+
+
 @pytest.mark.parametrize("expression, spelled", [
     ("0.5 // 0.1", "divmod(0.5, 0.1)[0]"),
     ("-4.0 % 2.0", "divmod(-4.0, 2.0)[1]"),
@@ -493,6 +503,14 @@ def test_str_predicates_of_an_exact_str_are_tested_in_c(tmp_path):
     ("float(x - 3) ** -1.25", "pow(float(x - 3), -1.25)"),
     ("len([1, 2]) // 0.5 + len('ab') ** -2", "divmod(len([1, 2]), 0.5)[0] + pow(len('ab'), -2)"),
     ('f"{1.0 // 3.0}"', 'f"{1.0 // 3.0}"'),
+    ("1 << len('abc')", "(1) << pow(len('abc'), 1)"),
+    ("len('ab') * 2147483647 - 1", "pow(len('ab'), 1) * (2147483647) - 1"),
+    ("(len('ab') + 1) << 3 >> 70", "(pow(len('ab'), 1) + (1)) << 3 >> 70"),
+    ("max(len('ab'), 2) >> 64", "pow(max(len('ab'), 2), 1) >> (64)"),
+    ("len('ab') / 3", "pow(len('ab'), 1) / (3)"),
+    ("len('ab') - 1 - abs(-2) * 3 >> 2", "len('ab') - 1 - abs(-2) * 3 >> 2"),
+    ("(len('ab') > 1) + 2147483647 * 2147483647", "(len('ab') > 1) + 2147483647 * 2147483647"),
+    ("len('ab') * 2.5 + 2 ** 40 * len('a')", "len('ab') * 2.5 + pow(2, 40) * len('a')"),
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
     source = f"x = 3.0\ny = {expression}  # {expression}\n"

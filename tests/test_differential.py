@@ -356,6 +356,13 @@ def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
     same(kernels, "literal_ops", which)
 
 
+@pytest.mark.parametrize("xs", [[], [1.0] * 3, [0] * 64, range(2 ** 31), range(2 ** 62), range(2 ** 63 - 1)])
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+def test_c_int_arithmetic_on_len_grows_as_python_ints_do(kernels, xs, k):
+    # Cython would compute these in wrapping C ints: 1 << len(xs) == 256 for 1000 items
+    same(kernels, "c_int_overflows", xs, k)
+
+
 @pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])
 def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
     # Cython's own object fast paths got these wrong (autocy.compile.exact_binops)

@@ -136,6 +136,18 @@ def literal_ops(which):
     return 0 ** -1
 
 
+def c_int_overflows(xs, k):
+    """Operations on len() and small literals, which Cython alone would do in C ints that wrap."""
+    n = len(xs) * 4
+    if k == 0:
+        return 1 << len(xs) if len(xs) < 100 else 0, len(xs) << 61, len(xs) * 2147483647 * 2147483647, len(xs) + 2147483647 * 5
+    if k == 1:
+        return len(xs) >> 64, -len(xs) * 3 - 2147483647 * 2147483647, max(len(xs), 3) << 62, n
+    if k == 2:
+        return len(xs) << -1
+    return len(xs) >> -2
+
+
 def dead_branches(xs):
     """Code that never runs: Cython drops it, so typed code must not pass on what it assigns."""
     total = 0.0
@@ -282,6 +294,7 @@ def train():
     char_classes("Hello, World 42 \u00b2\u01c5", 1)
     mixed_arith(1.5, 2.5)
     literal_ops(0)
+    c_int_overflows([0.5] * 3, 0)
     dead_branches([1.0, 2.5])
     remainders(3)
     radius_checks(complex(1.0, 1.5))
