@@ -511,6 +511,11 @@ def test_an_int_constant_on_python_objects_stays_a_literal(tmp_path):
     ("len('ab') - 1 - abs(-2) * 3 >> 2", "len('ab') - 1 - abs(-2) * 3 >> 2"),
     ("(len('ab') > 1) + 2147483647 * 2147483647", "(len('ab') > 1) + 2147483647 * 2147483647"),
     ("len('ab') * 2.5 + 2 ** 40 * len('a')", "len('ab') * 2.5 + pow(2, 40) * len('a')"),
+    ("(len('ab') > 1) << 63", "pow(len('ab') > 1, 1) << (63)"),
+    ("(not x) << 63 | ('a' in 'ab') << 63", "pow(not x, 1) << (63) | pow('a' in 'ab', 1) << (63)"),
+    ("divmod(len('ab'), 3)[1] << 62", "pow(divmod(len('ab'), 3)[1], 1) << (62)"),
+    ("-hash('ab') + abs(hash('a'))", "-pow(hash('ab'), 1) + abs(pow(hash('a'), 1))"),
+    ("len('ab') // 2 - 7 % len('a')", "len('ab') // 2 - 7 % len('a')"),
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
     source = f"x = 3.0\ny = {expression}  # {expression}\n"

@@ -11,19 +11,22 @@ random-program tests, ``tests/test_random_programs.py``):
 * ``%`` of floats keeps the sign of a zero result from ``fmod``: ``-4.0 % 2.0`` gives ``-0.0``,
   CPython ``0.0``.
 
-C integers (``len()``, int literals within +-2**31, which Cython gives the type C ``long``,
-and ``abs``/``int``/``round``/``min``/``max`` of them) also wrap around where Python ints
-grow: ``1 << len(xs)`` gave 256 for 1000 items, ``len(xs) * 2147483647`` a negative number
-for a ``range`` of 2**62 items, and ``len(xs) << -1`` gave 0 where CPython raises
-ValueError. Each ``+ - * << >>`` whose result could leave the 64-bit range or whose shift
-count could be negative or 64 and more (from the operands' ranges: ``len()`` is 0..2**63-1),
-and each true division of an operand that could exceed 2**53 (C rounds it to a double first),
-is rewritten too.
+C integers also wrap around where Python ints grow. Cython makes C integers of int literals
+within +-2**31 (C ``long``), ``len()``, ``hash()``, ``ord()``, ``isinstance()``, ``not``, ``in``,
+``is``, comparisons of C numbers, and ``abs``/``int``/``round``/``min``/``max``/``divmod``,
+``and``/``or`` and ``x if c else y`` of C integers: ``1 << len(xs)`` gave 256 for 1000 items,
+``len(xs) * 2147483647`` a negative number for a ``range`` of 2**62 items,
+``(len(xs) > 1) << 63`` gave 0, and ``len(xs) << -1`` gave 0 where CPython raises ValueError.
+Each ``+ - * << >> // %`` whose result could leave the 64-bit range or whose shift count could
+be negative or 64 and more (from the operands' ranges: ``len()`` is 0..2**63-1), each true
+division of an operand that could exceed 2**53 (C rounds it to a double first), and each
+negation or ``abs()`` of the lowest 64-bit value is rewritten too. (``//`` and ``%`` of C
+integers otherwise keep Python's rules in Cython, and stay C.)
 
 :func:`rewrite_literal_operations` spells each such operation as the builtin call that
 means the same in Python and that Cython leaves to CPython: ``a ** b`` as ``pow(a, b)``,
-``a // b`` as ``divmod(a, b)[0]`` and ``a % b`` as ``divmod(a, b)[1]`` (CPython computes
-``float //`` and ``%`` with the algorithm of ``divmod``), and a C integer operand as
+``a // b`` and ``a % b`` with a float as ``divmod(a, b)[0]`` and ``divmod(a, b)[1]`` (CPython
+computes ``float //`` and ``%`` with the algorithm of ``divmod``), and a C integer operand as
 ``pow(a, 1)``, the same int as a Python object (``pow(len(xs), 1) * 2147483647``). The text
 changes only inside that expression, on its own line, so line numbers stay the user's.
 """
@@ -32,18 +35,13 @@ from __future__ import annotations
 
 import ast
 
-_C_BUILTINS = frozenset({"abs", "float", "int", "round", "min", "max", "len"})
+_C_BUILTINS = frozenset({"abs", "int", "round", "min", "max"})
 """Builtins that Cython computes in C when their arguments are C numbers."""
-
-_C_RESULTS = frozenset({"float", "len"})
-"""Builtins whose result Cython makes a C number whatever the argument (``float(x)`` a C
-double, ``len(x)`` a C integer): ``float(n) ** -1.25`` is C ``pow()`` too."""
 
 _REWRITTEN = {ast.Pow: "pow({}, {})", ast.FloorDiv: "divmod({}, {})[0]", ast.Mod: "divmod({}, {})[1]"}
 
-_C_LONG = (-2 ** 63 + 1, 2 ** 63 - 1)
-"""The range of Cython's C integers here (``long`` and ``Py_ssize_t`` are 64 bits), less its
-lowest value, whose negation and ``abs()`` would overflow: no value kept in C reaches it."""
+_C_LONG = (-2 ** 63, 2 ** 63 - 1)
+"""The range of Cython's C integers here (``long``, ``Py_ssize_t``, ``Py_hash_t``: 64 bits)."""
 
 _SMALL_LITERAL = (-2 ** 31, 2 ** 31 - 1)
 """Int literals that Cython types as C ``long``; a larger one stays a Python int."""
@@ -51,103 +49,169 @@ _SMALL_LITERAL = (-2 ** 31, 2 ** 31 - 1)
 _EXACT_IN_DOUBLE = 2 ** 53
 """Ints of at most this magnitude convert to a C double exactly."""
 
-_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.LShift: "<<", ast.RShift: ">>", ast.Div: "/"}
+_C_RESULTS: dict[str, tuple[int, int] | str] = {
+    "float": "float", "len": (0, _C_LONG[1]), "hash": _C_LONG, "ord": (0, 0x10FFFF), "isinstance": (0, 1)}
+"""Builtins whose result Cython makes a C number whatever the arguments: a C double
+(``"float"``) or a C integer in the range given."""
+
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.LShift: "<<", ast.RShift: ">>", ast.Div: "/",
+            ast.FloorDiv: "//", ast.Mod: "%"}
 """The operations between C integers that can differ from Python's (see the module docstring)."""
 
 _FLOAT = "float"
 """What :func:`_literal_operations` finds for a C double (which never overflows silently)."""
 
+Range = tuple[int, int]
 
-def _int_result(op: ast.operator, left: tuple[int, int], right: tuple[int, int]) -> tuple[int, int] | None:
+
+def _fits(low: int, high: int) -> Range | None:
+    return (low, high) if _C_LONG[0] <= low and high <= _C_LONG[1] else None
+
+
+def _int_result(op: ast.operator, left: Range, right: Range) -> Range | None:
     """The range of ``left op right`` for C integers in the ranges given, or None where C's
     result can differ from Python's: it may leave the 64-bit range, a shift count may be
-    negative or 64 and more, or a true division's operand may round in a C double."""
+    negative or 64 and more, or a true division's operand may round in a C double. (Cython
+    computes ``//`` and ``%`` of C integers with Python's rules.)"""
     (a, b), (c, d) = left, right
-    if isinstance(op, (ast.Add, ast.Sub, ast.Mult)):
-        if isinstance(op, ast.Add):
-            low, high = a + c, b + d
-        elif isinstance(op, ast.Sub):
-            low, high = a - d, b - c
-        else:
-            products = (a * c, a * d, b * c, b * d)
-            low, high = min(products), max(products)
-        return (low, high) if _C_LONG[0] <= low and high <= _C_LONG[1] else None
+    if isinstance(op, ast.Add):
+        return _fits(a + c, b + d)
+    if isinstance(op, ast.Sub):
+        return _fits(a - d, b - c)
+    if isinstance(op, ast.Mult):
+        products = (a * c, a * d, b * c, b * d)
+        return _fits(min(products), max(products))
     if isinstance(op, ast.LShift):
-        if c < 0 or d > 62:
-            return None
-        low, high = min(a << d, a << c), max(b << d, b << c)
-        return (low, high) if _C_LONG[0] <= low and high <= _C_LONG[1] else None
+        return _fits(min(a << d, a << c), max(b << d, b << c)) if 0 <= c and d <= 62 else None
     if isinstance(op, ast.RShift):
         return (min(a, 0), max(b, 0)) if 0 <= c and d <= 63 else None
     if isinstance(op, ast.Div):
-        return None if max(abs(a), abs(b), abs(c), abs(d)) > _EXACT_IN_DOUBLE else _C_LONG
+        return None if max(-a, b, -c, d) > _EXACT_IN_DOUBLE else _C_LONG
+    if isinstance(op, (ast.FloorDiv, ast.Mod)) and c <= -1 <= d and a == _C_LONG[0]:
+        return None  # the lowest value by -1: it overflows in C (and traps on x86-64)
+    if isinstance(op, ast.FloorDiv):  # monotonic in each operand on each side of a zero divisor
+        divisors = [y for y in (c, d, -1, 1) if c <= y <= d and y != 0]
+        quotients = [x // y for x in (a, b) for y in divisors] or [0]
+        return _fits(min(quotients), max(quotients))
+    if isinstance(op, ast.Mod):  # the sign of the divisor, and smaller
+        if c >= 0:
+            return 0, max(0, min(d - 1, b) if a >= 0 else d - 1)
+        if d <= 0:
+            return min(0, max(c + 1, a) if b <= 0 else c + 1), 0
+        return c + 1, d - 1
     return _C_LONG  # & | ^: within the operands' bits
 
 
-def _literal_operations(tree: ast.Module) -> list[tuple[ast.BinOp, str]]:
-    """The operations that Cython would compute with C's rules and where those differ from
-    Python's, each with the template that spells it as Python (``{}`` for each operand):
-    ``** // %`` whose two operands Cython may evaluate as C numbers (number literals,
-    ``float()`` and ``len()`` calls, or operations and builtin calls on such values), and
-    operations on C integers that can overflow (:func:`_int_result`). A rewritten operation
-    is a Python object, so an operation around it needs no rewrite. Operations inside
-    f-strings are left out (their positions are not reliable before Python 3.12); so are
-    builtins that the module binds (Cython then calls the module's)."""
-    found: list[tuple[ast.BinOp, str]] = []
-    bound = {name for name in _C_BUILTINS if _bound_anywhere(tree, {name})}
+def _hull(values: list[Range | str | None]) -> Range | str | None:
+    """What one of ``values`` is, for an expression that gives one of them (``a or b``)."""
+    if any(v is None for v in values):
+        return None
+    if any(v == _FLOAT for v in values):
+        return _FLOAT
+    return min(v[0] for v in values), max(v[1] for v in values)
 
-    def c_number(node: ast.AST) -> tuple[int, int] | str | None:
+
+def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.expr]]]:
+    """The operations that Cython would compute with C's rules where those differ from
+    Python's, each with the template that spells it as Python and the operands whose text
+    fills its ``{}``: ``** // %`` whose two operands Cython may evaluate as C numbers (number
+    literals, ``float()`` and ``len()`` calls, or operations and builtin calls on such values;
+    ``//`` and ``%`` only with a C double), and operations on C integers that can overflow
+    (:func:`_int_result`), negate or ``abs()`` the lowest C integer. A rewritten operation is
+    a Python object, so an operation around it needs no rewrite. Operations inside f-strings
+    are left out (their positions are not reliable before Python 3.12); so are builtins that
+    the module binds (Cython then calls the module's)."""
+    found: list[tuple[ast.expr, str, list[ast.expr]]] = []
+    builtins = _C_BUILTINS | set(_C_RESULTS) | {"divmod"}
+    bound = {name for name in builtins if _bound_anywhere(tree, {name})}
+
+    def as_python(node: ast.expr, template: str, operands: list[ast.expr]) -> None:
+        found.append((node, template, operands))
+
+    def c_number(node: ast.AST) -> Range | str | None:  # noqa: C901, PLR0911 - one case per node type
         """The range of a C integer, _FLOAT for a C double, None for a Python object."""
         if isinstance(node, ast.JoinedStr):
             return None
         if isinstance(node, ast.Constant):
             if isinstance(node.value, float):
                 return _FLOAT
-            if type(node.value) is int:
-                small = _SMALL_LITERAL[0] <= node.value <= _SMALL_LITERAL[1]
-                return (node.value, node.value) if small else None
+            if type(node.value) is int and _SMALL_LITERAL[0] <= node.value <= _SMALL_LITERAL[1]:
+                return node.value, node.value
             return None
         if isinstance(node, ast.UnaryOp):
             operand = c_number(node.operand)
+            if isinstance(node.op, ast.Not):  # a C bint, whatever the operand
+                return 0, 1
             if operand is None:
                 return None
-            if isinstance(node.op, ast.Not):
-                return 0, 1
             if not isinstance(operand, tuple):
                 return operand if isinstance(node.op, (ast.UAdd, ast.USub)) else None
             if isinstance(node.op, ast.Invert):
                 return -operand[1] - 1, -operand[0] - 1
-            return (-operand[1], -operand[0]) if isinstance(node.op, ast.USub) else operand
+            if isinstance(node.op, ast.USub):
+                if _fits(-operand[1], -operand[0]) is None:
+                    as_python(node, "-pow({}, 1)", [node.operand])
+                    return None
+                return -operand[1], -operand[0]
+            return operand
         if isinstance(node, ast.BinOp):
             left, right = c_number(node.left), c_number(node.right)
             if left is None or right is None:
                 return None
-            if type(node.op) in _REWRITTEN:
-                found.append((node, _REWRITTEN[type(node.op)]))
+            both_ints = isinstance(left, tuple) and isinstance(right, tuple)
+            if isinstance(node.op, ast.Pow) or (type(node.op) in _REWRITTEN and not both_ints):
+                as_python(node, _REWRITTEN[type(node.op)], [node.left, node.right])
                 return None
-            if isinstance(left, tuple) and isinstance(right, tuple):
-                result = _int_result(node.op, left, right)
+            if not both_ints:
+                return _FLOAT
+            result = _int_result(node.op, left, right)
+            if result is None:
+                symbol = _SYMBOLS[type(node.op)]
+                if isinstance(node.left, ast.Constant):
+                    as_python(node, f"({{}}) {symbol} pow({{}}, 1)", [node.left, node.right])
+                else:
+                    as_python(node, f"pow({{}}, 1) {symbol} ({{}})", [node.left, node.right])
+            return result
+        if isinstance(node, ast.Compare):  # a C bint: in, is, or a comparison of C numbers
+            operands = [c_number(n) for n in [node.left, *node.comparators]]
+            c_bint = any(isinstance(o, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for o in node.ops)
+            return (0, 1) if c_bint or all(o is not None for o in operands) else None
+        if isinstance(node, ast.BoolOp):
+            return _hull([c_number(v) for v in node.values])
+        if isinstance(node, ast.IfExp):
+            c_number(node.test)
+            return _hull([c_number(node.body), c_number(node.orelse)])
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == "divmod"
+                and "divmod" not in bound and len(node.value.args) == 2 and not node.value.keywords
+                and isinstance(node.slice, ast.Constant) and node.slice.value in (0, 1)):
+            left, right = (c_number(a) for a in node.value.args)
+            if isinstance(left, tuple) and isinstance(right, tuple):  # (a C tuple of C integers)
+                op = ast.FloorDiv() if node.slice.value == 0 else ast.Mod()
+                result = _int_result(op, left, right)
                 if result is None:
-                    symbol = _SYMBOLS[type(node.op)]
-                    literal_left = isinstance(node.left, ast.Constant)
-                    found.append((node, f"({{}}) {symbol} pow({{}}, 1)" if literal_left
-                                  else f"pow({{}}, 1) {symbol} ({{}})"))
+                    as_python(node, f"divmod(pow({{}}, 1), {{}})[{node.slice.value}]", node.value.args)
                 return result
-            return _FLOAT
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _C_BUILTINS:
+            return None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in builtins:
             args = [c_number(a) for a in node.args]
+            for keyword in node.keywords:
+                c_number(keyword.value)
             name = node.func.id
             if name in bound or node.keywords:
                 return None
             if name in _C_RESULTS:
-                return _FLOAT if name == "float" else (0, _C_LONG[1])
-            if not args or any(a is None for a in args):
+                return _C_RESULTS[name]
+            if name == "divmod" or not args or any(a is None for a in args):
                 return None
             if not all(isinstance(a, tuple) for a in args):
                 return _FLOAT  # (the builtin of a C double: a C number, as far as ** // % go)
             # of C integers, whose values are exact ints: so is the result
             if name == "abs" and len(args) == 1:
                 low, high = args[0]
+                if _fits(0, -low) is None:
+                    as_python(node, "abs(pow({}, 1))", [node.args[0]])
+                    return None
                 return 0, max(-low, high)
             if name in ("min", "max") and len(args) > 1:
                 pick = min if name == "min" else max
@@ -198,16 +262,15 @@ def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
     Returns:
         The text (the same object when nothing needed a change).
     """
-    rewrites = [(n, t) for n, t in _literal_operations(tree) if n.lineno == n.end_lineno]
+    rewrites = [r for r in _literal_operations(tree) if r[0].lineno == r[0].end_lineno]
     if not rewrites or _bound_anywhere(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
     lines = source.split("\n")
     # innermost operations never need a rewrite of an enclosing one; right to left per line
-    for node, template in sorted(rewrites, key=lambda r: (r[0].lineno, r[0].col_offset), reverse=True):
+    for node, template, operands in sorted(rewrites, key=lambda r: (r[0].lineno, r[0].col_offset), reverse=True):
         line = lines[node.lineno - 1].encode("utf-8")
-        left = line[node.left.col_offset:node.left.end_col_offset].decode("utf-8")
-        right = line[node.right.col_offset:node.right.end_col_offset].decode("utf-8")
-        call = template.format(left, right)  # (an operand's own parentheses lie outside its span)
+        texts = [line[o.col_offset:o.end_col_offset].decode("utf-8") for o in operands]
+        call = template.format(*texts)  # (an operand's own parentheses lie outside its span)
         line = line[:node.col_offset] + call.encode("utf-8") + line[node.end_col_offset:]
         lines[node.lineno - 1] = line.decode("utf-8")
     return "\n".join(lines)

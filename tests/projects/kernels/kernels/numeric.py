@@ -145,7 +145,9 @@ def c_int_overflows(xs, k):
         return len(xs) >> 64, -len(xs) * 3 - 2147483647 * 2147483647, max(len(xs), 3) << 62, n
     if k == 2:
         return len(xs) << -1
-    return len(xs) >> -2
+    if k == 3:
+        return len(xs) >> -2
+    return (len(xs) > 1) << 63, (not xs) << 63, divmod(len(xs), 3)[0] << 62, len(xs) // 2 << 61, -hash(len(xs) - 1)
 
 
 def dead_branches(xs):
