@@ -43,7 +43,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "8"
+IMPLEMENTATION_VERSION = "9"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -317,6 +317,36 @@ def exact_binops(c_text: str) -> str:
     return _FLOAT_REMAINDER.sub(r"#if 0  /* autocy: CPython's own operator, see exact_binops */\1", c_text)
 
 
+_UNICODE_ORD = re.compile(
+    r"#define __Pyx_PyObject_Ord\(c\)\\\s*\n\s*\(likely\(PyUnicode_Check\(c\)\)\s*\?\s*"
+    r"\(long\)__Pyx_PyUnicode_AsPy_UCS4\(c\)\s*:\s*__Pyx__PyObject_Ord\(c\)\)")
+
+_EXACT_ORD = """static long __autocy_ord_other(PyObject *c) {
+    if (PyUnicode_Check(c)) {
+        PyErr_Format(PyExc_TypeError, "ord() expected a character, but string of length %zd found",
+                     PyUnicode_GET_LENGTH(c));
+        return (long)(Py_UCS4)-1;  /* what Cython's callers test for an error */
+    }
+    return __Pyx__PyObject_Ord(c);
+}
+#define __Pyx_PyObject_Ord(c) (likely(PyUnicode_Check(c) && PyUnicode_GET_LENGTH(c) == 1) ? \\
+    (long)PyUnicode_READ_CHAR(c, 0) : __autocy_ord_other(c))"""
+
+
+def exact_ord(c_text: str) -> str:
+    """Make Cython's inlined ``ord()`` raise what CPython raises for a str that is not one
+    character: TypeError ("ord() expected a character, but string of length 2 found"), where
+    Cython raised ValueError ("only single character unicode strings can be converted to
+    Py_UCS4"); found by autocy's differential tests. Other arguments keep Cython's code,
+    which raises CPython's errors."""
+    match = _UNICODE_ORD.search(c_text)
+    if match is None:
+        return c_text
+    prototype = "static long __Pyx__PyObject_Ord(PyObject* c);"
+    end = c_text.index(prototype, match.end()) + len(prototype)  # (the helper is declared after the macro)
+    return c_text[:match.start()] + c_text[match.end():end] + "\n" + _EXACT_ORD + c_text[end:]
+
+
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -416,7 +446,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = user_frame_names(exact_binops(c_file.read_text(encoding="utf-8")))
+    c_text = user_frame_names(exact_ord(exact_binops(c_file.read_text(encoding="utf-8"))))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

@@ -364,6 +364,11 @@ def test_c_int_arithmetic_on_len_grows_as_python_ints_do(kernels, xs, k):
     same(kernels, "c_int_overflows", xs, k)
 
 
+@pytest.mark.parametrize("s", ["a", "\U0010ffff", "ab", "", b"a", b"ab", bytearray(b"xy"), 5, None])
+def test_ord_raises_what_python_raises(kernels, s):
+    same(kernels, "char_code", s)
+
+
 @pytest.mark.parametrize("a, b", [(0.0, -5), (-0.0, 0), (0, -0.0), (-0.0, -3), (0.0, -2 ** 70), (2, 0.5)])
 def test_signed_zero_in_mixed_int_float_arithmetic(kernels, a, b):
     # Cython's own object fast paths got these wrong (autocy.compile.exact_binops)

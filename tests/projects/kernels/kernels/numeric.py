@@ -150,6 +150,11 @@ def c_int_overflows(xs, k):
     return (len(xs) > 1) << 63, (not xs) << 63, divmod(len(xs), 3)[0] << 62, len(xs) // 2 << 61, -hash(len(xs) - 1)
 
 
+def char_code(s):
+    """ord(), which Cython inlines (and raised ValueError for a str of another length)."""
+    return ord(s)
+
+
 def dead_branches(xs):
     """Code that never runs: Cython drops it, so typed code must not pass on what it assigns."""
     total = 0.0
