@@ -6,9 +6,10 @@ so the interpreter's ``CC``/``CFLAGS``/``LDSHARED`` (and their environment overr
 Modules are built in parallel worker processes and cached by content hash: an unchanged module
 is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler. Before
 the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
-CPython's (:func:`exact_binops`), tracebacks name the user's functions and lines, every call
-of a ``def`` counts against the recursion limit (:mod:`autocy.recursion`), and every
-attribute load, store and method call gets an inline cache (:mod:`autocy.inline_caches`).
+CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
+tracebacks name the user's functions and lines, every call of a ``def`` counts against the
+recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
+gets an inline cache (:mod:`autocy.inline_caches`).
 
 Layout under ``build_dir`` (every path is a function of the module name or the cache key)::
 
