@@ -356,11 +356,13 @@ def test_arithmetic_between_literals_keeps_python_rules(kernels, which):
     same(kernels, "literal_ops", which)
 
 
-@pytest.mark.parametrize("xs", [[], [1.0] * 3, [0] * 64, range(2 ** 31), range(2 ** 62), range(2 ** 63 - 1)])
-@pytest.mark.parametrize("k", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("xs", [[], [1.0] * 3, [0] * 64, (0.5,), range(2 ** 31), range(2 ** 53 + 1), range(2 ** 62),
+                                range(2 ** 63 - 1)])
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 4, 5])
 def test_c_int_arithmetic_on_len_grows_as_python_ints_do(kernels, xs, k):
     # Cython would compute these in wrapping C ints: 1 << len(xs) == 256 for 1000 items, and
-    # so it would a comparison, `not`, divmod() and hash()
+    # so it would a comparison, `not`, divmod() and hash(); min(), max() and comparisons of an
+    # int with a float in C doubles
     same(kernels, "c_int_overflows", xs, k)
 
 

@@ -21,7 +21,11 @@ Each ``+ - * << >> // %`` whose result could leave the 64-bit range or whose shi
 be negative or 64 and more (from the operands' ranges: ``len()`` is 0..2**63-1), each true
 division of an operand that could exceed 2**53 (C rounds it to a double first), and each
 negation or ``abs()`` of the lowest 64-bit value is rewritten too. (``//`` and ``%`` of C
-integers otherwise keep Python's rules in Cython, and stay C.)
+integers otherwise keep Python's rules in Cython, and stay C.) Mixed with a C double, a C
+integer becomes a double: ``max(0, float(s))`` gave ``0.0`` where CPython returns the int
+``0``, and ``float(x) == len(xs)`` compared ``len(xs)`` rounded to a double where CPython
+compares exactly; the C integers of such a ``min()``/``max()``, and those of such a
+comparison that could exceed 2**53, are spelled as Python ints too.
 
 :func:`rewrite_literal_operations` spells each such operation as the builtin call that
 means the same in Python and that Cython leaves to CPython: ``a ** b`` as ``pow(a, b)``,
@@ -125,8 +129,10 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     builtins = _C_BUILTINS | set(_C_RESULTS) | {"divmod"}
     bound = {name for name in builtins if _bound_anywhere(tree, {name})}
 
-    def as_python(node: ast.expr, template: str, operands: list[ast.expr]) -> None:
-        found.append((node, template, operands))
+    def as_python(node: ast.expr) -> None:
+        """Spell the C integer ``node`` as a Python int, which makes the operation it is an
+        operand of CPython's."""
+        found.append((node, "pow({}, 1)", [node]))
 
     def c_number(node: ast.AST) -> Range | str | None:  # noqa: C901, PLR0911 - one case per node type
         """The range of a C integer, _FLOAT for a C double, None for a Python object."""
@@ -150,7 +156,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
                 return -operand[1] - 1, -operand[0] - 1
             if isinstance(node.op, ast.USub):
                 if _fits(-operand[1], -operand[0]) is None:
-                    as_python(node, "-pow({}, 1)", [node.operand])
+                    as_python(node.operand)
                     return None
                 return -operand[1], -operand[0]
             return operand
@@ -160,20 +166,21 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
                 return None
             both_ints = isinstance(left, tuple) and isinstance(right, tuple)
             if isinstance(node.op, ast.Pow) or (type(node.op) in _REWRITTEN and not both_ints):
-                as_python(node, _REWRITTEN[type(node.op)], [node.left, node.right])
+                found.append((node, _REWRITTEN[type(node.op)], [node.left, node.right]))
                 return None
             if not both_ints:
                 return _FLOAT
             result = _int_result(node.op, left, right)
             if result is None:
-                symbol = _SYMBOLS[type(node.op)]
-                if isinstance(node.left, ast.Constant):
-                    as_python(node, f"({{}}) {symbol} pow({{}}, 1)", [node.left, node.right])
-                else:
-                    as_python(node, f"pow({{}}, 1) {symbol} ({{}})", [node.left, node.right])
+                as_python(node.right if isinstance(node.left, ast.Constant) else node.left)
             return result
         if isinstance(node, ast.Compare):  # a C bint: in, is, or a comparison of C numbers
-            operands = [c_number(n) for n in [node.left, *node.comparators]]
+            nodes = [node.left, *node.comparators]
+            operands = [c_number(n) for n in nodes]
+            if _FLOAT in operands:  # C compares a double with an int made a double, CPython exactly
+                for operand, kind in zip(nodes, operands):
+                    if isinstance(kind, tuple) and max(-kind[0], kind[1]) > _EXACT_IN_DOUBLE:
+                        as_python(operand)
             c_bint = any(isinstance(o, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for o in node.ops)
             return (0, 1) if c_bint or all(o is not None for o in operands) else None
         if isinstance(node, ast.BoolOp):
@@ -190,7 +197,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
                 op = ast.FloorDiv() if node.slice.value == 0 else ast.Mod()
                 result = _int_result(op, left, right)
                 if result is None:
-                    as_python(node, f"divmod(pow({{}}, 1), {{}})[{node.slice.value}]", node.value.args)
+                    as_python(node.value.args[0])
                 return result
             return None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in builtins:
@@ -205,12 +212,17 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
             if name == "divmod" or not args or any(a is None for a in args):
                 return None
             if not all(isinstance(a, tuple) for a in args):
+                if name in ("min", "max"):  # C makes every argument a double; CPython returns one
+                    for arg, kind in zip(node.args, args):
+                        if isinstance(kind, tuple):
+                            as_python(arg)
+                    return None
                 return _FLOAT  # (the builtin of a C double: a C number, as far as ** // % go)
             # of C integers, whose values are exact ints: so is the result
             if name == "abs" and len(args) == 1:
                 low, high = args[0]
                 if _fits(0, -low) is None:
-                    as_python(node, "abs(pow({}, 1))", [node.args[0]])
+                    as_python(node.args[0])
                     return None
                 return 0, max(-low, high)
             if name in ("min", "max") and len(args) > 1:
@@ -225,7 +237,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
             c_number(child)
 
     visit(tree)
-    return found
+    return list({id(r[0]): r for r in found}.values())  # (a node spelled once)
 
 
 def _bound_anywhere(tree: ast.Module, names: set[str]) -> bool:
@@ -265,13 +277,21 @@ def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
     rewrites = [r for r in _literal_operations(tree) if r[0].lineno == r[0].end_lineno]
     if not rewrites or _bound_anywhere(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
-    lines = source.split("\n")
-    # innermost operations never need a rewrite of an enclosing one; right to left per line
-    for node, template, operands in sorted(rewrites, key=lambda r: (r[0].lineno, r[0].col_offset), reverse=True):
-        line = lines[node.lineno - 1].encode("utf-8")
-        texts = [line[o.col_offset:o.end_col_offset].decode("utf-8") for o in operands]
-        call = template.format(*texts)  # (an operand's own parentheses lie outside its span)
-        line = line[:node.col_offset] + call.encode("utf-8") + line[node.end_col_offset:]
-        lines[node.lineno - 1] = line.decode("utf-8")
-    return "\n".join(lines)
+    lines = [line.encode("utf-8") for line in source.split("\n")]
+    edits: dict[int, list[tuple[int, int]]] = {}  # per line: (end offset in the source, growth)
+
+    def now(lineno: int, offset: int) -> int:
+        """Where the source's byte ``offset`` of a line is after the edits so far (edits
+        never overlap partly: an operation contains its operands' spans)."""
+        return offset + sum(growth for end, growth in edits.get(lineno, []) if end <= offset)
+
+    # inner spans first, so that an operation spelled anew keeps its operands' new spelling
+    for node, template, operands in sorted(rewrites, key=lambda r: r[0].end_col_offset - r[0].col_offset):
+        line, lineno = lines[node.lineno - 1], node.lineno
+        texts = [line[now(lineno, o.col_offset):now(lineno, o.end_col_offset)].decode("utf-8") for o in operands]
+        start, end = now(lineno, node.col_offset), now(lineno, node.end_col_offset)
+        spelled = template.format(*texts).encode("utf-8")  # (an operand's parentheses lie outside its span)
+        lines[node.lineno - 1] = line[:start] + spelled + line[end:]
+        edits.setdefault(lineno, []).append((node.end_col_offset, len(spelled) - (end - start)))
+    return "\n".join(line.decode("utf-8") for line in lines)
 
