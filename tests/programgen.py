@@ -6,9 +6,9 @@ floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(r
 and copies, indexed, measured, iterated, stored into, swapped and flipped as fannkuch does: a
 C array in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
-``+ - * / // % **``, comparisons (also with the module constants ``LIMIT_F`` and
-``LIMIT_I``), ``abs``, ``min``, ``max``, ``int``, ``float`` and ``math``
-calls. Every function takes ``(a, b, xs, n)``: an int, a float, a list of floats and a small
+``+ - * / // % **``, shifts, comparisons (also with the module constants ``LIMIT_F`` and
+``LIMIT_I``), ``abs``, ``min``, ``max`` (of two floats, two ints, or a float and an int),
+``int``, ``float`` and ``math`` calls. Every function takes ``(a, b, xs, n)``: an int, a float, a list of floats and a small
 int in the profile, anything in the tests. Loops are bounded by ``n``, ``len(xs)`` or a
 constant, so every call ends quickly whatever the arguments.
 
@@ -62,8 +62,9 @@ class _Function:
             return f"abs({self.float_expr(depth + 1)})"
         if choice < 0.78:
             return f"math.sqrt(abs({self.float_expr(depth + 1)}))"
-        if choice < 0.83:
-            return f"{rng.choice(['min', 'max'])}({self.float_expr(depth + 1)}, {self.float_expr(depth + 1)})"
+        if choice < 0.83:  # (one argument an int now and then: the result is whichever is picked)
+            other = self.int_expr(depth + 1) if rng.random() < 0.3 else self.float_expr(depth + 1)
+            return f"{rng.choice(['min', 'max'])}({self.float_expr(depth + 1)}, {other})"
         if choice < 0.88:
             return f"float({self.int_expr(depth + 1)})"
         if choice < 0.93:
@@ -93,8 +94,11 @@ class _Function:
             return f"({rng.choice(['a', 'n', 'len(xs)', *INT_CONSTANTS])} ** {rng.choice(['2', '3'])})"
         if choice < 0.8:
             return f"int({self.float_expr(depth + 1)})"
-        if choice < 0.88:
+        if choice < 0.86:
             return f"{rng.choice(['min', 'max'])}({self.int_expr(depth + 1)}, {self.int_expr(depth + 1)})"
+        if choice < 0.92:  # shifts: past 64 bits, and a negative count (ValueError)
+            op, count = rng.choice([("<<", "1"), ("<<", "40"), ("<<", "63"), (">>", "3"), (">>", "64"), ("<<", "-1")])
+            return f"({self.int_expr(depth + 1)} {op} {count})"
         return f"(-{self.int_expr(depth + 1)})"
 
     def condition(self, depth: int = 0) -> str:

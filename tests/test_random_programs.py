@@ -1,6 +1,7 @@
 """The contract on programs nobody wrote by hand: random numeric functions (``programgen``)
 are profiled and built through the CLI, then the pure and compiled modules are called with the
-same hypothesis-generated arguments, inside the profiled types and outside them.
+same hypothesis-generated arguments, inside the profiled types and outside them (a tuple for
+the list, for one, runs the code Cython compiled without types).
 
 Each function mixes ints, floats, an int-or-float accumulator, a list of floats and a local
 list of ints in loops, branches, element updates, ``break``/``continue`` and early returns, so
@@ -112,7 +113,7 @@ element = st.one_of(floats, floats, st.integers(-3, 3), odd)
 arguments = st.tuples(
     st.one_of(ints, ints, floats, odd),
     st.one_of(floats, floats, ints, odd),
-    st.one_of(st.lists(floats, max_size=6), st.lists(element, max_size=6)),
+    st.one_of(st.lists(floats, max_size=6), st.lists(element, max_size=6), st.lists(floats, max_size=6).map(tuple)),
     st.one_of(st.integers(-2, 8), st.integers(-2, 8), st.sampled_from([True, None, 2.0])),
 )
 

@@ -140,7 +140,8 @@ def c_int_overflows(xs, k):
     """Operations on len() and small literals, which Cython alone would do in C ints that wrap."""
     n = len(xs) * 4
     if k == 0:
-        return 1 << len(xs) if len(xs) < 100 else 0, len(xs) << 61, len(xs) * 2147483647 * 2147483647, len(xs) + 2147483647 * 5
+        return (1 << len(xs) if len(xs) < 100 else 0, len(xs) << 61, len(xs) * 2147483647 * 2147483647,
+                len(xs) + 2147483647 * 5)
     if k == 1:
         return len(xs) >> 64, -len(xs) * 3 - 2147483647 * 2147483647, max(len(xs), 3) << 62, n
     if k == 2:
