@@ -341,10 +341,11 @@ def exact_ord(c_text: str) -> str:
     Py_UCS4"); found by autocy's differential tests. Other arguments keep Cython's code,
     which raises CPython's errors."""
     match = _UNICODE_ORD.search(c_text)
-    if match is None:
+    prototype = "static long __Pyx__PyObject_Ord(PyObject* c);"  # (declared after the macro)
+    end = c_text.find(prototype, match.end()) if match is not None else -1
+    if end < 0:  # (no ord(), or a Cython that lays it out otherwise)
         return c_text
-    prototype = "static long __Pyx__PyObject_Ord(PyObject* c);"
-    end = c_text.index(prototype, match.end()) + len(prototype)  # (the helper is declared after the macro)
+    end += len(prototype)
     return c_text[:match.start()] + c_text[match.end():end] + "\n" + _EXACT_ORD + c_text[end:]
 
 

@@ -58,17 +58,15 @@ _C_RESULTS: dict[str, tuple[int, int] | str] = {
 """Builtins whose result Cython makes a C number whatever the arguments: a C double
 (``"float"``) or a C integer in the range given."""
 
-_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.LShift: "<<", ast.RShift: ">>", ast.Div: "/",
-            ast.FloorDiv: "//", ast.Mod: "%"}
-"""The operations between C integers that can differ from Python's (see the module docstring)."""
-
 _FLOAT = "float"
 """What :func:`_literal_operations` finds for a C double (which never overflows silently)."""
 
 Range = tuple[int, int]
+"""The least and greatest value a C integer expression can have."""
 
 
 def _fits(low: int, high: int) -> Range | None:
+    """The range ``low..high``, or None when it does not fit in a 64-bit C integer."""
     return (low, high) if _C_LONG[0] <= low and high <= _C_LONG[1] else None
 
 
