@@ -8,8 +8,8 @@ C array in typed code when nothing else sees it), ``for`` loops over ``range()``
 bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
 ``+ - * / // % **``, shifts, comparisons (also with the module constants ``LIMIT_F`` and
 ``LIMIT_I``), ``abs``, ``min``, ``max`` (of two floats, two ints, or a float and an int),
-``int``, ``float`` and ``math`` calls. Every function takes ``(a, b, xs, n)``: an int, a float, a list of floats and a small
-int in the profile, anything in the tests. Loops are bounded by ``n``, ``len(xs)`` or a
+``int``, ``float`` and ``math`` calls. Every function takes ``(a, b, xs, n)``: an int, a
+float, a list of floats and a small int in the profile, anything in the tests. Loops are bounded by ``n``, ``len(xs)`` or a
 constant, so every call ends quickly whatever the arguments.
 
 The same seed gives the same module, so a failing program can be written out again.
