@@ -53,13 +53,13 @@ _SMALL_LITERAL = (-2 ** 31, 2 ** 31 - 1)
 _EXACT_IN_DOUBLE = 2 ** 53
 """Ints of at most this magnitude convert to a C double exactly."""
 
-_C_RESULTS: dict[str, tuple[int, int] | str] = {
-    "float": "float", "len": (0, _C_LONG[1]), "hash": _C_LONG, "ord": (0, 0x10FFFF), "isinstance": (0, 1)}
-"""Builtins whose result Cython makes a C number whatever the arguments: a C double
-(``"float"``) or a C integer in the range given."""
-
 _FLOAT = "float"
 """What :func:`_literal_operations` finds for a C double (which never overflows silently)."""
+
+_C_RESULTS: dict[str, tuple[int, int] | str] = {
+    "float": _FLOAT, "len": (0, _C_LONG[1]), "hash": _C_LONG, "ord": (0, 0x10FFFF), "isinstance": (0, 1)}
+"""Builtins whose result Cython makes a C number whatever the arguments: a C double
+(:data:`_FLOAT`) or a C integer in the range given."""
 
 Range = tuple[int, int]
 """The least and greatest value a C integer expression can have."""
@@ -125,7 +125,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     the module binds (Cython then calls the module's)."""
     found: list[tuple[ast.expr, str, list[ast.expr]]] = []
     builtins = _C_BUILTINS | set(_C_RESULTS) | {"divmod"}
-    bound = {name for name in builtins if _bound_anywhere(tree, {name})}
+    bound = _bound(tree, builtins)
 
     def as_python(node: ast.expr) -> None:
         """Spell the C integer ``node`` as a Python int, which makes the operation it is an
@@ -238,20 +238,20 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     return list({id(r[0]): r for r in found}.values())  # (a node spelled once)
 
 
-def _bound_anywhere(tree: ast.Module, names: set[str]) -> bool:
-    """True when any scope of the module binds one of ``names`` (then the builtin the rewrite
-    calls might not be the builtin)."""
+def _bound(tree: ast.Module, names: set[str]) -> set[str]:
+    """Those of ``names`` that some scope of the module binds (then the builtin of that name
+    that Cython computes in C, or that the rewrite calls, might not be the builtin)."""
+    found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and node.id in names:
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names:
-            return True
-        if isinstance(node, ast.arg) and node.arg in names:
-            return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name).split(".")[0] in names for a in node.names):
-            return True
-    return False
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return found & names
 
 
 def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
@@ -273,7 +273,7 @@ def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
         The text (the same object when nothing needed a change).
     """
     rewrites = [r for r in _literal_operations(tree) if r[0].lineno == r[0].end_lineno]
-    if not rewrites or _bound_anywhere(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
+    if not rewrites or _bound(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
     lines = [line.encode("utf-8") for line in source.split("\n")]
     edits: dict[int, list[tuple[int, int]]] = {}  # per line: (end offset in the source, growth)
