@@ -342,7 +342,7 @@ def test_a_loop_of_flagging_statements_calls_nothing_that_can_fail(tmp_path):
     assert "(s + _autocy_fdiv_f(((_autocy_specf_weight(i, n) if (_ac_g0) else _autocy_rebound_d_f())" in spec
     assert "_autocy_item_d_f(xs, i)" in spec and "_autocy_iadd_f(_autocy_imul_f(k, 3), i)" in spec
     # (two in each copy of the loop: xs's floats owned, then checked; see the test below)
-    assert spec.count("if _autocy_take_failure():") == 4 and "_ac_pt" not in spec and "try:" not in spec
+    assert spec.count("if _autocy_take_failure():") == 4 and "_ac_pt" not in spec and "except" not in spec
     flagging = generated.split("def _autocy_specf_weight(i, j):")[1].split("\n")[1]
     assert flagging.strip() == "return _autocy_fdiv_f(1.0, _autocy_cython.cast(_autocy_cython.double, (i - j)))"
     assert "@_autocy_cython.exceptval(check=False)\ndef _autocy_specf_weight" in generated
@@ -363,13 +363,59 @@ def test_a_loop_that_runs_no_python_code_owns_its_float_lists(tmp_path):
     spec = text.split(MARKER)[1].split("def _autocy_spec_step")[1].split("def _autocy_resume_step")[0]
     owned, checked = spec.split("        else:\n")
     # masses is only read: its elements are checked to be floats; xs and vs are stored into:
-    # their floats are also made the lists' own, then given new values in place
+    # their floats are also made the lists' own; the three must be different lists
     assert ("if _autocy_own_floats(masses, 0, _ac_t0, _ac_t1) and _autocy_own_floats(vs, 1, _ac_t0, _ac_t1)"
-            " and _autocy_own_floats(xs, 1, _ac_t0, _ac_t1):") in owned
-    assert "_autocy_owned_store(xs, i, (_autocy_owned_d(xs, i) + (dt * _autocy_owned_d(vs, i))))" in owned
+            " and _autocy_own_floats(xs, 1, _ac_t0, _ac_t1)"
+            " and masses is not vs and masses is not xs and vs is not xs and ") in owned
+    # the loop stores: each list's values are held in a C array, copied back into the stored
+    # lists' floats however the loop is left
+    assert "_ac_fa4[i] = (_ac_fa4[i] + (dt * _ac_fa3[i]))" in owned
+    assert owned.split("finally:\n")[1].split() == [
+        "_autocy_floats_out(masses,", "_ac_fa2,", "0)", "_autocy_floats_out(vs,", "_ac_fa3,", "1)",
+        "_autocy_floats_out(xs,", "_ac_fa4,", "1)"]
     # only the division can fail in the owned copy; the checked copy checks every element
     assert owned.count("_autocy_take_failure()") == 1 and "_autocy_item_d_f" not in owned
-    assert checked.count("_autocy_take_failure()") == 2 and "_autocy_owned" not in checked
+    assert checked.count("_autocy_take_failure()") == 2 and "_autocy_owned" not in checked and "_ac_fa2[" not in checked
+
+
+def test_a_loop_that_only_reads_owned_float_lists_reads_them_in_place(tmp_path):
+    # nothing is stored, so nothing makes the C compiler reload a list's items: no copies
+    source = textwrap.dedent("""\
+        def dot(xs, ys, n):
+            total = 0.0
+            for i in range(n):
+                total += xs[i] * ys[i]
+            return total
+        """)
+    floats = {"list": {"count": 1, "elements": {"float": 3}}}
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"dot": {"xs": floats, "ys": floats, "n": ints, "i": ints,
+                                             "total": {"float": {"count": 1}}}}).text
+    spec = text.split(MARKER)[1].split("def _autocy_spec_dot")[1].split("def _autocy_resume_dot")[0]
+    assert "(_autocy_owned_d(xs, i) * _autocy_owned_d(ys, i))" in spec and "_ac_fa" not in spec
+
+
+def test_an_owned_list_used_any_other_way_keeps_its_floats(tmp_path):
+    # ys[k] (not a counter) and the loop over xs read the lists themselves: no copy of them
+    source = textwrap.dedent("""\
+        def scale(xs, ys, vs, k, n):
+            for i in range(n):
+                vs[i] *= ys[i] + ys[k]
+                for x in xs:
+                    vs[i] += x
+            for i in range(n):
+                vs[i] += xs[i]
+            return vs
+        """)
+    floats = {"list": {"count": 1, "elements": {"float": 3}}}
+    ints = {"int": {"count": 1, "min": 0, "max": 9}}
+    text = render(tmp_path, source, {"scale": {"xs": floats, "ys": floats, "vs": floats, "k": ints, "n": ints,
+                                               "i": ints, "x": {"float": {"count": 1}}}}).text
+    spec = text.split(MARKER)[1].split("def _autocy_spec_scale")[1].split("def _autocy_resume_scale")[0]
+    first, second = spec.split("_autocy_own_floats(vs, 1")[1:3]
+    assert "_autocy_floats_in(vs," in first and "_autocy_floats_in(xs," not in first
+    assert "_autocy_floats_in(ys," not in first
+    assert "_autocy_floats_in(vs," in second and "_autocy_floats_in(xs," in second
 
 
 def test_a_loop_whose_elements_are_not_indexed_by_a_counter_owns_no_list(tmp_path):

@@ -316,6 +316,55 @@ def test_an_owned_list_never_changes_a_float_referenced_elsewhere(kernels):
     assert xs == [-5.75, 2.25, -1.0] and ys == [-0.625, -0.625, 1.75]
 
 
+def pulls_outcome(function, xs, vs, ms, steps, limit, sharing):
+    """``outcome`` of ``function`` on copies of the lists, and the lists after it (also after
+    an exception); ``sharing`` "same" passes one list as both ``vs`` and ``ms``."""
+    xs, vs = list(xs), list(vs)
+    ms = vs if sharing == "same" else list(ms)
+    return outcome(function, (xs, vs, ms, steps, limit)), repr(xs), repr(vs), repr(ms)
+
+
+@st.composite
+def bodies(draw):
+    """Three lists of one length (2..5), mostly of floats; now and then one a body short."""
+    size = draw(st.integers(2, 5))
+    element = st.one_of(st.floats(-10, 10), st.floats(-10, 10), st.sampled_from([0.0, 1.0, -0.0, math.inf, 2, None]))
+    lists = [draw(st.lists(element, min_size=size, max_size=size)) for _ in range(3)]
+    short = draw(st.integers(0, 5))
+    if short < 3:
+        del lists[short][-1]
+    return lists
+
+
+@fast
+@given(lists=bodies(), steps=st.integers(-1, 6),
+       limit=st.one_of(st.floats(-5, 20), st.sampled_from([math.inf, 3])), sharing=st.sampled_from(["none", "same"]))
+def test_a_loop_nest_holding_float_lists_in_c_arrays_leaves_them_as_python_does(
+        kernels, lists, steps, limit, sharing):
+    # equal positions divide by zero halfway through the nest; a position past the limit
+    # returns from inside it; a list of the wrong length, another element or one list under
+    # two names takes the checked loop: the lists must end as in Python every time
+    pure, compiled, report = kernels
+    assert "kernels.numeric:pair_pulls: specialized" in report
+    assert pulls_outcome(compiled.pair_pulls, *lists, steps, limit, sharing) == \
+        pulls_outcome(pure.pair_pulls, *lists, steps, limit, sharing), (lists, steps, limit, sharing)
+
+
+def test_pair_pulls_deoptimizes_and_returns_from_inside_its_arrays(kernels):
+    # the cases the test above must meet, spelled out: a zero distance in the middle of the
+    # first step (after two pairs stored through the arrays) and a return in the second
+    pure, _, _ = kernels
+    for args in (([0.0, 1.0, 1.0], [0.0, 0.0, 0.5], [1.0, 1.0, 1.0], 5, 1e9, "none"),
+                 ([0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3, "none"),
+                 ([0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3, "same")):
+        same_pulls = pulls_outcome(kernels[1].pair_pulls, *args) == pulls_outcome(pure.pair_pulls, *args)
+        assert same_pulls, args
+    assert pulls_outcome(pure.pair_pulls, [0.0, 1.0, 1.0], [0.0, 0.0, 0.5], [1.0, 1.0, 1.0], 5, 1e9,
+                         "none")[0] == ("raise", "ZeroDivisionError")
+    assert pulls_outcome(pure.pair_pulls, [0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3,
+                         "none")[0] == ("ok", "int", "1")
+
+
 sequence_items = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -1.0, math.inf, math.nan, 2, True, None,
                                                                    FloatSub(4.0), 2 ** 53 + 1]))
 int_items = st.one_of(st.integers(-(10 ** 6), 10 ** 6),

@@ -68,6 +68,7 @@ from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_pre
                                       range_parts)
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
+from autocy.annotate.floatarrays import array_lists, index_offset
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
 from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
@@ -137,22 +138,6 @@ def target_leaves(target: ast.expr) -> list[ast.expr]:
     return [target]
 
 
-def _index_offset(node: ast.expr, var: str) -> int | None:
-    """``c`` when ``node`` is ``var``, ``var + c``, ``c + var`` or ``var - c`` for a small int
-    constant ``c``, else None."""
-    if isinstance(node, ast.Name):
-        return 0 if node.id == var else None
-    if not isinstance(node, ast.BinOp) or not isinstance(node.op, (ast.Add, ast.Sub)):
-        return None
-    left, right = node.left, node.right
-    if isinstance(node.op, ast.Add) and isinstance(left, ast.Constant):
-        left, right = right, left
-    if not (isinstance(left, ast.Name) and left.id == var and isinstance(right, ast.Constant)
-            and type(right.value) is int and abs(right.value) <= 2 ** 20):
-        return None
-    return right.value if isinstance(node.op, ast.Add) else -right.value
-
-
 class AttributeSites:
     """Numbers the inline caches of one module's typed attribute accesses: each gets a cache
     of its own, ``_autocy_attr_site(k)`` (the module's ``.pxd`` declares ``count`` of them)."""
@@ -197,6 +182,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.hoisted: dict[str, str] | None = None
         # inside a C-only loop: the lists whose float elements it owns (see owned_lists)
         self.owned: frozenset[str] | None = None
+        # inside such a loop: owned list -> the C array of doubles holding it (floatarrays.py)
+        self.arrays: dict[str, str] = {}
         # range() loop variable -> {(array, dimension): (lowest, highest) offset} of the
         # memoryview indices checked before that loop (see index_ranges)
         self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
@@ -720,6 +707,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     parts.append(t.code if t.kind is Kind.CINT else self.box(t))
             text = ":".join(parts) if parts[2] else ":".join(parts[:2])
             return Typed(kind, f"{self.obj(node.value)}[{text}]")
+        if self.owned_element(node) and node.value.id in self.arrays:
+            return Typed(kind, f"{self.arrays[node.value.id]}[{self.expr(node.slice).code}]")
         if self.owned_element(node):
             return Typed(kind, f"_autocy_owned_d({node.value.id}, {self.expr(node.slice).code})")
         if self.float_element(node) and self.checked_index(node.value.id, 0, node.slice):
@@ -1321,6 +1310,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 and flaggable_op(kind, stmt.op, kind, self.typer.of(stmt.value))
             if flagging:
                 flagged = self.flagging_value(lambda: self.binop(target, stmt.op, stmt.value, kind), ind, line)
+            array = self.arrays.get(target.value.id) if self.owned_element(target) else None
+            if array is not None and not flagging:  # (an exception deoptimizes before the store)
+                self.reevaluate([f"{array}[{index.code}] = {new.code}"], ind, line)
+                return
+            if flagging and array is not None:
+                value = flagged.code if flagged is not None else new.code
+                self.out.add(ind, f"{array}[{index.code}] = {value}", line)
+                return
             if flagging and self.owned_element(target):  # (no flagging helper: nothing can fail)
                 value = flagged.code if flagged is not None else new.code
                 self.out.add(ind, f"_autocy_owned_store({holder}, {index.code}, {value})", line)
@@ -1472,13 +1469,29 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 bounds = self.temp(Kind.CINT), self.temp(Kind.CINT)
                 self.out.add(ind, f"{bounds[0]} = {start_code}", line)
                 self.out.add(ind, f"{bounds[1]} = {stop_code}", line)
-            owns = " and ".join(f"_autocy_own_floats({xs}, {int(stored)}, {bounds[0]}, {bounds[1]})"
-                                for xs, stored in sorted(owned.items()))
-            self.out.add(ind, f"if {owns}:", line)
-            self.owned = frozenset(owned)
-            self.range_loop_copy(stmt, ind + 1, guarded, bounds, step, ranges)
+            owns = [f"_autocy_own_floats({xs}, {int(stored)}, {bounds[0]}, {bounds[1]})"
+                    for xs, stored in sorted(owned.items())]
+            held = array_lists(self.typer, stmt, owned, self.float_element) if any(owned.values()) else set()
+            arrays = {xs: f"_ac_fa{len(self.temps) + k}" for k, xs in enumerate(sorted(held))}
+            owns += [f"{a} is not {b}" for a, b in sorted({tuple(sorted((xs, other)))
+                                                           for xs in arrays for other in owned if other != xs})]
+            for xs, array in arrays.items():
+                self.temps[array] = f"{CY}.p_double"
+                self.out.add(ind, f"{array} = {CY}.NULL", line)
+                owns.append(f"_autocy_floats_in({xs}, {CY}.address({array}))")
+            self.out.add(ind, f"if {' and '.join(owns)}:", line)
+            self.owned, self.arrays = frozenset(owned), arrays
+            if arrays:  # (left in any way: the stored values go back into the lists' floats)
+                self.out.add(ind + 1, "try:", line)
+            self.range_loop_copy(stmt, ind + 1 + bool(arrays), guarded, bounds, step, ranges)
+            if arrays:
+                self.out.add(ind + 1, "finally:", line)
+                for xs, array in arrays.items():
+                    self.out.add(ind + 2, f"_autocy_floats_out({xs}, {array}, {int(owned[xs])})", line)
             self.out.add(ind, "else:", line)
-            self.owned = frozenset()  # (no region inside: its check would fail the same way)
+            for xs, array in arrays.items():  # (those made before a later one failed)
+                self.out.add(ind + 1, f"_autocy_floats_out({xs}, {array}, 0)", line)
+            self.owned, self.arrays = frozenset(), {}  # (no region inside: its check would fail the same way)
             self.range_loop_copy(stmt, ind + 1, guarded, bounds, step, ranges)
             self.owned = None
         else:
@@ -1506,7 +1519,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         counters = [n.target.id for n in ast.walk(loop) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
                     and loop_shape(self.typer, n) == "range"]
         elements = [n for n in ast.walk(loop) if self.float_element(n)]
-        if not any(_index_offset(n.slice, var) is not None for n in elements for var in counters):
+        if not any(index_offset(n.slice, var) is not None for n in elements for var in counters):
             return {}
         for node in elements:
             owned.setdefault(node.value.id, False)
@@ -1549,7 +1562,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 if index is None or node.value.id in assigned:
                     continue
                 for dim, part in enumerate(index):
-                    offset = _index_offset(part, var)
+                    offset = index_offset(part, var)
                     if offset is not None:
                         low, high = ranges.get((node.value.id, dim), (offset, offset))
                         ranges[(node.value.id, dim)] = (min(low, offset), max(high, offset))
@@ -1584,7 +1597,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def checked_index(self, name: str, dim: int, part: ast.expr) -> bool:
         """``part``, the index of dimension ``dim`` into ``name``, was checked before its loop."""
-        return any(_index_offset(part, var) is not None and (name, dim) in ranges
+        return any(index_offset(part, var) is not None and (name, dim) in ranges
                    for var, ranges in self.checked_indices.items())
 
     def indices_in_range(self, stmt: ast.stmt) -> bool:

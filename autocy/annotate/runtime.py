@@ -531,10 +531,31 @@ cdef extern from *:
     static inline void __autocy_owned_store(PyObject *xs, Py_ssize_t i, double v) {
         ((PyFloatObject *)PyList_GET_ITEM(xs, i))->ob_fval = v;
     }
+    /* The values of an owned float list xs copied into a new C array (see floatarrays.py):
+       1 with *values set, or 0 with no exception when no memory is left (the loop then runs
+       its checked copy, which allocates nothing here) */
+    static int __autocy_floats_in(PyObject *xs, double **values) {
+        Py_ssize_t i, n = PyList_GET_SIZE(xs);
+        double *copy = (double *)PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+        if (copy == NULL) return 0;
+        for (i = 0; i < n; i++) copy[i] = PyFloat_AS_DOUBLE(PyList_GET_ITEM(xs, i));
+        *values = copy;
+        return 1;
+    }
+    /* After the loop, however it was left: a stored list's floats (referenced by xs alone)
+       get the array's values, and the array is freed; nothing for NULL */
+    static void __autocy_floats_out(PyObject *xs, double *values, int stored) {
+        Py_ssize_t i, n = PyList_GET_SIZE(xs);
+        if (values == NULL) return;
+        for (i = 0; stored && i < n; i++) ((PyFloatObject *)PyList_GET_ITEM(xs, i))->ob_fval = values[i];
+        PyMem_Free(values);
+    }
     """
     bint _autocy_own_floats "__autocy_own_floats" (list xs, int stored, long long start, long long stop) noexcept
     double _autocy_owned_d "__autocy_owned_d" (list xs, Py_ssize_t i) noexcept
     void _autocy_owned_store "__autocy_owned_store" (list xs, Py_ssize_t i, double v) noexcept
+    bint _autocy_floats_in "__autocy_floats_in" (list xs, double **values) noexcept
+    void _autocy_floats_out "__autocy_floats_out" (list xs, double *values, int stored) noexcept
 
 cdef extern from *:
     """

@@ -238,6 +238,25 @@ def owned_updates(xs, ys, n, scale):
     return xs, ys
 
 
+def pair_pulls(xs, vs, ms, steps, limit):
+    """An n-body-like loop nest that owns its float lists and stores into them, so it holds
+    them in C arrays while it runs: a zero distance deoptimizes in the middle of the nest, a
+    position past ``limit`` returns from inside it; either way the lists end as in Python."""
+    n = len(xs)
+    for step in range(steps):
+        for i in range(n):
+            for j in range(i + 1, n):
+                d = xs[i] - xs[j]
+                pull = d / (d * d * d)
+                vs[i] -= ms[j] * pull
+                vs[j] += ms[i] * pull
+        for i in range(n):
+            xs[i] += 0.01 * vs[i]
+            if xs[i] > limit:
+                return step
+    return -1
+
+
 def weight(j):
     """A callee that runs no Python code: loops check its guard once, before them."""
     return j * 0.25 + 1.0
@@ -312,6 +331,7 @@ def train():
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
+    pair_pulls([0.0, 1.0, 2.5], [0.0, 0.5, -0.5], [3.0, 1.0, 0.5], 20, 1e9)
     sequence_loops([1.0, 4.0, 2.25], (3, -1, 7), 2.0)
     sequence_loops([0.5, 9.0], (2, 5), 0.5)
     against_constants([0.25, 0.75, 4.0], 5)
