@@ -341,8 +341,9 @@ def test_a_loop_of_flagging_statements_calls_nothing_that_can_fail(tmp_path):
     # noted by a flagging helper, then taken before the store: no try, no raising helper
     assert "(s + _autocy_fdiv_f(((_autocy_specf_weight(i, n) if (_ac_g0) else _autocy_rebound_d_f())" in spec
     assert "_autocy_item_d_f(xs, i)" in spec and "_autocy_iadd_f(_autocy_imul_f(k, 3), i)" in spec
-    # (two in each copy of the loop: xs's floats owned, then checked; see the test below)
-    assert spec.count("if _autocy_take_failure():") == 4 and "_ac_pt" not in spec and "except" not in spec
+    # (one loop: it only reads xs, once per element, so it owns no list; see the tests below)
+    assert spec.count("if _autocy_take_failure():") == 2 and "_ac_pt" not in spec and "except" not in spec
+    assert "_autocy_own_floats" not in spec
     flagging = generated.split("def _autocy_specf_weight(i, j):")[1].split("\n")[1]
     assert flagging.strip() == "return _autocy_fdiv_f(1.0, _autocy_cython.cast(_autocy_cython.double, (i - j)))"
     assert "@_autocy_cython.exceptval(check=False)\ndef _autocy_specf_weight" in generated
@@ -379,20 +380,23 @@ def test_a_loop_that_runs_no_python_code_owns_its_float_lists(tmp_path):
 
 
 def test_a_loop_that_only_reads_owned_float_lists_reads_them_in_place(tmp_path):
+    # the inner loop reads each element again for every i: the outer loop owns both lists;
     # nothing is stored, so nothing makes the C compiler reload a list's items: no copies
     source = textwrap.dedent("""\
-        def dot(xs, ys, n):
+        def outer(xs, ys, n):
             total = 0.0
             for i in range(n):
-                total += xs[i] * ys[i]
+                for j in range(n):
+                    total += xs[i] * ys[j]
             return total
         """)
     floats = {"list": {"count": 1, "elements": {"float": 3}}}
     ints = {"int": {"count": 1, "min": 0, "max": 9}}
-    text = render(tmp_path, source, {"dot": {"xs": floats, "ys": floats, "n": ints, "i": ints,
-                                             "total": {"float": {"count": 1}}}}).text
-    spec = text.split(MARKER)[1].split("def _autocy_spec_dot")[1].split("def _autocy_resume_dot")[0]
-    assert "(_autocy_owned_d(xs, i) * _autocy_owned_d(ys, i))" in spec and "_ac_fa" not in spec
+    text = render(tmp_path, source, {"outer": {"xs": floats, "ys": floats, "n": ints, "i": ints, "j": ints,
+                                               "total": {"float": {"count": 1}}}}).text
+    spec = text.split(MARKER)[1].split("def _autocy_spec_outer")[1].split("def _autocy_resume_outer")[0]
+    assert "_autocy_own_floats(xs, 0, " in spec and "_autocy_own_floats(ys, 0, " in spec
+    assert "(_autocy_owned_d(xs, i) * _autocy_owned_d(ys, j))" in spec and "_ac_fa" not in spec
 
 
 def test_an_owned_list_used_any_other_way_keeps_its_floats(tmp_path):
@@ -492,14 +496,13 @@ def test_indices_are_checked_once_before_their_loop(tmp_path):
             depth = len(line) - len(line.lstrip())
             body = [x for x in lines[k + 1:k + 4] if len(x) - len(x.lstrip()) > depth]
             unchecked.append("\n".join(body))
-    # two copies of the loop: xs's floats owned (read with no type check), then checked
-    assert len(unchecked) == 4
-    for first, second in (unchecked[:2], unchecked[2:]):
-        assert "_ac_mv_a[(i - 1)]" in first and "_ac_mv_b[(i + 1)]" in second
+    # one copy of the loop (it reads each element of xs once: it owns no list)
+    assert len(unchecked) == 2
+    assert "_ac_mv_a[(i - 1)]" in unchecked[0] and "_ac_mv_b[(i + 1)]" in unchecked[1]
     # the loop runs no Python code, so the list's length is checked before it too; its element
     # is read without a bounds check, outside the with-blocks (which would change list indexing)
     assert "<= len(xs) - 0" in generated
-    assert "_autocy_owned_d(xs, i)" in generated and "_autocy_item_d_f(xs, i)" in generated
+    assert "_autocy_item_d_f(xs, i)" in generated and "_autocy_own_floats" not in generated
     assert not any("xs" in u for u in unchecked)
 
 
