@@ -542,31 +542,32 @@ def test_an_int_constant_on_python_objects_stays_a_literal(tmp_path):
 
 
 @pytest.mark.parametrize("expression, spelled", [
-    ("0.5 // 0.1", "divmod(0.5, 0.1)[0]"),
-    ("-4.0 % 2.0", "divmod(-4.0, 2.0)[1]"),
-    ("-0.0 ** -1.25", "-pow(0.0, -1.25)"),
-    ("(1.0 + 2.0) % -0.3", "divmod(1.0 + 2.0, -0.3)[1]"),
-    ("(2.0 ** 3.0) ** (0.5 // 0.1)", "(pow(2.0, 3.0)) ** (divmod(0.5, 0.1)[0])"),
-    ("abs(-7.5) // 2.0", "divmod(abs(-7.5), 2.0)[0]"),
+    ("0.5 // 0.1", "_autocy_py_divmod(0.5, 0.1)[0]"),
+    ("-4.0 % 2.0", "_autocy_py_divmod(-4.0, 2.0)[1]"),
+    ("-0.0 ** -1.25", "-_autocy_py_pow(0.0, -1.25)"),
+    ("(1.0 + 2.0) % -0.3", "_autocy_py_divmod(1.0 + 2.0, -0.3)[1]"),
+    ("(2.0 ** 3.0) ** (0.5 // 0.1)", "(_autocy_py_pow(2.0, 3.0)) ** (_autocy_py_divmod(0.5, 0.1)[0])"),
+    ("abs(-7.5) // 2.0", "_autocy_py_divmod(abs(-7.5), 2.0)[0]"),
     ("x ** 2.0 + 2.0 ** x", "x ** 2.0 + 2.0 ** x"),
-    ("float(x - 3) ** -1.25", "pow(float(x - 3), -1.25)"),
-    ("len([1, 2]) // 0.5 + len('ab') ** -2", "divmod(len([1, 2]), 0.5)[0] + pow(len('ab'), -2)"),
+    ("float(x - 3) ** -1.25", "_autocy_py_pow(float(x - 3), -1.25)"),
+    ("len([1, 2]) // 0.5 + len('ab') ** -2", "_autocy_py_divmod(len([1, 2]), 0.5)[0] + _autocy_py_pow(len('ab'), -2)"),
     ('f"{1.0 // 3.0}"', 'f"{1.0 // 3.0}"'),
-    ("1 << len('abc')", "1 << pow(len('abc'), 1)"),
-    ("len('ab') * 2147483647 - 1", "pow(len('ab'), 1) * 2147483647 - 1"),
-    ("(len('ab') + 1) << 3 >> 70", "(pow(len('ab'), 1) + 1) << 3 >> 70"),
-    ("max(len('ab'), 2) >> 64", "pow(max(len('ab'), 2), 1) >> 64"),
-    ("len('ab') / 3", "pow(len('ab'), 1) / 3"),
+    ("1 << len('abc')", "1 << _autocy_py_int(len('abc'))"),
+    ("len('ab') * 2147483647 - 1", "_autocy_py_int(len('ab')) * 2147483647 - 1"),
+    ("(len('ab') + 1) << 3 >> 70", "(_autocy_py_int(len('ab')) + 1) << 3 >> 70"),
+    ("max(len('ab'), 2) >> 64", "_autocy_py_int(max(len('ab'), 2)) >> 64"),
+    ("len('ab') / 3", "_autocy_py_int(len('ab')) / 3"),
     ("len('ab') - 1 - abs(-2) * 3 >> 2", "len('ab') - 1 - abs(-2) * 3 >> 2"),
     ("(len('ab') > 1) + 2147483647 * 2147483647", "(len('ab') > 1) + 2147483647 * 2147483647"),
-    ("len('ab') * 2.5 + 2 ** 40 * len('a')", "len('ab') * 2.5 + pow(2, 40) * len('a')"),
-    ("(len('ab') > 1) << 63", "(pow(len('ab') > 1, 1)) << 63"),
-    ("(not x) << 63 | ('a' in 'ab') << 63", "(pow(not x, 1)) << 63 | (pow('a' in 'ab', 1)) << 63"),
-    ("divmod(len('ab'), 3)[1] << 62", "pow(divmod(len('ab'), 3)[1], 1) << 62"),
-    ("max(0, float(x)) + min(len('ab'), 2.5, 3)", "max(pow(0, 1), float(x)) + min(pow(len('ab'), 1), 2.5, pow(3, 1))"),
-    ("float(x) == len('ab') < 2.0 ** 60", "float(x) == pow(len('ab'), 1) < pow(2.0, 60)"),
-    ("(not len('ab') ** 2) << 63", "(pow(not pow(len('ab'), 2), 1)) << 63"),
-    ("-hash('ab') + abs(hash('a'))", "-pow(hash('ab'), 1) + abs(pow(hash('a'), 1))"),
+    ("len('ab') * 2.5 + 2 ** 40 * len('a')", "len('ab') * 2.5 + _autocy_py_pow(2, 40) * len('a')"),
+    ("(len('ab') > 1) << 63", "(_autocy_py_int(len('ab') > 1)) << 63"),
+    ("(not x) << 63 | ('a' in 'ab') << 63", "(_autocy_py_int(not x)) << 63 | (_autocy_py_int('a' in 'ab')) << 63"),
+    ("divmod(len('ab'), 3)[1] << 62", "_autocy_py_int(divmod(len('ab'), 3)[1]) << 62"),
+    ("max(0, float(x)) + min(len('ab'), 2.5, 3)",
+     "max(_autocy_py_int(0), float(x)) + min(_autocy_py_int(len('ab')), 2.5, _autocy_py_int(3))"),
+    ("float(x) == len('ab') < 2.0 ** 60", "float(x) == _autocy_py_int(len('ab')) < _autocy_py_pow(2.0, 60)"),
+    ("(not len('ab') ** 2) << 63", "(_autocy_py_int(not _autocy_py_pow(len('ab'), 2))) << 63"),
+    ("-hash('ab') + abs(hash('a'))", "-_autocy_py_int(hash('ab')) + abs(_autocy_py_int(hash('a')))"),
     ("len('ab') // 2 - 7 % len('a')", "len('ab') // 2 - 7 % len('a')"),
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
@@ -575,7 +576,7 @@ def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled)
     assert rewritten == f"x = 3.0\ny = {spelled}  # {expression}\n"
     values = []
     for text in (source, rewritten):
-        scope = {}
+        scope = dict(LITERAL_HELPERS)
         try:
             exec(text, scope)
             values.append(repr(scope["y"]))
@@ -584,9 +585,40 @@ def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled)
     assert values[0] == values[1]
 
 
-def test_literal_arithmetic_stays_when_the_module_binds_pow():
-    source = "def pow(a, b):\n    return 0\n\ny = 2.0 ** 0.5\n"
-    assert rewrite_literal_operations(source, ast.parse(source)) is source
+LITERAL_HELPERS = {"_autocy_py_pow": pow, "_autocy_py_divmod": divmod, "_autocy_py_int": lambda x: x}
+"""What the helpers of LITERAL_PXD compute, as Python functions."""
+
+
+def test_literal_arithmetic_is_rewritten_when_the_module_binds_pow_and_divmod():
+    # the helpers are C functions of the .pxd: the module's own pow and divmod cannot shadow them
+    source = "def pow(a, b):\n    return 0\n\ndivmod = 3\ny = 2.0 ** 0.5 + (1 << len('ab'))\n"
+    assert rewrite_literal_operations(source, ast.parse(source)) == (
+        "def pow(a, b):\n    return 0\n\ndivmod = 3\ny = _autocy_py_pow(2.0, 0.5) + (1 << _autocy_py_int(len('ab')))\n")
+
+
+@pytest.mark.parametrize("source, spelled", [
+    ("y = (2.0\n     ** 0.5)\nz = 1\n", "y = (_autocy_py_pow(2.0\n, 0.5))\nz = 1\n"),
+    ("y = (len('ab')  # two\n     << 63)\nz = 1\n", "y = (_autocy_py_int(len('ab'))  # two\n     << 63)\nz = 1\n"),
+    ("y = (1 <<\n     len('ab')\n     ) + 2.0 // 3.0\n",
+     "y = (1 <<\n     _autocy_py_int(len('ab'))\n     ) + _autocy_py_divmod(2.0, 3.0)[0]\n"),
+    ("y = 2.0 \\\n    % 0.75\nz = 1\n", "y = _autocy_py_divmod(2.0\n, 0.75)[1]\nz = 1\n"),
+    ("y = (len('abc') * 2 +\n     3) << len(\n  'ab' * 31)\n",
+     "y = (_autocy_py_int(len('abc')) * 2 +\n     3) << len(\n  'ab' * 31)\n"),
+    ("y = (len('abc') % 2 +\n     3) << len(\n  'ab' * 31)\n",
+     "y = (_autocy_py_int(len('abc') % 2 +\n     3)) << len(\n  'ab' * 31)\n"),
+])
+def test_literal_arithmetic_over_several_lines_keeps_its_line_breaks(source, spelled):
+    rewritten = rewrite_literal_operations(source, ast.parse(source))
+    assert rewritten == spelled
+    old, new = ast.parse(source), ast.parse(rewritten)
+    assert [n.lineno for n in ast.walk(old) if isinstance(n, ast.stmt)] == \
+        [n.lineno for n in ast.walk(new) if isinstance(n, ast.stmt)]
+    values = []
+    for text in (source, rewritten):
+        scope = dict(LITERAL_HELPERS)
+        exec(text, scope)
+        values.append(repr(scope["y"]))
+    assert values[0] == values[1]
 
 
 def test_code_that_never_runs_is_left_out_of_the_specialization():

@@ -417,6 +417,15 @@ def test_c_int_arithmetic_on_len_grows_as_python_ints_do(kernels, xs, k):
     same(kernels, "c_int_overflows", xs, k)
 
 
+@pytest.mark.parametrize("xs", [[], [1.0] * 4, [0] * 64, range(2 ** 62), range(2 ** 63 - 1)])
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 4, 5])
+def test_a_module_binding_pow_and_divmod_still_computes_as_python(kernels_build, xs, k):
+    # its own pow and divmod cannot be what the operations are spelled with; operations over
+    # several lines are spelled anew too (1 << len(xs) gave 256 for 1000 items when they were not)
+    pure, compiled = kernels_build.modules("shadowed")
+    assert outcome(compiled.shifted, (xs, k)) == outcome(pure.shifted, (xs, k)), (xs, k)
+
+
 @pytest.mark.parametrize("s", ["a", "\U0010ffff", "ab", "", b"a", b"ab", bytearray(b"xy"), 5, None])
 def test_ord_raises_what_python_raises(kernels, s):
     same(kernels, "char_code", s)

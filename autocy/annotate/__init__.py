@@ -24,7 +24,7 @@ from autocy.annotate.flagging import flagging_function
 from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
-from autocy.annotate.literals import rewrite_literal_operations
+from autocy.annotate.literals import LITERAL_PXD, rewrite_literal_operations
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -118,7 +118,8 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     source, encoding = read_source(module.source)
     tree = ast.parse(source)
     rewritten = rewrite_literal_operations(source, tree)  # (the same lines; see autocy.annotate.literals)
-    if rewritten is not source:
+    spelled_anew = rewritten is not source  # (then the text calls the helpers of LITERAL_PXD)
+    if spelled_anew:
         source, tree = rewritten, ast.parse(rewritten)
     facts = module_facts(tree)
     reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))
@@ -138,6 +139,8 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         line_map = {first_line + i: o for i, o in enumerate(origin) if o}
         text += "\n".join(prelude + generated.text) + "\n"
         pxd = PXD + attribute_sites(sites.count)
+    if spelled_anew:
+        pxd = (pxd or "") + LITERAL_PXD
     notes = []
     if _has_main_block(tree):
         notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "

@@ -27,12 +27,14 @@ integer becomes a double: ``max(0, float(s))`` gave ``0.0`` where CPython return
 compares exactly; the C integers of such a ``min()``/``max()``, and those of such a
 comparison that could exceed 2**53, are spelled as Python ints too.
 
-:func:`rewrite_literal_operations` spells each such operation as the builtin call that
-means the same in Python and that Cython leaves to CPython: ``a ** b`` as ``pow(a, b)``,
-``a // b`` and ``a % b`` with a float as ``divmod(a, b)[0]`` and ``divmod(a, b)[1]`` (CPython
-computes ``float //`` and ``%`` with the algorithm of ``divmod``), and a C integer operand as
-``pow(a, 1)``, the same int as a Python object (``pow(len(xs), 1) * 2147483647``). The text
-changes only inside that expression, on its own line, so line numbers stay the user's.
+:func:`rewrite_literal_operations` spells each such operation as a call that means the same
+in Python and that Cython leaves to CPython, of a helper of the module's ``.pxd``
+(:data:`LITERAL_PXD`, which no name of the module can shadow): ``a ** b`` as
+``_autocy_py_pow(a, b)`` (CPython's ``pow``), ``a // b`` and ``a % b`` with a float as
+``_autocy_py_divmod(a, b)[0]`` and ``[1]`` (CPython's ``divmod``, whose algorithm its float ``//``
+and ``%`` use), and a C integer operand as ``_autocy_py_int(a)``, the same number as a Python
+object (``_autocy_py_int(len(xs)) * 2147483647``). The text changes only inside that
+expression, which keeps its line breaks, so line numbers stay the user's.
 """
 
 from __future__ import annotations
@@ -42,7 +44,26 @@ import ast
 _C_BUILTINS = frozenset({"abs", "int", "round", "min", "max"})
 """Builtins that Cython computes in C when their arguments are C numbers."""
 
-_REWRITTEN = {ast.Pow: "pow({}, {})", ast.FloorDiv: "divmod({}, {})[0]", ast.Mod: "divmod({}, {})[1]"}
+_REWRITTEN = {ast.Pow: "_autocy_py_pow({}, {})", ast.FloorDiv: "_autocy_py_divmod({}, {})[0]",
+              ast.Mod: "_autocy_py_divmod({}, {})[1]"}
+_AS_PYTHON = "_autocy_py_int({})"
+
+LITERAL_PXD = r'''
+# ---- autocy: Python's arithmetic for the operations spelled anew (autocy/annotate/literals.py) ----
+from cpython.number cimport PyNumber_Power as _autocy_number_power, PyNumber_Divmod as _autocy_number_divmod
+
+cdef inline object _autocy_py_pow(object a, object b):
+    return _autocy_number_power(a, b, None)
+
+cdef inline object _autocy_py_divmod(object a, object b):
+    return _autocy_number_divmod(a, b)
+
+cdef inline object _autocy_py_int(object x):
+    return x
+'''
+"""The helpers the rewritten operations call, for the module's ``.pxd``: ``pow()``, ``divmod()``
+and a C number as a Python object, as C functions (the C API calls behind the builtins), so
+a module that binds ``pow`` or ``divmod`` itself gets its operations rewritten too."""
 
 _C_LONG = (-2 ** 63, 2 ** 63 - 1)
 """The range of Cython's C integers here (``long``, ``Py_ssize_t``, ``Py_hash_t``: 64 bits)."""
@@ -122,7 +143,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     (:func:`_int_result`), negate or ``abs()`` the lowest C integer. A rewritten operation is
     a Python object, so an operation around it needs no rewrite. Operations inside f-strings
     are left out (their positions are not reliable before Python 3.12); so are builtins that
-    the module binds (Cython then calls the module's)."""
+    the module binds (Cython then calls the module's, whose result is a Python object)."""
     found: list[tuple[ast.expr, str, list[ast.expr]]] = []
     builtins = _C_BUILTINS | set(_C_RESULTS) | {"divmod"}
     bound = _bound(tree, builtins)
@@ -130,7 +151,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     def as_python(node: ast.expr) -> None:
         """Spell the C integer ``node`` as a Python int, which makes the operation it is an
         operand of CPython's."""
-        found.append((node, "pow({}, 1)", [node]))
+        found.append((node, _AS_PYTHON, [node]))
 
     def c_number(node: ast.AST) -> Range | str | None:  # noqa: C901, PLR0911 - one case per node type
         """The range of a C integer, _FLOAT for a C double, None for a Python object."""
@@ -256,40 +277,57 @@ def _bound(tree: ast.Module, names: set[str]) -> set[str]:
 
 def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
     """``source`` with every ``**``, ``//`` and ``%`` between number literals, ``float()`` or
-    ``len()`` calls (or operations on them) spelled as the equivalent builtin call, and every
-    operation on C integers whose C result could differ from Python's given a C integer
-    operand as a Python int (see the module docstring).
+    ``len()`` calls (or operations on them) spelled as a call of a helper of
+    :data:`LITERAL_PXD`, and every operation on C integers whose C result could differ from
+    Python's given a C integer operand as a Python object (see the module docstring).
 
-    An operation written over several lines, or in a module that binds ``pow`` or ``divmod``
-    itself (or ends lines with a lone carriage return), is left as it is. The result parses to
-    the same program (a rewritten ``float()`` or ``len()`` that the module rebinds is merely
-    spelled differently).
+    An operation written over several lines keeps its line breaks: the text between its
+    operands (the operator, comments, line breaks) is replaced by as many line breaks inside
+    the helper call's parentheses. A module that ends lines with a lone carriage return is
+    left as it is. The result parses to the same program given the helpers (a rewritten
+    ``float()`` or ``len()`` that the module rebinds is merely spelled differently).
 
     Args:
         source: a module's source text.
         tree: ``ast.parse(source)``.
 
     Returns:
-        The text (the same object when nothing needed a change).
+        The text (the same object when nothing needed a change); it calls the helpers of
+        :data:`LITERAL_PXD` when it differs.
     """
-    rewrites = [r for r in _literal_operations(tree) if r[0].lineno == r[0].end_lineno]
-    if not rewrites or _bound(tree, {"pow", "divmod"}) or "\r" in source.replace("\r\n", ""):
+    rewrites = _literal_operations(tree)
+    if not rewrites or "\r" in source.replace("\r\n", ""):
         return source  # (a lone carriage return ends a line for ast, not for split("\n"))
     lines = [line.encode("utf-8") for line in source.split("\n")]
-    edits: dict[int, list[tuple[int, int]]] = {}  # per line: (end offset in the source, growth)
+    starts = [0]  # the byte offset in the text where each line starts
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    text = b"\n".join(lines)
+    edits: list[tuple[int, int]] = []  # (end offset in the source, growth) of each edit so far
 
-    def now(lineno: int, offset: int) -> int:
-        """Where the source's byte ``offset`` of a line is after the edits so far (edits
+    def now(lineno: int, col: int) -> int:
+        """Where byte ``col`` of line ``lineno`` of the source is after the edits so far (edits
         never overlap partly: an operation contains its operands' spans)."""
-        return offset + sum(growth for end, growth in edits.get(lineno, []) if end <= offset)
+        offset = starts[lineno - 1] + col
+        return offset + sum(growth for end, growth in edits if end <= offset)
 
     # inner spans first, so that an operation spelled anew keeps its operands' new spelling
-    for node, template, operands in sorted(rewrites, key=lambda r: r[0].end_col_offset - r[0].col_offset):
-        line, lineno = lines[node.lineno - 1], node.lineno
-        texts = [line[now(lineno, o.col_offset):now(lineno, o.end_col_offset)].decode("utf-8") for o in operands]
-        start, end = now(lineno, node.col_offset), now(lineno, node.end_col_offset)
-        spelled = template.format(*texts).encode("utf-8")  # (an operand's parentheses lie outside its span)
-        lines[node.lineno - 1] = line[:start] + spelled + line[end:]
-        edits.setdefault(lineno, []).append((node.end_col_offset, len(spelled) - (end - start)))
-    return "\n".join(line.decode("utf-8") for line in lines)
+    def size(rewrite: tuple[ast.expr, str, list[ast.expr]]) -> int:
+        node = rewrite[0]
+        return starts[node.end_lineno - 1] + node.end_col_offset - starts[node.lineno - 1] - node.col_offset
 
+    for node, template, operands in sorted(rewrites, key=size):
+        start, end = now(node.lineno, node.col_offset), now(node.end_lineno, node.end_col_offset)
+        spans = [(now(o.lineno, o.col_offset), now(o.end_lineno, o.end_col_offset)) for o in operands]
+        # the text around the operands (the operator, parentheses, comments) is dropped, its
+        # line breaks kept where they were relative to the operands: inside the call's
+        # parentheses, where a line break needs no backslash
+        bounds = [start] + [offset for span in spans for offset in span] + [end]
+        gaps = [text[a:b].count(b"\n") for a, b in zip(bounds[::2], bounds[1::2])]
+        pieces = template.split("{}")
+        spelled = pieces[0].encode("utf-8") + b"\n" * gaps[0]
+        for (a, b), gap, piece in zip(spans, gaps[1:], pieces[1:]):
+            spelled += text[a:b] + b"\n" * gap + piece.encode("utf-8")
+        text = text[:start] + spelled + text[end:]
+        edits.append((starts[node.end_lineno - 1] + node.end_col_offset, len(spelled) - (end - start)))
+    return text.decode("utf-8")
