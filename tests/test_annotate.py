@@ -15,6 +15,7 @@ from autocy.annotate import MARKER, generate, render_module
 from autocy.annotate.analysis import Overrides, analyze_function, module_facts, without_unreachable
 from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
+from autocy.inline_caches import fast_paths_available
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
 
@@ -57,6 +58,21 @@ def render(tmp_path: Path, source: str, types_by_function: dict[str, dict], enco
     path.write_bytes(source.encode(encoding))
     plans = [FunctionPlan(profile_for(source, q, t), True, "hot") for q, t in types_by_function.items()]
     return render_module(ModulePlan("m", path, compile=True, functions=plans))
+
+
+@pytest.mark.skipif(not fast_paths_available(), reason="no inline-cache fast paths: attributes stay untyped")
+def test_an_attribute_read_only_to_be_stored_again_stays_an_object():
+    # task.ident is only copied (into an attribute, a tuple): typed, it would be checked,
+    # unboxed and boxed again into a new int; task.prio is computed with
+    source = ("def qpkt(task, pkt):\n    pkt.ident = task.ident\n    other = task.ident\n"
+              "    pkt.pair = (task.ident, task.prio)\n    pkt.send(end=task.ident)\n"
+              "    return task.prio + 1, other\n")
+    types = {"task": {"m.Task": {"count": 3, "attrs": {"ident": {"int": 3}, "prio": {"int": 3}}}},
+             "pkt": {"m.Packet": {"count": 3}}}
+    result = analyze(source, types)
+    assert set(result.attributes) == {("task", "prio")}
+    typed = analyze(source.replace("pkt.ident = task.ident", "pkt.ident = task.ident - 1"), types)
+    assert set(typed.attributes) == {("task", "prio"), ("task", "ident")}
 
 
 def test_julia_kernel_types():
