@@ -73,6 +73,9 @@ def test_an_attribute_read_only_to_be_stored_again_stays_an_object():
     assert set(result.attributes) == {("task", "prio")}
     typed = analyze(source.replace("pkt.ident = task.ident", "pkt.ident = task.ident - 1"), types)
     assert set(typed.attributes) == {("task", "prio"), ("task", "ident")}
+    unpacked = dict(types, a={"int": {"count": 3, "min": 0, "max": 9}})
+    parallel = analyze(source.replace("other = task.ident", "a, other = task.ident, 2"), unpacked)
+    assert set(parallel.attributes) == {("task", "prio"), ("task", "ident")}  # into the C int a
 
 
 def test_julia_kernel_types():

@@ -1506,8 +1506,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         ``_autocy_own_floats`` true for each before the loop (every element an exact float, a
         stored list's floats referenced by that list only), the loop reads those elements with
         no check and gives updated elements their new value in place: no Python code runs
-        inside, so nothing can take a reference or store another object meanwhile (what the
-        hand-typed n-body gets from C arrays of doubles, without copying the lists). Empty when
+        inside, so nothing can take a reference or store another object meanwhile; a loop that
+        stores holds the lists in C arrays of doubles while it runs (:mod:`floatarrays`). Empty when
         no element is indexed by a ``range()`` variable (``i``, ``i + c``): only such indices
         are checked before their loop, so no read or store would skip its check. Empty too for
         a loop that only reads and has no loop inside: it reads each element about once, so its
