@@ -615,6 +615,28 @@ def test_literal_arithmetic_is_rewritten_when_the_module_binds_pow_and_divmod():
         "def pow(a, b):\n    return 0\n\ndivmod = 3\ny = _autocy_py_pow(2.0, 0.5) + (1 << _autocy_py_int(len('ab')))\n")
 
 
+def test_typed_code_computes_with_a_len_the_literal_pass_spelled_as_a_python_int(tmp_path):
+    # len(xs) + 1 could wrap in the untyped copy (a range of 2**63-1 items); typed code knows
+    # xs is a list (far below 2**62 items), so its range() loop stays a C loop
+    source = textwrap.dedent("""\
+        def prefix_sums(xs):
+            sums = [0.0] * (len(xs) + 1)
+            total = 0.0
+            for i in range(1, len(xs) + 1):
+                total += xs[i - 1]
+                sums[i] = total
+            return sums, len(xs) << 62
+        """)
+    floats = {"list": {"count": 1, "elements": {"float": 3}}}
+    text = render(tmp_path, source, {"prefix_sums": {"xs": floats, "sums": floats, "i": {"int": {"count": 1}},
+                                                     "total": {"float": {"count": 1}}}}).text
+    user, generated = text.split(MARKER)
+    assert "    for i in range(1, _autocy_py_int(len(xs)) + 1):\n" in user
+    spec = generated.split("def _autocy_spec_prefix_sums")[1].split("def _autocy_resume")[0]
+    assert "_ac_stop_1 = (len(xs) + 1)\n" in spec and "for i in range(_ac_start_1, _ac_stop_1, 1):" in spec
+    assert "(_autocy_cython.cast(object, len(xs)) << 62)" in spec  # (2**62 << 62 is not proven: Python's)
+
+
 @pytest.mark.parametrize("source, spelled", [
     ("y = (2.0\n     ** 0.5)\nz = 1\n", "y = (_autocy_py_pow(2.0\n, 0.5))\nz = 1\n"),
     ("y = (len('ab')  # two\n     << 63)\nz = 1\n", "y = (_autocy_py_int(len('ab'))  # two\n     << 63)\nz = 1\n"),

@@ -417,6 +417,15 @@ def test_c_int_arithmetic_on_len_grows_as_python_ints_do(kernels, xs, k):
     same(kernels, "c_int_overflows", xs, k)
 
 
+@pytest.mark.parametrize("xs", [[], [0.5, 1.5, 2.0], [1, 2.5, 3], [0.5, "a"], (0.5, 1.0), range(5), range(2 ** 63 - 1)])
+def test_len_plus_one_is_a_c_int_in_typed_code_and_grows_elsewhere(kernels, xs):
+    # typed code (a list) loops over range(1, len(xs) + 1) in C; a range of 2**63-1 items
+    # takes the untyped copy, whose len(xs) + 1 must not wrap (both raise OverflowError)
+    _, _, report = kernels
+    assert "kernels.numeric:prefix_sums: specialized" in report
+    same(kernels, "prefix_sums", xs)
+
+
 @pytest.mark.parametrize("xs", [[], [1.0] * 4, [0] * 64, range(2 ** 62), range(2 ** 63 - 1)])
 @pytest.mark.parametrize("k", [0, 1, 2, 3, 4, 5])
 def test_a_module_binding_pow_and_divmod_still_computes_as_python(kernels_build, xs, k):

@@ -561,6 +561,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             return self.method_call(node, method, kind)
         if kind is Kind.OBJECT or node.keywords:
             return self.plain_call(node, kind)
+        operand = typer.python_int_operand(node)
+        if operand is not None:
+            return self.expr(operand)
         args = [self.expr(a) for a in node.args]
         if typer.builtin(func, "abs"):
             arg = args[0]

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, NUMBERS, Kind
+from autocy.annotate.literals import AS_PYTHON
 from autocy.annotate.runtime import INT64_MAX, INT64_MIN, MATH_FUNCTIONS
 
 Interval = tuple[int, int]
@@ -377,9 +378,22 @@ class ExprTyper:
             return Kind.BOOL
         return Kind.OBJECT
 
+    def python_int_operand(self, node: ast.expr) -> ast.expr | None:
+        """``x`` of ``_autocy_py_int(x)``, the literal pass's spelling of a C integer operand as
+        a Python int (:mod:`autocy.annotate.literals`), when typed code computes ``x`` as a C
+        int: its arithmetic on ``x`` is proven or checked, so it takes ``x`` itself (and
+        ``range(len(xs) + 1)`` stays a C loop); else None."""
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == AS_PYTHON
+                and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)
+                and self.of(node.args[0]) is Kind.CINT):
+            return node.args[0]
+        return None
+
     def call(self, node: ast.Call) -> Kind:  # noqa: C901 - one case per builtin
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             return Kind.OBJECT
+        if self.python_int_operand(node) is not None:
+            return Kind.CINT
         args = [self.of(a) for a in node.args]
         func = node.func
         one = len(args) == 1
@@ -516,6 +530,8 @@ class ExprTyper:
         if isinstance(node, ast.Call) and self.builtin(node.func, "len") and len(node.args) == 1 \
                 and not node.keywords and self.call(node) is Kind.CINT:
             return (0, LEN_BOUND)
+        if isinstance(node, ast.Call) and (operand := self.python_int_operand(node)) is not None:
+            return self.interval(operand)
         if isinstance(node, ast.Call) and self.builtin(node.func, "abs") and len(node.args) == 1:
             inner = self.interval(node.args[0])
             if inner is None:

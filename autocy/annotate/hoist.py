@@ -56,6 +56,8 @@ def c_only(typer: ExprTyper, node: ast.expr) -> bool:
                                                  for op in node.ops):
             return False
         return all(c_only(typer, child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    if isinstance(node, ast.Call) and typer.python_int_operand(node) is not None:
+        return c_only(typer, node.args[0])
     if isinstance(node, ast.Call):
         callee = typer.callee(node)
         hoistable = typer.math_function(node.func) is not None or (callee is not None and callee.c_only)

@@ -46,7 +46,10 @@ _C_BUILTINS = frozenset({"abs", "int", "round", "min", "max"})
 
 _REWRITTEN = {ast.Pow: "_autocy_py_pow({}, {})", ast.FloorDiv: "_autocy_py_divmod({}, {})[0]",
               ast.Mod: "_autocy_py_divmod({}, {})[1]"}
-_AS_PYTHON = "_autocy_py_int({})"
+AS_PYTHON = "_autocy_py_int"
+"""The helper that gives a C integer operand to an operation as a Python object; typed code,
+whose int arithmetic is proven or overflow-checked, computes with the operand itself
+(:meth:`autocy.annotate.expressions.ExprTyper.python_int_operand`)."""
 
 LITERAL_PXD = r'''
 # ---- autocy: Python's arithmetic for the operations spelled anew (autocy/annotate/literals.py) ----
@@ -151,7 +154,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     def as_python(node: ast.expr) -> None:
         """Spell the C integer ``node`` as a Python int, which makes the operation it is an
         operand of CPython's."""
-        found.append((node, _AS_PYTHON, [node]))
+        found.append((node, AS_PYTHON + "({})", [node]))
 
     def c_number(node: ast.AST) -> Range | str | None:  # noqa: C901, PLR0911 - one case per node type
         """The range of a C integer, _FLOAT for a C double, None for a Python object."""

@@ -153,6 +153,17 @@ def c_int_overflows(xs, k):
     return (len(xs) > 1) << 63, (not xs) << 63, divmod(len(xs), 3)[0] << 62, len(xs) // 2 << 61, -hash(len(xs) - 1)
 
 
+def prefix_sums(xs):
+    """Running totals, one more than ``xs`` has: ``len(xs) + 1`` is a Python int in the untyped
+    copy (a range of 2**63-1 items would wrap in C) and a C int in typed code (a list)."""
+    sums = [0.0] * (len(xs) + 1)
+    total = 0.0
+    for i in range(1, len(xs) + 1):
+        total += xs[i - 1]
+        sums[i] = total
+    return sums, len(xs) << 62
+
+
 def char_code(s):
     """ord(), which Cython inlines (and raised ValueError for a str of another length)."""
     return ord(s)
@@ -324,6 +335,7 @@ def train():
     mixed_arith(1.5, 2.5)
     literal_ops(0)
     c_int_overflows([0.5] * 3, 0)
+    prefix_sums([0.5, 1.5, 2.0])
     dead_branches([1.0, 2.5])
     remainders(3)
     radius_checks(complex(1.0, 1.5))
