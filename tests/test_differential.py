@@ -353,12 +353,11 @@ def test_a_loop_nest_holding_float_lists_in_c_arrays_leaves_them_as_python_does(
 def test_pair_pulls_deoptimizes_and_returns_from_inside_its_arrays(kernels):
     # the cases the test above must meet, spelled out: a zero distance in the middle of the
     # first step (after two pairs stored through the arrays) and a return in the second
-    pure, _, _ = kernels
+    pure, compiled, _ = kernels
     for args in (([0.0, 1.0, 1.0], [0.0, 0.0, 0.5], [1.0, 1.0, 1.0], 5, 1e9, "none"),
                  ([0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3, "none"),
                  ([0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3, "same")):
-        same_pulls = pulls_outcome(kernels[1].pair_pulls, *args) == pulls_outcome(pure.pair_pulls, *args)
-        assert same_pulls, args
+        assert pulls_outcome(compiled.pair_pulls, *args) == pulls_outcome(pure.pair_pulls, *args), args
     assert pulls_outcome(pure.pair_pulls, [0.0, 1.0, 1.0], [0.0, 0.0, 0.5], [1.0, 1.0, 1.0], 5, 1e9,
                          "none")[0] == ("raise", "ZeroDivisionError")
     assert pulls_outcome(pure.pair_pulls, [0.0, 1.0, 2.5], [0.0, 0.5, 40.0], [3.0, 1.0, 0.5], 6, 3.3,
