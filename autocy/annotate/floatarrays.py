@@ -6,7 +6,9 @@ the values inside the float objects. That is still a chain of loads per element 
 item array, the item, its value), and as CPython builds extensions with
 ``-fno-strict-aliasing``, the C compiler reloads all of them after every store: the n-body
 kernel ran at about half the speed of its hand-typed version, which copies its lists into C
-arrays of doubles once. This module says which owned lists the loop may hold that way.
+arrays of doubles once. This module says which owned lists the loop may hold that way; the
+emitter does so only when the loop stores into one of them (with no store, nothing is
+reloaded, and the lists are read in place).
 
 A list held as an array is copied into it before the loop and, if the loop stores into it,
 copied back into its own floats when the loop is left in any way (a ``try``/``finally``:
