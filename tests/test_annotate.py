@@ -617,16 +617,9 @@ def test_literal_arithmetic_is_rewritten_when_the_module_binds_pow_and_divmod():
 
 def test_typed_code_computes_with_a_len_the_literal_pass_spelled_as_a_python_int(tmp_path):
     # len(xs) + 1 could wrap in the untyped copy (a range of 2**63-1 items); typed code knows
-    # xs is a list (far below 2**62 items), so its range() loop stays a C loop
-    source = textwrap.dedent("""\
-        def prefix_sums(xs):
-            sums = [0.0] * (len(xs) + 1)
-            total = 0.0
-            for i in range(1, len(xs) + 1):
-                total += xs[i - 1]
-                sums[i] = total
-            return sums, len(xs) << 62
-        """)
+    # xs is a list (far below 2**62 items), so its range() loop stays a C loop (the kernel the
+    # differential test compiles: test_len_plus_one_is_a_c_int_in_typed_code_and_grows_elsewhere)
+    source = kernel_source("prefix_sums")
     floats = {"list": {"count": 1, "elements": {"float": 3}}}
     text = render(tmp_path, source, {"prefix_sums": {"xs": floats, "sums": floats, "i": {"int": {"count": 1}},
                                                      "total": {"float": {"count": 1}}}}).text
