@@ -41,6 +41,10 @@ def test_typed_code_calls_the_methods_and_operators_through_guards(kernels_build
     first_dot = generated.split("def _autocy_spec_first_dot(")[1].split("\ndef ")[0]
     assert "_autocy_method_is(" in first_dot and "'dot', _autocy_dispatch_Vec_autocy_dot_dot, 1)" in first_dot
     assert "kernels.vectors:first_dot: specialized (for its direct calls" in kernels_build.report
+    # ... and its callers, like those of norm2 (the same), call its specialization directly
+    first_dots = generated.split("def _autocy_spec_first_dots(")[1].split("\ndef ")[0]
+    assert "(_autocy_specd_first_dot(points) if (first_dot is _autocy_fn_first_dot) else" in first_dots
+    assert "'norm2', _autocy_dispatch_Vec_autocy_dot_norm2, 1)" in walk
     assert "kernels.vectors:Vec.times: specialized" in kernels_build.report
 
 
@@ -103,6 +107,7 @@ def test_calls_agree_with_python_on_any_points(vectors, specs, k):
     assert outcome(compiled.walk, (make(compiled, specs), k)) == outcome(pure.walk, (make(pure, specs), k))
     assert outcome(compiled.spread, (make(compiled, specs),)) == outcome(pure.spread, (make(pure, specs),))
     assert outcome(compiled.first_dot, (make(compiled, specs),)) == outcome(pure.first_dot, (make(pure, specs),))
+    assert outcome(compiled.first_dots, (make(compiled, specs), 2)) == outcome(pure.first_dots, (make(pure, specs), 2))
 
 
 @given(coordinates, coordinates, st.sampled_from([3, 0, -2, 2 ** 62, 2 ** 70, 1.5, None, True, FloatSub(2.0)]))
@@ -136,13 +141,30 @@ def test_a_method_patched_on_the_class_is_the_one_that_runs(vectors, name):
         points = [Vec(1.0, 2.0), Vec(0.5, -1.0)]
         module.walk(points, 0.5)  # (the caches have seen the class before it changes)
         module.first_dot(points)
+        module.first_dots(points, 2)
         setattr(Vec, name, patched)
         try:
-            outcomes.append((outcome(module.walk, (points, 0.5)), outcome(module.first_dot, (points,)), calls))
+            outcomes.append((outcome(module.walk, (points, 0.5)), outcome(module.first_dot, (points,)),
+                             outcome(module.first_dots, (points, 2)), calls))
         finally:
             setattr(Vec, name, original)
         assert calls, f"{module.__name__}: the patched {name} did not run"
     assert outcomes[0] == outcomes[1]
+
+
+def test_a_rebound_function_specialized_for_its_calls_alone_is_the_one_that_runs(vectors, monkeypatch):
+    # first_dots calls first_dot's specialization while the global names its dispatcher
+    results = []
+    for module in vectors:
+        points = [module.Vec(1.0, 2.0), module.Vec(0.5, -1.0)]
+        before = module.first_dots(points, 3)
+        monkeypatch.setattr(module, "first_dot", lambda points: 0.25)
+        results.append((before, module.first_dots(points, 3)))
+        monkeypatch.setattr(module, "first_dot", lambda points: "dot")
+        results.append(outcome(module.first_dots, (points, 3)))
+    assert results[0] == results[2] and results[1] == results[3]
+    assert results[0] == (-4.5, 0.75)
+    assert results[1] == ("raise", "TypeError")
 
 
 def test_an_instance_attribute_added_later_shadows_the_method(vectors):

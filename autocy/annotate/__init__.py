@@ -197,6 +197,7 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
     facts stop changing (at most four rounds; each round can only add typings).
     """
     analyses: dict[str, FunctionAnalysis] = {}
+    shared: set[str] = set()
     if not specialize:
         return analyses
     for _ in range(4):
@@ -206,15 +207,12 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
-        # (a function specialized for its direct calls alone is nobody's callee: each round
-        # can then only add typings and direct calls)
-        specialized = {name: a for name, a in analyses.items()
-                       if not a.rejected and not a.calls_only and name not in failed}
+        specialized = {name: a for name, a in analyses.items() if not a.rejected and name not in failed}
         recursive = _recursive({name: direct_callees(a.typer(), a.node) for name, a in specialized.items()})
         for name, analysis in analyses.items():
             analysis.recursive = name in recursive
         callees = {name: _callee(a) for name, a in specialized.items() if "." not in name}
-        methods = _methods({name: _callee(a) for name, a in specialized.items() if "." in name})
+        methods = _methods({name: _callee(a) for name, a in specialized.items() if "." in name}, shared)
         if callees == facts.functions and methods == facts.methods:
             break
         facts.functions, facts.methods = callees, methods
@@ -237,14 +235,20 @@ def _recursive(calls: dict[str, set[str]]) -> set[str]:
     return found
 
 
-def _methods(callees: dict[str, Callee]) -> dict[str, tuple[str, Callee]]:
+def _methods(callees: dict[str, Callee], shared: set[str]) -> dict[str, tuple[str, Callee]]:
     """Method name -> ``(qualname, callee)`` for the names exactly one specialized method has
-    (``facts.methods``; a call site cannot tell which class's method it would need)."""
+    (``facts.methods``; a call site cannot tell which class's method it would need).
+
+    ``shared`` collects, across the analysis rounds, the names two specialized methods had; such
+    a name stays out even if one of them is no longer specialized later (a method specialized
+    for its direct calls alone can lose them), so a name leaves the map at most once and the
+    rounds settle."""
     by_name: dict[str, list[str]] = {}
     for qualname in callees:
         by_name.setdefault(qualname.rpartition(".")[2], []).append(qualname)
+    shared.update(name for name, qualnames in by_name.items() if len(qualnames) > 1)
     return {name: (qualnames[0], dataclasses.replace(callees[qualnames[0]], c_only=False, flagging=False))
-            for name, qualnames in by_name.items() if len(qualnames) == 1}
+            for name, qualnames in by_name.items() if name not in shared}
 
 
 def _callee(analysis: FunctionAnalysis) -> Callee:

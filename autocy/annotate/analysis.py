@@ -106,7 +106,8 @@ class FunctionAnalysis:
             (set by the module's analysis): it then counts each call against the recursion
             limit, as CPython counts a call.
         calls_only: specialized for its direct calls of other specializations alone (nothing
-            of its own is computed in C); such a function is no callee of others.
+            of its own is computed in C); its callers call it directly all the same, which
+            saves them the call of its dispatcher.
     """
 
     node: ast.FunctionDef

@@ -62,6 +62,15 @@ def first_dot(points):
     return p.dot(points[1])
 
 
+def first_dots(points, n):
+    """``first_dot(points)`` summed ``n`` times: a call of a function specialized for its
+    direct calls alone, straight to its specialization too."""
+    total = 0.0
+    for _ in range(n):
+        total += first_dot(points)
+    return total
+
+
 def train():
     """The profiling workload."""
     points = [Vec(0.5 * i, 1.0 - 0.25 * i) for i in range(20)]
@@ -69,4 +78,5 @@ def train():
         walk(points, 0.5)
         spread(points)
         first_dot(points)
+        first_dots(points, 3)
         points[0].times(3)
