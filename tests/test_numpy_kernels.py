@@ -51,7 +51,7 @@ def same(arrays, name, *args, errstate=None):
 
 def test_the_array_kernels_are_specialized_with_memoryviews(arrays):
     report = arrays[2]
-    for name in ("stencil", "distances", "scaled_sum", "ratios", "above", "smooth"):
+    for name in ("stencil", "relax", "distances", "scaled_sum", "ratios", "above", "smooth"):
         assert f"kernels.arrays:{name}: specialized" in report, report
     assert "float64 2d C-contiguous -> memoryview" in report and "numpy.float64 -> C double" in report
 
@@ -149,6 +149,45 @@ def test_a_product_that_underflows_deoptimizes_the_stencil(arrays, errstate, rat
     plate = np.zeros((3, 3))
     plate[1, 1] = 1e-300
     same(arrays, "stencil", plate, 1, rate, errstate=errstate)
+
+
+def test_the_stencils_inner_loops_run_in_branch_free_chunks(kernels_build):
+    gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen" / "kernels" / "arrays.py"
+    generated = gen.read_text().split("guarded typed specializations")[1]
+    for name in ("stencil", "relax"):
+        spec = generated.split(f"def _autocy_spec_{name}(")[1].split("\ndef ")[0]
+        assert "_autocy_np_finite_v(" in spec and "if _autocy_vector_failed(" in spec, spec
+        assert "_autocy_copy_cells(" in spec and "_autocy_np_finite_f(" in spec  # (and the checked loop)
+    # math.sqrt's own checks are not branch-free: the distances' loop stays as it is
+    assert "_autocy_np_finite_v(" not in generated.split("def _autocy_spec_distances(")[1].split("\ndef ")[0]
+
+
+wide_spots = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 699), special), max_size=3)
+
+
+@fast
+@given(rows=st.integers(3, 4), cols=st.integers(200, 700), steps=st.integers(1, 2),
+       rate=st.sampled_from([0.2, 0.5, 1e-10, -3.0]), spots=wide_spots, errstate=errstates)
+def test_wide_plates_run_in_chunks_and_stop_where_numpy_does(arrays, rows, cols, steps, rate, spots, errstate):
+    # rows of more than one chunk (256 iterations); a value that is not finite in any chunk
+    # (or a subnormal product under "under": "raise") must stop, warn or raise at NumPy's cell
+    plate = np.random.default_rng(cols).normal(size=(rows, cols))
+    for row, col, value in spots:
+        plate[row % rows, col % cols] = value
+    same(arrays, "stencil", plate, steps, rate, errstate=errstate)
+    same(arrays, "relax", plate, steps, rate, errstate=errstate)
+
+
+@pytest.mark.parametrize("col", [1, 255, 256, 257, 400, 598])
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1.7e308])
+def test_a_chunk_that_meets_a_non_finite_value_gives_numpys_warnings_and_cells(arrays, col, value):
+    pure, compiled, _ = arrays
+    plate = np.ones((3, 600))
+    plate[1, col] = value
+    for name in ("stencil", "relax"):
+        results = [with_warnings(getattr(module, name), (plate, 2, 0.25)) for module in (pure, compiled)]
+        assert results[0] == results[1], (name, col)
+    assert with_warnings(pure.stencil, (plate, 2, 0.25))[1] or value != value  # (NumPy warns but for NaN)
 
 
 def with_warnings(function, args):

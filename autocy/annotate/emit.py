@@ -75,6 +75,7 @@ from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
+from autocy.annotate.vectorize import CHUNK, fast_body, saved_locals, stored_rows
 
 _COMPOUND = (ast.If, ast.For, ast.While)
 """Statements with statement blocks that the specializer handles."""
@@ -1497,10 +1498,68 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.owned, self.arrays = frozenset(), {}  # (no region inside: its check would fail the same way)
             self.range_loop_copy(stmt, ind + 1, guarded, bounds, step, ranges)
             self.owned = None
+        elif c_only and ranges and step == 1 and self.vectorized_loop(stmt, ind, guarded, (start_code, stop_code),
+                                                                      ranges):
+            pass
         else:
             self.range_loop_copy(stmt, ind, guarded, (start_code, stop_code), step, ranges)
         if region:
             self.hoisted = None
+
+    def vectorized_loop(self, stmt: ast.For, ind: int, guarded: bool, bounds: tuple[str, str],
+                        ranges: dict[tuple[str, int], tuple[int, int]]) -> bool:
+        """A C-only ``range()`` loop with step 1 whose indices were checked before it, run in
+        branch-free chunks that gcc vectorizes, then checked from where a chunk failed (see
+        :mod:`autocy.annotate.vectorize`). False, nothing emitted, when the loop does not
+        qualify."""
+        rows = stored_rows(self.typer, stmt)
+        if rows is None:
+            return False
+        line, var = stmt.lineno, stmt.target.id
+        start, stop = bounds
+        done, count = self.temp(Kind.CINT), self.temp(Kind.CINT)
+        saved, self.out = self.out, Lines()
+        self.range_loop_copy(stmt, 0, guarded, (done, stop), 1, ranges)
+        checked, self.out = self.out, saved
+        head = next(k for k, text in enumerate(checked.text) if text.startswith("for "))
+        accumulator = f"_ac_vb{len(self.temps)}"
+        fast = fast_body(checked.text[head + 1:], accumulator)
+        self.out.add(ind, f"{done} = {start}", line)
+        if fast is not None:
+            self.temps[accumulator] = f"{CY}.ulonglong"
+            body, guards = fast
+            copies = []
+            for array, leading, offset in rows:
+                buffer = f"_ac_vc{len(self.temps)}"
+                self.temps[buffer] = f"{CY}.double[{CHUNK}]"
+                index = ", ".join([self.expr(part).code for part in leading] + [f"{done} + {offset}"])
+                copies.append((buffer, f"{CY}.address({memoryview(array)}[{index}])"))
+            values = [(name, self.temp(self.kinds[name])) for name in saved_locals(stmt)]
+            add = self.out.add
+            add(ind, f"while {' and '.join(sorted(guards) + [f'{done} < {stop}'])}:", line)
+            add(ind + 1, f"{count} = {stop} - {done}", line)
+            add(ind + 1, f"if {count} > {CHUNK}:", line)
+            add(ind + 2, f"{count} = {CHUNK}", line)
+            add(ind + 1, f"with {CY}.boundscheck(False), {CY}.wraparound(False):", line)
+            for buffer, cells in copies:
+                add(ind + 2, f"_autocy_copy_cells({buffer}, {cells}, {count})", line)
+            for name, value in values:
+                add(ind + 1, f"{value} = {name}", line)
+            add(ind + 1, f"{accumulator} = 0", line)
+            add(ind + 1, f"for {var} in range({done}, {done} + {count}, 1):", line)
+            for text, origin in zip(body, checked.origin[head + 1:]):
+                self.out.add(ind + 1, text, origin)  # (the body's lines are indented once already)
+            add(ind + 1, f"if _autocy_vector_failed({accumulator}):", line)
+            add(ind + 2, f"with {CY}.boundscheck(False), {CY}.wraparound(False):", line)
+            for buffer, cells in reversed(copies):
+                add(ind + 3, f"_autocy_copy_cells({cells}, {buffer}, {count})", line)
+            for name, value in values:
+                add(ind + 2, f"{name} = {value}", line)
+            add(ind + 2, "break", line)
+            add(ind + 1, f"{done} += {count}", line)
+        for text, origin in zip(checked.text, checked.origin):
+            self.out.add(ind, text, origin)
+        return True
 
     def owned_lists(self, loop: ast.For) -> dict[str, bool]:
         """The lists a C-only ``range()`` loop may own: ``{name: stored}`` for each exact list

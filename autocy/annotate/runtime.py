@@ -332,6 +332,22 @@ def _flagging_helpers() -> str:
         if (!quiet && fabs(r) < 2.2250738585072014e-308 && a != 0.0 && b != 0.0) __autocy_failed = 1;
         return r;
     }
+    /* the branch-free checks of a vectorized loop (autocy/annotate/vectorize.py): the
+       exponent bits of r plus one at the exponent's lowest bit carry into bit 63 exactly when
+       they are all ones (an infinity or a NaN); integer AND, ADD and OR, which gcc vectorizes
+       (a C comparison of doubles made into an int it does not) */
+    static inline double __autocy_np_finite_v(double r, unsigned long long *acc) {
+        unsigned long long bits;
+        memcpy(&bits, &r, sizeof bits);
+        *acc |= (bits & 0x7ff0000000000000ULL) + 0x0010000000000000ULL;
+        return r;
+    }
+    static inline int __autocy_vector_failed(unsigned long long acc) { return (int)(acc >> 63); }
+    /* a product of a vectorized loop, which runs only while NumPy ignores underflow */
+    static inline double __autocy_np_mulu_v(double a, double b, int quiet) { (void)quiet; return a * b; }
+    static inline void __autocy_copy_cells(double *to, const double *from, long long n) {
+        memcpy(to, from, (size_t)n * sizeof(double));
+    }
     /* math_1's errors: a NaN from a non-NaN argument, an infinity from a finite one */
     static inline double __autocy_math_f(double x, double r) {
         if ((isnan(r) && !isnan(x)) || (isinf(r) && isfinite(x))) __autocy_failed = 1;
@@ -366,6 +382,10 @@ def _flagging_helpers() -> str:
     double _autocy_np_div_f "__autocy_np_div_f" (double a, double b) noexcept nogil
     double _autocy_np_finite_f "__autocy_np_finite_f" (double r) noexcept nogil
     double _autocy_np_mulu_f "__autocy_np_mulu_f" (double a, double b, bint quiet) noexcept nogil
+    double _autocy_np_finite_v "__autocy_np_finite_v" (double r, unsigned long long *acc) noexcept nogil
+    bint _autocy_vector_failed "__autocy_vector_failed" (unsigned long long acc) noexcept nogil
+    double _autocy_np_mulu_v "__autocy_np_mulu_v" (double a, double b, bint quiet) noexcept nogil
+    void _autocy_copy_cells "__autocy_copy_cells" (double *to, double *from_, long long n) noexcept nogil
 ''' + declared
 
 
