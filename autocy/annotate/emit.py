@@ -1510,8 +1510,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                         ranges: dict[tuple[str, int], tuple[int, int]]) -> bool:
         """A C-only ``range()`` loop with step 1 whose indices were checked before it, run in
         branch-free chunks that gcc vectorizes, then checked from where a chunk failed (see
-        :mod:`autocy.annotate.vectorize`). False, nothing emitted, when the loop does not
-        qualify."""
+        :mod:`autocy.annotate.vectorize`). False, with nothing emitted, when the loop's
+        statements do not qualify (:func:`stored_rows`); only the checked loop when the body
+        emitted for them does not (:func:`fast_body`)."""
         rows = stored_rows(self.typer, stmt)
         if rows is None:
             return False
