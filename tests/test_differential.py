@@ -141,6 +141,23 @@ def test_float_ops(kernels, a, b):
 
 
 @fast
+@given(a=numbers, b=numbers)
+def test_squares(kernels, a, b):
+    same(kernels, "squares", a, b)
+
+
+def test_a_square_is_cpythons_pow_not_a_product(kernels):
+    # glibc's pow() is within 0.52 ulp: for this x, x ** 2 and x * x differ in the last bit,
+    # and gcc would have made pow(x, 2.0) with its constant exponent a product
+    x = 9.156095305898889e-10 + 9.0
+    if x ** 2 == x * x:
+        pytest.skip("this libm's pow() rounds x ** 2 as x * x")
+    assert "kernels.numeric:squares: specialized" in kernels[2]
+    same(kernels, "squares", x, 1.75)
+    assert kernels[1].squares(x, 0.0) == x ** 2
+
+
+@fast
 @given(z=complexes, w=complexes, x=numbers)
 def test_complex_ops(kernels, z, w, x):
     same(kernels, "complex_ops", z, w, x)

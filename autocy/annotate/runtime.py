@@ -1048,11 +1048,16 @@ cdef extern from *:
     """
     #include <errno.h>
     #include <math.h>
-    /* pow(x, y) and the errno it leaves (cleared first), which CPython's float_pow reads */
+    /* pow(x, y) and the errno it leaves (cleared first), which CPython's float_pow reads.
+       The exponent goes through a volatile: gcc turns pow(x, 2.0) with a constant 2.0 into
+       x * x, which glibc's pow (within 0.52 ulp, not always correctly rounded) does not
+       always equal (x = 9.0000000009156095: x ** 2 is 81.00000001648095 in CPython, x * x
+       is 81.00000001648097) */
     static double __autocy_pow_errno(double x, double y, int *error) {
         double r;
+        volatile double exponent = y;
         errno = 0;
-        r = pow(x, y);
+        r = pow(x, exponent);
         *error = errno;
         return r;
     }

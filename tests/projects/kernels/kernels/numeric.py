@@ -35,6 +35,11 @@ def float_ops(a, b):
     return (s, d, p, q, f, m, w, big, a == b, a != b, a <= b, not a)
 
 
+def squares(a, b):
+    """``a ** 2 + b ** 2``: CPython's pow(), which C's a * a does not always equal."""
+    return a ** 2 + b ** 2
+
+
 def complex_ops(z, w, x):
     s = z + w
     d = z - w
@@ -324,6 +329,7 @@ def train():
     for x in (0.5, 1.5, -2.0):
         horner([1.0, -2.0, 0.5, 3.0], x)
         float_ops(x, 0.75)
+        squares(x, 0.75)
         complex_ops(complex(x, 1.0), complex(0.5, -x), x)
     count_until(100, 0.1)
     last_index([1.0, 2.0])
