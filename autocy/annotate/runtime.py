@@ -173,6 +173,12 @@ def _char_predicate_helpers() -> str:
     return 'cdef extern from *:\n    """' + "".join(c_code) + '\n    """\n' + "".join(declarations)
 
 
+def _libm_argument(name: str) -> str:
+    """How a flagging math helper passes its argument ``x`` to the libm function ``name``:
+    as is to the exactly rounded ``sqrt``, through ``__autocy_opaque`` to the others."""
+    return "x" if name == "sqrt" else "__autocy_opaque(x)"
+
+
 def _flagging_helpers() -> str:
     """The ``.pxd`` helpers of *flagging* statements (see :mod:`autocy.annotate.emit`): the
     variant of each raising helper that, where the raising one would raise, records the
@@ -186,7 +192,8 @@ def _flagging_helpers() -> str:
     The flag is one C int per module: it is set and taken with no Python code in between,
     under the GIL (or per thread, where there is no GIL)."""
     math = "".join(
-        f"    static inline double __autocy_m_{name}_f(double x) {{ return __autocy_math_f(x, {name}(x)); }}\n"
+        f"    static inline double __autocy_m_{name}_f(double x) {{\n"
+        f"        return __autocy_math_f(x, {name}({_libm_argument(name)}));\n    }}\n"
         for name in sorted(MATH_FUNCTIONS) if name not in ("log", "fabs"))
     declared = "".join(
         f'    double _autocy_m_{name}_f "__autocy_m_{name}_f" (double x) noexcept nogil\n'
@@ -198,6 +205,17 @@ def _flagging_helpers() -> str:
     #else
     static int __autocy_failed = 0;
     #endif
+    /* x as a value the C compiler cannot know: gcc computes a libm call of a constant (a
+       literal, or a local it propagates) itself, correctly rounded (MPFR), where glibc's own
+       result, the one CPython returns, differs in the last bit for some arguments (for 2000
+       arguments in [-10, 10]: sin 4, exp 2, tanh 336, cosh 394, sinh 506); and it turns
+       pow(x, 2.0) into x * x and pow(x, -1.0) into 1.0 / x, which glibc's pow (within 0.52
+       ulp) does not always equal. Every libm call but the exact ones (sqrt, fabs, fmod,
+       floor, copysign) takes its arguments through this. */
+    static inline double __autocy_opaque(double x) {
+        volatile double v = x;
+        return v;
+    }
     static inline int __autocy_take_failure(void) {
         if (!__autocy_failed) return 0;
         __autocy_failed = 0;
@@ -355,12 +373,13 @@ def _flagging_helpers() -> str:
     }
     static inline double __autocy_m_log_f(double x) {
         if (isnan(x)) return x;
-        if (x > 0.0) return log(x);
+        if (x > 0.0) return log(__autocy_opaque(x));
         __autocy_failed = 1;
         return 0.0;
     }
 ''' + math + r'''    """
     bint _autocy_take_failure "__autocy_take_failure" () noexcept nogil
+    double _autocy_opaque "__autocy_opaque" (double x) noexcept nogil
     double _autocy_rebound_d_f "__autocy_rebound_d_f" () noexcept nogil
     long long _autocy_rebound_i_f "__autocy_rebound_i_f" () noexcept nogil
     double _autocy_guarded_d_f "__autocy_guarded_d_f" (bint same, double value) noexcept nogil
@@ -1048,16 +1067,13 @@ cdef extern from *:
     """
     #include <errno.h>
     #include <math.h>
-    /* pow(x, y) and the errno it leaves (cleared first), which CPython's float_pow reads.
-       The exponent goes through a volatile: gcc turns pow(x, 2.0) with a constant 2.0 into
-       x * x, which glibc's pow (within 0.52 ulp, not always correctly rounded) does not
-       always equal (x = 9.0000000009156095: x ** 2 is 81.00000001648095 in CPython, x * x
-       is 81.00000001648097) */
+    /* pow(x, y) and the errno it leaves (cleared first), which CPython's float_pow reads;
+       the arguments opaque (x = 9.0000000009156095: x ** 2 is 81.00000001648095 in CPython,
+       the x * x gcc would make of it 81.00000001648097) */
     static double __autocy_pow_errno(double x, double y, int *error) {
         double r;
-        volatile double exponent = y;
         errno = 0;
-        r = pow(x, exponent);
+        r = pow(__autocy_opaque(x), __autocy_opaque(y));
         *error = errno;
         return r;
     }
@@ -1127,41 +1143,41 @@ cdef inline double _autocy_m_sqrt(double x) except? -1.0:
     return _autocy_math_1(x, _autocy_c_sqrt(x), False)
 
 cdef inline double _autocy_m_exp(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_exp(x), True)
+    return _autocy_math_1(x, _autocy_c_exp(_autocy_opaque(x)), True)
 
 cdef inline double _autocy_m_sin(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_sin(x), False)
+    return _autocy_math_1(x, _autocy_c_sin(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_cos(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_cos(x), False)
+    return _autocy_math_1(x, _autocy_c_cos(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_tan(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_tan(x), False)
+    return _autocy_math_1(x, _autocy_c_tan(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_asin(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_asin(x), False)
+    return _autocy_math_1(x, _autocy_c_asin(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_acos(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_acos(x), False)
+    return _autocy_math_1(x, _autocy_c_acos(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_atan(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_atan(x), False)
+    return _autocy_math_1(x, _autocy_c_atan(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_sinh(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_sinh(x), True)
+    return _autocy_math_1(x, _autocy_c_sinh(_autocy_opaque(x)), True)
 
 cdef inline double _autocy_m_cosh(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_cosh(x), True)
+    return _autocy_math_1(x, _autocy_c_cosh(_autocy_opaque(x)), True)
 
 cdef inline double _autocy_m_tanh(double x) except? -1.0:
-    return _autocy_math_1(x, _autocy_c_tanh(x), False)
+    return _autocy_math_1(x, _autocy_c_tanh(_autocy_opaque(x)), False)
 
 cdef inline double _autocy_m_log(double x) except? -1.0:
     # m_log: log of a positive number (inf included), NaN stays NaN, anything else is an error
     if _autocy_isnan(x):
         return x
     if x > 0.0:
-        return _autocy_c_log(x)
+        return _autocy_c_log(_autocy_opaque(x))
     raise ValueError("math domain error")
 
 cdef inline double _autocy_m_fabs(double x) noexcept:
@@ -1227,7 +1243,7 @@ cdef inline double _autocy_np_mod(double a, double b) except? -1.0:
 cdef inline double _autocy_cabs(double re, double im) except? -1.0:
     # _Py_c_abs + complex_abs: hypot() for finite parts (a finite result implies finite parts),
     # C99 rules for inf/nan, OverflowError else
-    cdef double r = _autocy_hypot(re, im)
+    cdef double r = _autocy_hypot(_autocy_opaque(re), _autocy_opaque(im))
     if _autocy_isfinite(r):
         return r
     if _autocy_isinf(re):

@@ -40,6 +40,16 @@ def squares(a, b):
     return a ** 2 + b ** 2
 
 
+def libm_constants(n):
+    """math functions of constants (a local the C compiler could propagate, literals): what
+    the libm computes at run time, as in CPython, not what gcc would fold them to."""
+    x = 6.9486747387446535
+    total = 0.0
+    for _ in range(n):
+        total += math.sinh(x) + math.cosh(-1.344658641898933) + math.exp(6.751559513251458)
+    return total
+
+
 def complex_ops(z, w, x):
     s = z + w
     d = z - w
@@ -330,6 +340,7 @@ def train():
         horner([1.0, -2.0, 0.5, 3.0], x)
         float_ops(x, 0.75)
         squares(x, 0.75)
+        libm_constants(2)
         complex_ops(complex(x, 1.0), complex(0.5, -x), x)
     count_until(100, 0.1)
     last_index([1.0, 2.0])
