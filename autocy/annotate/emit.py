@@ -75,7 +75,7 @@ from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
-from autocy.annotate.vectorize import CHUNK, fast_body, saved_locals, stored_rows
+from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
 
 _COMPOUND = (ast.If, ast.For, ast.While)
 """Statements with statement blocks that the specializer handles."""
@@ -1513,12 +1513,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         :mod:`autocy.annotate.vectorize`). False, with nothing emitted, when the loop's
         statements do not qualify (:func:`stored_rows`); only the checked loop when the body
         emitted for them does not (:func:`fast_body`)."""
-        rows = stored_rows(self.typer, stmt)
-        if rows is None:
+        stores = stored_rows(self.typer, stmt)
+        if stores is None:
             return False
+        rows, assigned = stores
         line, var = stmt.lineno, stmt.target.id
         start, stop = bounds
-        done, count = self.temp(Kind.CINT), self.temp(Kind.CINT)
+        done = self.temp(Kind.CINT)
         saved, self.out = self.out, Lines()
         self.range_loop_copy(stmt, 0, guarded, (done, stop), 1, ranges)
         checked, self.out = self.out, saved
@@ -1528,6 +1529,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.out.add(ind, f"{done} = {start}", line)
         if fast is not None:
             self.temps[accumulator] = f"{CY}.ulonglong"
+            count = self.temp(Kind.CINT)
             body, guards = fast
             copies = []
             for array, leading, offset in rows:
@@ -1535,7 +1537,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.temps[buffer] = f"{CY}.double[{CHUNK}]"
                 index = ", ".join([self.expr(part).code for part in leading] + [f"{done} + {offset}"])
                 copies.append((buffer, f"{CY}.address({memoryview(array)}[{index}])"))
-            values = [(name, self.temp(self.kinds[name])) for name in saved_locals(stmt)]
+            values = [(name, self.temp(self.kinds[name])) for name in assigned]
             add = self.out.add
             add(ind, f"while {' and '.join(sorted(guards) + [f'{done} < {stop}'])}:", line)
             add(ind + 1, f"{count} = {stop} - {done}", line)

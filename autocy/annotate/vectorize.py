@@ -45,17 +45,21 @@ _ASSIGNMENT = re.compile(r"[\w\[\], ()+-]+ = .+")
 _GUARD = re.compile(r"\b_ac_g\d+\b")
 
 
-def stored_rows(typer: ExprTyper, loop: ast.For) -> list[tuple[str, list[ast.expr], int]] | None:
-    """The cells a loop may vectorize over, or None when it may not: the loop's body is
-    assignments only, each to a typed local of a kind in :data:`SAVED_KINDS` or to an element
-    of a C-contiguous float64 array whose last index is ``var + c`` (``var`` the loop
+Rows = list[tuple[str, list[ast.expr], int]]
+
+
+def stored_rows(typer: ExprTyper, loop: ast.For) -> tuple[Rows, list[str]] | None:
+    """What a chunk of a loop stores, or None when the loop may not be vectorized: the loop's
+    body is assignments only, each to a typed local of a kind in :data:`SAVED_KINDS` or to an
+    element of a C-contiguous float64 array whose last index is ``var + c`` (``var`` the loop
     variable) and whose other indices use neither ``var`` nor a name the body assigns; there
-    is no ``else``. Returns ``(array, leading indices, c)`` per store."""
+    is no ``else``. Returns ``(array, leading indices, c)`` per store, and the locals the body
+    assigns (sorted): the cells and values a failed chunk gives back."""
     var = loop.target.id
     if loop.orelse or not loop.body:
         return None
     assigned = {t.id for s in loop.body if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
-    rows: list[tuple[str, list[ast.expr], int]] = []
+    rows: Rows = []
     for stmt in loop.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
             return None
@@ -73,12 +77,7 @@ def stored_rows(typer: ExprTyper, loop: ast.For) -> list[tuple[str, list[ast.exp
                                  for part in leading for n in ast.walk(part)):
             return None
         rows.append((target.value.id, leading, offset))
-    return rows if rows else None
-
-
-def saved_locals(loop: ast.For) -> list[str]:
-    """The typed locals the body of a vectorizable loop assigns (see :func:`stored_rows`)."""
-    return sorted({t.id for s in loop.body for t in s.targets if isinstance(t, ast.Name)})
+    return (rows, sorted(assigned)) if rows else None
 
 
 def fast_body(lines: list[str], accumulator: str) -> tuple[list[str], set[str]] | None:
