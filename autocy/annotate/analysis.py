@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
+from autocy.annotate.rangebounds import hoist_range_bounds
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import FunctionProfile
@@ -527,6 +528,7 @@ class _Analyzer:
         self.params = [a.arg for a in node.args.posonlyargs + node.args.args]
         self.locals = set(self.params) | assigned_names(node.body)
         self.parents = parents(node)
+        self.range_bounds: dict[str, str] = {}  # (see analyze)
 
     # ---- structure
 
@@ -559,15 +561,30 @@ class _Analyzer:
     # ---- the fixpoint
 
     def analyze(self) -> FunctionAnalysis:
-        result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
-                                  module=self.module, assume_int=self.assume_int)
+        """The typed variables; then, when some C-int ``range()`` loop has object bounds, those
+        of the function with the bounds given C-int locals of their own (:mod:`rangebounds`)."""
         problem = self.structural_problem()
         if problem:
-            result.rejected = problem
-            return result
+            return FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
+                                    module=self.module, assume_int=self.assume_int, rejected=problem)
         if comprehension_names(self.node) & self.locals:
-            self.node = result.node = rename_comprehension_variables(self.node, self.locals)
+            self.node = rename_comprehension_variables(self.node, self.locals)
             self.parents = parents(self.node)
+        result = self.fixpoint()
+        if result.rejected:
+            return result
+        self.node, self.range_bounds = hoist_range_bounds(self.node, result.typer(), result.kinds)
+        if not self.range_bounds:
+            return result
+        self.locals = self.locals | set(self.range_bounds)
+        self.parents = parents(self.node)
+        return self.fixpoint()
+
+    def fixpoint(self) -> FunctionAnalysis:
+        """The typed variables of ``self.node``: proposals from the type feedback, demoted until
+        every one is justified."""
+        result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
+                                  module=self.module, assume_int=self.assume_int)
         kinds = {name: self.proposal(name) for name in self.locals}
         kinds = {name: kind for name, kind in kinds.items() if kind is not Kind.OBJECT}
         for name in self.identity_uses():
@@ -633,12 +650,15 @@ class _Analyzer:
         return result
 
     def bound(self, name: str) -> int:
-        """The range +-bound the guards of a CINT variable check (its observed values decide)."""
-        return guard_bound(self.profile.types.get(name, {}))
+        """The range +-bound the guards of a CINT variable check (its observed values decide;
+        a ``range()`` bound's local checks its loop variable's)."""
+        return guard_bound(self.profile.types.get(self.range_bounds.get(name, name), {}))
 
     def proposal(self, name: str) -> Kind:
         """The kind proposed for a variable: OBJECT when the settings say ``untyped``, the pinned
         type's kind when they pin one, else the one exact type of its feedback."""
+        if name in self.range_bounds:
+            return Kind.CINT
         if name in self.overrides.untyped:
             return Kind.OBJECT
         if name in self.overrides.pins:
@@ -880,6 +900,8 @@ class _Analyzer:
             evidence += f" in [{record.get('min')}, {record.get('max')}]"
         if name in self.overrides.pins:
             evidence = f"pinned to {self.overrides.pins[name]} by the settings"
+        if name in self.range_bounds:
+            evidence = f"a bound of the range() loop over {self.range_bounds[name]}"
         klass, how = "exact", []
         if name in self.params:
             klass = "guarded"
