@@ -389,6 +389,34 @@ def test_pair_pulls_deoptimizes_and_returns_from_inside_its_arrays(kernels):
                          "none")[0] == ("ok", "int", "1")
 
 
+def test_an_inner_loop_checks_only_what_its_outer_loops_did_not(kernels_build):
+    gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen"
+    generated = (gen / "kernels" / "numeric.py").read_text().split("guarded typed specializations")[1]
+
+    def checks(name):
+        body = generated.split(f"def _autocy_spec_{name}(")[1].split("\ndef ")[0]
+        return [line.strip() for line in body.splitlines() if line.strip().startswith("if not (")]
+
+    # the lists' lengths checked once, before the loop over the steps (in both of its copies:
+    # lists held in C arrays, and not), nothing before each inner loop
+    assert checks("pair_pulls") == ["if not (n <= len(ms) - 0 and n <= len(vs) - 0 and n <= len(xs) - 0):"] * 2
+    nested = checks("nested_sums")
+    assert nested == ["if not (_ac_t0 >= _ac_t1 or (_ac_t1 <= len(xs) - 0)):"] + ["if not (m <= len(ys) - 1):"] * 2
+    growing = checks("growing_sums")  # (n grows in the outer body: the inner loop checks, each time)
+    assert len(growing) == 3 and all("len(xs) - 0" in check for check in growing), growing
+
+
+float_items = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([math.inf, math.nan, 2, None, FloatSub(2.0)]))
+
+
+@fast
+@given(xs=st.lists(float_items, max_size=6), ys=st.lists(float_items, max_size=6),
+       n=st.integers(-1, 7), m=st.integers(-1, 7))
+def test_nested_loops_over_lists_raise_where_python_does(kernels, xs, ys, n, m):
+    same(kernels, "nested_sums", xs, ys, n, m)
+    same(kernels, "growing_sums", xs, n)
+
+
 sequence_items = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -1.0, math.inf, math.nan, 2, True, None,
                                                                    FloatSub(4.0), 2 ** 53 + 1]))
 int_items = st.one_of(st.integers(-(10 ** 6), 10 ** 6),

@@ -152,6 +152,17 @@ class AttributeSites:
         return f"_autocy_attr_site({self.count - 1})"
 
 
+def invariant_key(node: ast.expr, local_names: set[str], assigned: set[str]) -> str | None:
+    """A key for the value of ``node`` that stays the same while the names in ``assigned`` are
+    not assigned: a local variable not among them (no other code can rebind a local of a
+    compiled function), or an int constant; None for anything else."""
+    if isinstance(node, ast.Name) and node.id in local_names and node.id not in assigned:
+        return node.id
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return repr(node.value)
+    return None
+
+
 def mangle(qualname: str) -> str:
     """``C.m`` -> ``C_autocy_dot_m``: a generated name's part for a (method's) qualname;
     :func:`autocy.compile.user_frame_names` turns it back into ``C.m`` in tracebacks."""
@@ -188,6 +199,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         # range() loop variable -> {(array, dimension): (lowest, highest) offset} of the
         # memoryview indices checked before that loop (see index_ranges)
         self.checked_indices: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
+        # inside such loops: (array, dimension) -> (stop, highest offset) for each enclosing
+        # loop whose check proved stop - 1 + offset < the length (see implied_by_enclosing)
+        self.checked_stops: dict[tuple[str, int], list[tuple[str, int]]] = {}
         self.reevaluated = False  # some statement deoptimizes when its checked code raises
         self.flagging = False  # emitting the flagging variants of the helpers (see flagging.py)
         # id of a call argument evaluated before its statement -> the C temporary holding it
@@ -1465,7 +1479,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         start_code, stop_code = self.expr(start).code, self.expr(stop).code
         ranges = self.index_ranges(stmt, c_only) if step > 0 else {}
         if ranges:
-            start_code, stop_code = self.check_indices(ranges, start_code, stop_code, ind, line)
+            start_code, stop_code = self.check_indices(ranges, (start, stop), (start_code, stop_code), ind, line)
+        invariant_stop = invariant_key(stop, self.a.locals, assigned_names(stmt.body) | {stmt.target.id})
+        facts = [] if invariant_stop is None else [(key, (invariant_stop, high)) for key, (_, high) in ranges.items()]
+        for key, fact in facts:
+            self.checked_stops.setdefault(key, []).append(fact)
         owned = self.owned_lists(stmt) if c_only and self.owned is None else {}
         if owned:  # two copies: the owned lists' elements read and stored unchecked, or checked
             bounds = start_code, stop_code
@@ -1503,6 +1521,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             pass
         else:
             self.range_loop_copy(stmt, ind, guarded, (start_code, stop_code), step, ranges)
+        for key, _fact in facts:
+            self.checked_stops[key].pop()
         if region:
             self.hoisted = None
 
@@ -1601,6 +1621,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         indices checked before it (see :meth:`index_ranges`)."""
         line, name = stmt.lineno, stmt.target.id
         start_code, stop_code = bounds
+        facts = self.hoist_inner_checks(stmt, ind, line)
         if not guarded:
             self.out.add(ind, f"for {name} in range({start_code}, {stop_code}, {step}):", line)
         else:
@@ -1613,7 +1634,48 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.checked_indices[name] = ranges
         self.block(stmt.body, ind + 1)
         del self.checked_indices[name]
+        for key, _fact in facts:
+            self.checked_stops[key].pop()
         self.orelse(stmt, ind)
+
+    def hoist_inner_checks(self, loop: ast.For, ind: int, line: int) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+        """Check before ``loop`` what the ``range()`` loops of its body check before each of
+        their runs (see :meth:`check_indices`), where that cannot change while ``loop`` runs:
+        a stop that is a local its body does not assign (or a constant), a start whose proven
+        range keeps the indices in, arrays its body does not assign, and lists only when
+        ``loop`` runs no Python code. A failed check deoptimizes to ``loop``, which then runs
+        as Python (the inner loops may not have checked anything: an empty one checks nothing;
+        a deoptimization is never wrong, only slower). n-body's two loops over the bodies
+        checked seven lists at each step (0.0267 s -> 0.0251 s with the check once).
+
+        Returns the facts established for :meth:`implied_by_enclosing`, to be dropped after
+        ``loop``'s body."""
+        assigned = assigned_names(loop.body) | {loop.target.id}
+        lists_stay = c_only_range_loop(self.typer, loop, self.element_update)
+        conditions: dict[str, None] = {}
+        facts = []
+        for inner in loop.body:
+            if not (isinstance(inner, ast.For) and loop_shape(self.typer, inner) == "range"):
+                continue
+            start, stop, step = range_parts(range_call(self.typer, inner.iter))
+            key, first = invariant_key(stop, self.a.locals, assigned), self.typer.interval(start)
+            if step <= 0 or key is None or first is None:
+                continue
+            ranges = self.index_ranges(inner, c_only_range_loop(self.typer, inner, self.element_update))
+            if not ranges or any(first[0] < -low for low, _high in ranges.values()) or any(
+                    array in assigned or (self.kinds[array] is Kind.LIST and not lists_stay) for array, _dim in ranges):
+                continue
+            for (array, dim), (_low, high) in sorted(ranges.items()):
+                if not self.implied_by_enclosing(array, dim, key, high):
+                    conditions[f"{self.expr(stop).code} <= {self.length(array, dim)} - {high}"] = None
+                facts.append(((array, dim), (key, high)))
+        if conditions:
+            self.out.add(ind, f"if not ({' and '.join(conditions)}):", line)
+            block, index = self.here()
+            self.deopt(ind + 1, line, block, index, [])
+        for key, fact in facts:
+            self.checked_stops.setdefault(key, []).append(fact)
+        return facts
 
     def index_ranges(self, loop: ast.For, c_only: bool) -> dict[tuple[str, int], tuple[int, int]]:
         """The memoryview indices ``v + c`` (``v``, ``v - c``) in the body of a ``range()`` loop
@@ -1638,22 +1700,43 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                         ranges[(node.value.id, dim)] = (min(low, offset), max(high, offset))
         return ranges
 
-    def check_indices(self, ranges: dict[tuple[str, int], tuple[int, int]], start: str, stop: str,
-                      ind: int, line: int) -> tuple[str, str]:
-        """Before a ``range(start, stop)`` loop (step > 0): check that every index of
-        ``ranges`` stays within its array's dimension for every value of the loop variable,
-        or deoptimize to the loop (which then runs, and raises or wraps, as Python does).
-        Returns the C temporaries that now hold ``start`` and ``stop``."""
+    def check_indices(self, ranges: dict[tuple[str, int], tuple[int, int]], bounds: tuple[ast.expr, ast.expr],
+                      codes: tuple[str, str], ind: int, line: int) -> tuple[str, str]:
+        """Before a ``range(start, stop)`` loop (step > 0; ``bounds`` the expressions, ``codes``
+        their C code): check that every index of ``ranges`` stays within its array's dimension
+        for every value of the loop variable, or deoptimize to the loop (which then runs, and
+        raises or wraps, as Python does). A condition that is proven is left out: a start whose
+        proven range keeps it in, or a stop an enclosing loop checked (:meth:`implied_by_enclosing`;
+        in n-body's ``for j in range(i + 1, n)`` inside ``for i in range(n)`` both are: 0.0292 s
+        -> 0.0267 s without the seven lists' checks before each inner loop). Returns the C
+        temporaries that now hold ``start`` and ``stop``."""
         low_t, high_t = self.temp(Kind.CINT), self.temp(Kind.CINT)
-        self.out.add(ind, f"{low_t} = {start}", line)
-        self.out.add(ind, f"{high_t} = {stop}", line)
+        self.out.add(ind, f"{low_t} = {codes[0]}", line)
+        self.out.add(ind, f"{high_t} = {codes[1]}", line)
+        start = self.typer.interval(bounds[0])
+        stop = invariant_key(bounds[1], self.a.locals, set())
         # start + low >= 0 and stop - 1 + high < length, arranged so that nothing can overflow
-        inside = " and ".join(f"{low_t} >= {-low} and {high_t} <= {self.length(array, dim)} - {high}"
-                              for (array, dim), (low, high) in sorted(ranges.items()))
-        self.out.add(ind, f"if not ({low_t} >= {high_t} or ({inside})):", line)
-        block, index = self.here()
-        self.deopt(ind + 1, line, block, index, [])
+        conditions = []
+        for (array, dim), (low, high) in sorted(ranges.items()):
+            if start is None or start[0] < -low:
+                conditions.append(f"{low_t} >= {-low}")
+            if not self.implied_by_enclosing(array, dim, stop, high):
+                conditions.append(f"{high_t} <= {self.length(array, dim)} - {high}")
+        if conditions:
+            self.out.add(ind, f"if not ({low_t} >= {high_t} or ({' and '.join(conditions)})):", line)
+            block, index = self.here()
+            self.deopt(ind + 1, line, block, index, [])
         return low_t, high_t
+
+    def implied_by_enclosing(self, array: str, dim: int, stop: str | None, high: int) -> bool:
+        """Whether an enclosing ``range()`` loop's check proved ``stop - 1 + high`` below the
+        length of ``array``'s dimension ``dim`` for this ``stop``: the same variable (which its
+        body does not assign) or constant, checked there with an offset at least ``high``. The
+        length is the one checked there: a memoryview's shape never changes, and a list is
+        checked only in a loop that runs no Python code (see :meth:`index_ranges`); inside the
+        enclosing loop's body, its range was not empty, so its check ran."""
+        return stop is not None and any(key == stop and checked >= high
+                                        for key, checked in self.checked_stops.get((array, dim), ()))
 
     def length(self, name: str, dim: int) -> str:
         """The C length of dimension ``dim`` of the array (list) variable ``name``."""

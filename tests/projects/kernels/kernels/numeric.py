@@ -283,6 +283,32 @@ def pair_pulls(xs, vs, ms, steps, limit):
     return -1
 
 
+def nested_sums(xs, ys, n, m):
+    """Loops nested in a loop over ``i < n`` that reads ``xs[i]``: the inner ``j < n`` loop's
+    reads of ``xs[j]`` are in range once the outer loop's check passed (it checks nothing of
+    its own), the ``j < m`` loop's reads of ``ys[j + 1]`` are not (another stop, another list),
+    but neither ``m`` nor ``ys`` changes in the outer loop: they are checked once, before it,
+    and a failure runs the outer loop as Python does."""
+    total = 0.0
+    for i in range(n):
+        for j in range(i, n):
+            total += xs[i] * xs[j]
+        for j in range(m):
+            total += ys[j + 1] * xs[i]
+    return total
+
+
+def growing_sums(xs, n):
+    """The inner loop's stop grows in the outer loop's body: what the outer loop checked says
+    nothing of it, so it checks its reads itself (and raises IndexError as Python does)."""
+    total = 0.0
+    for i in range(n):
+        for j in range(n):
+            total += xs[j] * xs[i]
+        n += 1
+    return total
+
+
 def weight(j):
     """A callee that runs no Python code: loops check its guard once, before them."""
     return j * 0.25 + 1.0
@@ -361,6 +387,8 @@ def train():
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
     pair_pulls([0.0, 1.0, 2.5], [0.0, 0.5, -0.5], [3.0, 1.0, 0.5], 20, 1e9)
+    nested_sums([0.5, 1.5, 2.0, 3.0], [1.0, 2.0, 0.25, 4.0], 4, 3)
+    growing_sums([0.5, 1.5, 2.0, 3.0, 1.0, 2.0, 0.25, 4.0], 4)
     sequence_loops([1.0, 4.0, 2.25], (3, -1, 7), 2.0)
     sequence_loops([0.5, 9.0], (2, 5), 0.5)
     against_constants([0.25, 0.75, 4.0], 5)
