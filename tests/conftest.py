@@ -130,10 +130,10 @@ def kernels_build(tmp_path_factory) -> KernelsBuild:
     project = root / "project"
     shutil.copytree(KERNELS, project)
     (project / "train.py").write_text("import kernels.numeric, kernels.resume, kernels.arrays, kernels.bodies\n"
-                                      "import kernels.vectors, kernels.windows\n"
+                                      "import kernels.vectors, kernels.windows, kernels.records\n"
                                       "kernels.numeric.train()\nkernels.resume.train()\n"
                                       "kernels.arrays.train()\nkernels.bodies.train()\nkernels.vectors.train()\n"
-                                      "kernels.windows.train()\n")
+                                      "kernels.windows.train()\nkernels.records.train()\n")
     site, report = profile_and_build(project, root)
     yield KernelsBuild(site, report)
     for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:

@@ -15,12 +15,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_differential import fast, numbers, outcome
 
 from autocy.annotate.analysis import analyze_function, module_facts
 from autocy.annotate.kinds import Kind
 from autocy.annotate.rangebounds import hoist_range_bounds
 from autocy.profiledata import FunctionProfile
-from test_differential import fast, numbers, outcome
 
 
 def analyzed(source: str, types: dict[str, str]):

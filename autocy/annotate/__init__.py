@@ -25,6 +25,7 @@ from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
 from autocy.annotate.literals import LITERAL_PXD, rewrite_literal_operations
+from autocy.annotate.records import capture_lines
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -129,6 +130,10 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
         generated, numpy, sites = Lines(), False, AttributeSites()
     else:
         reports, generated, numpy, sites = _render_functions(module, specialize, tree, facts, set())
+        text = "\n".join(generated.text)
+        used = {cls for cls in facts.records if f"_autocy_rec_{cls}" in text}
+        for code in capture_lines(facts.records, used):
+            generated.add(0, code, 0)
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None

@@ -34,6 +34,7 @@ from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
 from autocy.annotate.rangebounds import hoist_range_bounds
+from autocy.annotate.records import record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import FunctionProfile
@@ -109,6 +110,8 @@ class FunctionAnalysis:
         calls_only: specialized for its direct calls of other specializations alone (nothing
             of its own is computed in C); its callers call it directly all the same, which
             saves them the call of its dispatcher.
+        record_locals: untyped local -> the record class whose instances alone the type
+            feedback saw in it (see :mod:`autocy.annotate.records`).
     """
 
     node: ast.FunctionDef
@@ -129,6 +132,7 @@ class FunctionAnalysis:
     rejected: str | None = None
     recursive: bool = False
     calls_only: bool = False
+    record_locals: dict[str, str] = field(default_factory=dict)
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -164,7 +168,7 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
             bind(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bind(node.id)
-    facts = ModuleFacts(bound=bound)
+    facts = ModuleFacts(bound=bound, records=record_classes(tree))
     for stmt in tree.body:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -635,6 +639,7 @@ class _Analyzer:
         result.bounded = self.bounded_increments(kinds, typer)
         result.bounds = {name: self.bound(name) for name, kind in kinds.items() if kind is Kind.CINT}
         result.entry_guards = {p: kinds[p] for p in self.params if p in kinds}
+        result.record_locals = self.record_locals(kinds)
         result.typings = [Typing(name, kind, *reasons[name]) for name, kind in sorted(kinds.items())]
         result.typings += [Typing(f"{name}.{attr}", kind, "guarded",
                                   self.attribute_evidence(name, attr, kind))
@@ -648,6 +653,20 @@ class _Analyzer:
             result.rejected = ("nothing to gain: only parameters could be typed and no typed "
                                "value is computed with in C")
         return result
+
+    def record_locals(self, kinds: dict[str, Kind]) -> dict[str, str]:
+        """Untyped locals (not parameters) seen holding instances of one record class of this
+        module only -> the class's name; none where the inline caches take no fast path (the
+        fields' reads would always fail)."""
+        found: dict[str, str] = {}
+        if not fast_paths_available():
+            return found
+        for name in sorted(self.locals - set(self.params) - set(kinds)):
+            seen = self.profile.types.get(name, {})
+            module, _, cls = next(iter(seen), "").rpartition(".")
+            if len(seen) == 1 and module == self.profile.module and cls in self.module.records:
+                found[name] = cls
+        return found
 
     def bound(self, name: str) -> int:
         """The range +-bound the guards of a CINT variable check (its observed values decide;

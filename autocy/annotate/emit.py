@@ -73,6 +73,7 @@ from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direc
 from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
+from autocy.annotate.records import RegionCompiler, find_region
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
 from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
@@ -960,7 +961,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def block(self, stmts: list[ast.stmt], ind: int) -> None:
         emitted = len(self.out.text)
+        region_end = -1
         for index, stmt in enumerate(stmts):
+            if index <= region_end:
+                continue
+            region_end = self.record_region(stmts, index, ind)
+            if region_end >= index:
+                continue
             self.path.append((stmts, index))
             points = len(self.points)
             if self.indices_in_range(stmt):  # every index checked before its loop
@@ -974,6 +981,43 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                 self.out.add(ind + 1, "break", stmt.lineno)
         if len(self.out.text) == emitted:
             self.out.add(ind, "pass", stmts[0].lineno if stmts else self.a.node.lineno)
+
+    def record_region(self, stmts: list[ast.stmt], index: int, ind: int) -> int:
+        """Emit the region of a temporary record instance made by ``stmts[index]``, if one
+        starts there (see :mod:`autocy.annotate.records`): its fast path, then its statements
+        as usual where that does not apply. Returns the index of the region's last statement,
+        or -1 (nothing emitted)."""
+        if stmts[index].__class__ is not ast.Assign or not self.a.record_locals:
+            return -1
+
+        def new_temp(declaration: str) -> str:
+            name = f"_ac_t{len(self.temps)}"
+            self.temps[name] = declaration
+            return name
+
+        bound = set(self.a.params) | {n.id for stmt in stmts[:index] if isinstance(stmt, ast.Assign)
+                                      for target in stmt.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        compiler = RegionCompiler(self.kinds, self.a.module.records, self.sites.new, new_temp, bound)
+        region = find_region(stmts, index, self.a.node, self.a.record_locals, compiler)
+        if region is None:
+            return -1
+        add, line, ok = self.out.add, stmts[index].lineno, self.temp(Kind.BOOL)
+        for temp, code in region.prelude:
+            add(ind, f"{temp} = {code}", line)
+        add(ind, f"{ok} = {' and '.join(region.guards)}", line)
+        add(ind, f"if {ok}:", line)
+        for temp, code in region.fields + [(temp, code) for _local, temp, code in region.results]:
+            add(ind + 1, f"{temp} = {code}", line)
+        add(ind, f"{ok} = (not _autocy_take_failure()) and {ok}", line)  # (the flag is always taken)
+        add(ind, f"if {ok}:", line)
+        for local, temp, _code in region.results:
+            add(ind + 1, f"{local} = {temp}", line)
+        add(ind, "else:", line)
+        for k in range(region.start, region.end + 1):
+            self.path.append((stmts, k))
+            self.stmt(stmts[k], ind + 1)
+            self.path.pop()
+        return region.end
 
     def stmt(self, stmt: ast.stmt, ind: int) -> None:  # noqa: C901 - one case per statement type
         add, line = self.out.add, stmt.lineno

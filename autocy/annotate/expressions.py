@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, NUMBERS, Kind
 from autocy.annotate.literals import AS_PYTHON
@@ -112,6 +113,8 @@ class ModuleFacts:
             ``obj.name(args)``, or an operator of its dunder name, goes straight to its
             specialization while the lookup of ``name`` on ``obj`` finds its dispatcher (see
             :meth:`ExprTyper.method_callee`).
+        records: class name -> :class:`~autocy.annotate.records.Record`, the module's record
+            classes, whose temporary instances typed code may keep in C doubles.
     """
 
     bound: set[str] = field(default_factory=set)
@@ -119,6 +122,7 @@ class ModuleFacts:
     math_functions: dict[str, str] = field(default_factory=dict)
     functions: dict[str, Callee] = field(default_factory=dict)
     methods: dict[str, tuple[str, Callee]] = field(default_factory=dict)
+    records: dict[str, Any] = field(default_factory=dict)
 
 
 def whole_slice(part: ast.Slice) -> bool:

@@ -881,12 +881,57 @@ cdef extern from *:
     static int __autocy_attr_set_d(void *site, PyObject *o, PyObject *name, double v) {
         return __autocy_ic_set_double((__autocy_ic *)site, o, name, v);
     }
+    /* obj.name where the cache says it lives, borrowed (see autocy/annotate/records.py: held
+       while no Python code runs), else a failure and None (a peek on which fails in turn) */
+    static inline PyObject *__autocy_peek_of(void *site, PyObject *o, PyObject *name) {
+        PyObject *value = __autocy_ic_peek((__autocy_ic *)site, o, name);
+        if (value != NULL) return value;
+        __autocy_failed = 1;
+        return Py_None;
+    }
+    /* 1 when a call cls(...) makes an instance as the record class autocy inlined does, and
+       its methods are those it inlined: metaclass type, object.__new__, CPython's own
+       attribute access, no __del__, and for each of names the MRO lookup finds the object of
+       expected at that position (None there: no data descriptor, for a field). The answer is
+       kept in the site's first way while cls keeps its version tag; runs no Python code. */
+    static int __autocy_record_ok(void *site, PyObject *cls, PyObject *names, PyObject *expected) {
+    #if __AUTOCY_IC
+        __autocy_ic *ic = (__autocy_ic *)site;
+        __autocy_ic_way *way = &ic->ways[0];
+        PyTypeObject *tp = (PyTypeObject *)cls;
+        Py_ssize_t i;
+        int tagged;
+        if (!PyType_CheckExact(cls)) return 0;
+        if (way->type == tp && way->version == tp->tp_version_tag && way->kind == __AUTOCY_IC_NEW) return 1;
+        if (ic->fills >= __AUTOCY_IC_MAX_FILLS) return 0;
+        ic->fills++;
+        way->type = NULL;
+        if (!(tp->tp_flags & Py_TPFLAGS_HEAPTYPE) || tp->tp_new != PyBaseObject_Type.tp_new
+                || tp->tp_getattro != PyObject_GenericGetAttr || tp->tp_setattro != PyObject_GenericSetAttr
+                || tp->tp_finalize != NULL || tp->tp_del != NULL || !PyTuple_CheckExact(names)
+                || !PyTuple_CheckExact(expected) || PyTuple_GET_SIZE(names) != PyTuple_GET_SIZE(expected))
+            return 0;
+        for (i = 0; i < PyTuple_GET_SIZE(names); i++) {
+            PyObject *found = __autocy_ic_lookup(way, tp, PyTuple_GET_ITEM(names, i), &tagged);
+            PyObject *want = PyTuple_GET_ITEM(expected, i);
+            if (!tagged || (want == Py_None ? !__autocy_ic_not_data(found) : found != want)) return 0;
+        }
+        way->type = tp;  /* (with the version tag of the last lookup: nothing ran since the first) */
+        way->kind = __AUTOCY_IC_NEW;
+        return 1;
+    #else
+        (void)site; (void)cls; (void)names; (void)expected;
+        return 0;
+    #endif
+    }
     """
     double _autocy_attr_d_f "__autocy_attr_d_f" (void *site, object o, object name) noexcept
     double _autocy_attr_d "__autocy_attr_d" (void *site, object o, object name) except? -1.0
     long long _autocy_attr_i_f "__autocy_attr_i_f" (void *site, object o, object name) noexcept
     long long _autocy_attr_i "__autocy_attr_i" (void *site, object o, object name) except? -0x7ffffffffffffff7
     int _autocy_attr_set_d "__autocy_attr_set_d" (void *site, object o, object name, double v) except -1
+    void *_autocy_peek_of "__autocy_peek_of" (void *site, object o, object name) noexcept
+    bint _autocy_record_ok "__autocy_record_ok" (void *site, object cls, object names, object expected) noexcept
     bint _autocy_method_is "__autocy_method_is" (void *site, object o, object name, object expected,
                                                   int instance) noexcept
     bint _autocy_binop_is "__autocy_binop_is" (void *site, object a, object b, object name, object expected) noexcept
