@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_differential import FloatSub, fast, outcome
 
-from autocy.annotate.records import record_classes
+from autocy.annotate.kinds import Kind
+from autocy.annotate.records import RegionCompiler, find_region, record_classes
 
 VEC = """
 class V:
@@ -63,6 +64,44 @@ def test_classes_that_take_over_making_or_attributes_are_not_records(change):
 ])
 def test_other_classes_are_not_records(source):
     assert record_classes(ast.parse(source)) == {}
+
+
+def region_of(source, record_locals, kinds):
+    """The region of the function ``f`` in ``source`` that starts at its first statement."""
+    tree = ast.parse(source)
+    function = next(s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "f")
+    temps = []
+
+    def new_temp(declaration):
+        temps.append(declaration)
+        return f"_t{len(temps)}"
+
+    compiler = RegionCompiler(kinds, record_classes(tree), lambda: "site", new_temp,
+                              {a.arg for a in function.args.args})
+    return find_region(function.body, 0, function, record_locals, compiler)
+
+
+@pytest.mark.parametrize(("maker", "fits"), [
+    ("V(self.x - 1, self.y * 2)", True),
+    ("V(1.5, -self.y)", True),
+    ("V(1, self.y)", False),      # x would be the int 1, not a float
+    ("V(2 * 3, self.y)", False),  # int arithmetic, which a double could round
+])
+def test_a_field_that_python_keeps_an_int_is_not_a_double(maker, fits):
+    source = VEC + f"    def made(self):\n        return {maker}\n" + \
+        "def f(a):\n    v = a.made()\n    t = v.x + v.y\n    return t\n"
+    region = region_of(source, {"v": "V"}, {"t": Kind.DOUBLE})
+    assert (region is not None) == fits
+    if fits:
+        assert (region.start, region.end) == (0, 1) and region.results[0][0] == "t"
+
+
+def test_a_temporary_used_after_its_statements_or_twice_made_is_left_alone():
+    uses_later = "def f(a, b):\n    v = a - b\n    t = v.dot(b)\n    return v\n"
+    made_twice = "def f(a, b):\n    v = a - b\n    t = v.dot(b)\n    v = b - a\n    return t\n"
+    fits = "def f(a, b):\n    v = a - b\n    t = v.dot(b)\n    return t\n"
+    for source, expected in ((uses_later, False), (made_twice, False), (fits, True)):
+        assert (region_of(VEC + source, {"v": "V"}, {"t": Kind.DOUBLE}) is not None) == expected, source
 
 
 @pytest.fixture(scope="module")

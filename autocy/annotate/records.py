@@ -254,15 +254,15 @@ class RegionCompiler:
         """Whether ``name`` stands for the instance the region does not make."""
         return env[name][0] == "virtual" if name in env else name == self.virtual
 
-    def binding(self, node: ast.expr, env: dict, as_object: bool) -> tuple[str, str]:
+    def binding(self, node: ast.expr, env: dict, as_object: bool) -> tuple:
         """What a method's parameter stands for: ``("virtual", "")`` (the instance not made),
         ``("object", code)`` (a parameter whose attributes the method reads) or ``("double",
-        code)``."""
+        code, whether its value is a float)``."""
         if isinstance(node, ast.Name) and node.id in env:
             return env[node.id]
         if isinstance(node, ast.Name) and self.is_virtual(node.id, env):
             return ("virtual", "")
-        return ("object", self.obj(node, env)) if as_object else ("double", self.dbl(node, env))
+        return ("object", self.obj(node, env)) if as_object else ("double", *self.number(node, env))
 
     def bind(self, method: Method, args: list[ast.expr], env: dict) -> dict:
         """The environment of an inlined method's body for the arguments ``args``."""
@@ -273,39 +273,52 @@ class RegionCompiler:
         return {p: self.binding(a, env, p in bases) for p, a in zip(method.params, args)}
 
     def dbl(self, node: ast.expr, env: dict) -> str:
+        """A C double expression for ``node``, whose Python value is a float (an int-valued
+        one, ``Vec(1, 2, 3)``'s fields, would be boxed as a float where Python keeps an int)."""
+        code, is_float = self.number(node, env)
+        if not is_float:
+            raise Unfit("an int")
+        return code
+
+    def number(self, node: ast.expr, env: dict) -> tuple[str, bool]:
         """A C double expression for ``node`` (flagging: a failed peek or check sets the
-        failure flag)."""
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and type(node.value) is not bool \
+        failure flag), and whether its Python value is a float (else an int: constants, and
+        arithmetic of ints is refused, whose exact result a double could round)."""
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) \
                 and abs(node.value) <= _LARGEST_EXACT_INT:
-            return repr(float(node.value))
+            return repr(float(node.value)), type(node.value) is float
         if isinstance(node, ast.Name):
             bound = env.get(node.id)
             if bound is not None:
                 if bound[0] != "double":
                     raise Unfit(node.id)
-                return bound[1]
+                return bound[1], bound[2]
             if node.id in self.assigned:
-                return self.assigned[node.id]
+                return self.assigned[node.id], True
             if self.kinds.get(node.id) is Kind.DOUBLE:
-                return node.id
+                return node.id, True
             raise Unfit(node.id)
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and self.is_virtual(node.value.id, env):
                 if node.attr not in self.virtual_fields:
                     raise Unfit(node.attr)
-                return self.virtual_fields[node.attr]
-            return f"_autocy_attr_d_f({self.new_site()}, {self.obj(node.value, env)}, {node.attr!r})"
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return f"({self.dbl(node.left, env)} {_OPS[type(node.op)]} {self.dbl(node.right, env)})"
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return f"_autocy_fdiv_f({self.dbl(node.left, env)}, {self.dbl(node.right, env)})"
+                return self.virtual_fields[node.attr], True
+            return f"_autocy_attr_d_f({self.new_site()}, {self.obj(node.value, env)}, {node.attr!r})", True
+        if isinstance(node, ast.BinOp) and type(node.op) in (*_OPS, ast.Div):
+            (left, left_float), (right, right_float) = self.number(node.left, env), self.number(node.right, env)
+            if isinstance(node.op, ast.Div):
+                return f"_autocy_fdiv_f({left}, {right})", True
+            if not (left_float or right_float):
+                raise Unfit("int arithmetic")
+            return f"({left} {_OPS[type(node.op)]} {right})", True
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return f"(-{self.dbl(node.operand, env)})"
+            operand, is_float = self.number(node.operand, env)
+            return f"(-{operand})", is_float
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             return self.value_call(node, env)
         raise Unfit(ast.dump(node))
 
-    def value_call(self, node: ast.Call, env: dict) -> str:
+    def value_call(self, node: ast.Call, env: dict) -> tuple[str, bool]:
         """``r.m(args)`` for a value method ``m`` of the region's record class, inlined: on the
         made instance (checked with the class), or on an object whose lookup must find it."""
         record, name = self.region.record, node.func.attr
@@ -316,11 +329,11 @@ class RegionCompiler:
         receiver = inner[method.params[0]]
         if receiver[0] == "double":
             raise Unfit(name)
-        code = self.dbl(method.results[0], inner)
+        code, is_float = self.number(method.results[0], inner)
         if receiver[0] == "object":
             same = f"_autocy_method_is({self.new_site()}, {receiver[1]}, {name!r}, _autocy_rec_{record.name}_{name}, 1)"
             code = f"({code} if {same} else _autocy_rebound_d_f())"
-        return code
+        return code, is_float
 
 
 def find_region(stmts: list[ast.stmt], start: int, function: ast.FunctionDef, record_locals: dict[str, str],
@@ -401,7 +414,7 @@ def _maker_fields(value: ast.expr, record: Record, compiler: RegionCompiler) -> 
         method = record.makers[value.func.attr]
         args = [value.func.value, *value.args]
     env = compiler.bind(method, args, {})
-    if any(kind == "virtual" for kind, _code in env.values()):
+    if any(binding[0] == "virtual" for binding in env.values()):
         raise Unfit("a made instance made from itself")
     return [compiler.dbl(result, env) for result in method.results]
 
