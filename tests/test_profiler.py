@@ -299,7 +299,10 @@ def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
     # 0.13 s in truth; the same 20% margin for sampling as above (without the import's 0.08 s
     # the total would be about 0.05 s)
     assert load.total_time >= 0.10
-    assert load.self_time < 0.02
+    # the import's own work (finding, reading, compiling wl/slow.py) is load's, about 0.005 s
+    # on an idle machine and 0.0215 s once on a busy one: well below the 0.08 s that the
+    # module body's sleep would add if it were counted here
+    assert load.self_time < 0.04
     assert profile.functions["wl.kern:sleeper"].self_time >= 0.04
 
 
