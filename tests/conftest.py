@@ -121,6 +121,15 @@ class KernelsBuild:
         assert compiled.__file__.endswith(EXTENSION_SUFFIXES[0]), compiled.__file__
         return pure, compiled
 
+    def generated(self, name: str) -> str:
+        """The section autocy generated for ``kernels.<name>`` (after its marker line)."""
+        text = (self.site.parent / "project" / "build" / "autocy" / "gen" / "kernels" / f"{name}.py").read_text()
+        return text.split("guarded typed specializations")[1]
+
+    def specialization(self, name: str, key: str) -> str:
+        """The text of ``def _autocy_spec_<key>`` in the section generated for ``kernels.<name>``."""
+        return self.generated(name).split(f"def _autocy_spec_{key}(")[1].split("\ndef ")[0]
+
 
 @pytest.fixture(scope="session")
 def kernels_build(tmp_path_factory) -> KernelsBuild:

@@ -390,11 +390,8 @@ def test_pair_pulls_deoptimizes_and_returns_from_inside_its_arrays(kernels):
 
 
 def test_an_inner_loop_checks_only_what_its_outer_loops_did_not(kernels_build):
-    gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen"
-    generated = (gen / "kernels" / "numeric.py").read_text().split("guarded typed specializations")[1]
-
     def checks(name):
-        body = generated.split(f"def _autocy_spec_{name}(")[1].split("\ndef ")[0]
+        body = kernels_build.specialization("numeric", name)
         return [line.strip() for line in body.splitlines() if line.strip().startswith("if not (")]
 
     # the lists' lengths checked once, before the loop over the steps (in both of its copies:

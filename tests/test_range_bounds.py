@@ -103,9 +103,8 @@ def windows(kernels_build):
 
 
 def test_the_loops_over_attribute_bounds_run_in_c(kernels_build):
-    gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen"
-    generated = (gen / "kernels" / "windows.py").read_text().split("guarded typed specializations")[1]
-    smooth = generated.split("def _autocy_spec_Window_autocy_dot_smooth(")[1].split("\ndef ")[0]
+    generated = kernels_build.generated("windows")
+    smooth = kernels_build.specialization("windows", "Window_autocy_dot_smooth")
     for name in ("_ac_rb1", "_ac_rb2", "_ac_rb3", "_ac_rb4"):
         assert f"{name}=_autocy_cython.longlong" in generated
     assert "iter(range(" not in smooth  # (a C loop each: no range object iterated)

@@ -111,14 +111,11 @@ def records(kernels_build):
 
 
 def test_the_temporaries_are_computed_in_c(kernels_build):
-    gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen"
-    generated = (gen / "kernels" / "records.py").read_text().split("guarded typed specializations")[1]
     for name in ("hit", "scaled"):
-        body = generated.split(f"def _autocy_spec_{name}(")[1].split("\ndef ")[0]
-        assert "_autocy_record_ok(" in body, name
-    hit = generated.split("def _autocy_spec_hit(")[1].split("\ndef ")[0]
+        assert "_autocy_record_ok(" in kernels_build.specialization("records", name), name
+    hit = kernels_build.specialization("records", "hit")
     assert "_autocy_binop_is(" in hit and "'__sub__', _autocy_rec_Vec3___sub__)" in hit
-    assert "_autocy_rec_Vec3 = Vec3 if all(" in generated
+    assert "_autocy_rec_Vec3 = Vec3 if all(" in kernels_build.generated("records")
 
 
 KINDS = ("plain", "subclass", "override", "duck")
