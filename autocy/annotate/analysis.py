@@ -566,7 +566,8 @@ class _Analyzer:
 
     def analyze(self) -> FunctionAnalysis:
         """The typed variables; then, when some C-int ``range()`` loop has object bounds, those
-        of the function with the bounds given C-int locals of their own (:mod:`rangebounds`)."""
+        of the function with the bounds given C-int locals of their own (:mod:`rangebounds`),
+        unless that function is not specialized (then the first analysis stands)."""
         problem = self.structural_problem()
         if problem:
             return FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
@@ -582,7 +583,8 @@ class _Analyzer:
             return result
         self.locals = self.locals | set(self.range_bounds)
         self.parents = parents(self.node)
-        return self.fixpoint()
+        hoisted = self.fixpoint()
+        return result if hoisted.rejected else hoisted
 
     def fixpoint(self) -> FunctionAnalysis:
         """The typed variables of ``self.node``: proposals from the type feedback, demoted until
