@@ -18,11 +18,14 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, NUMBERS, Kind
 from autocy.annotate.literals import AS_PYTHON
 from autocy.annotate.runtime import INT64_MAX, INT64_MIN, MATH_FUNCTIONS
+
+if TYPE_CHECKING:
+    from autocy.annotate.records import Record
 
 Interval = tuple[int, int]
 
@@ -122,7 +125,7 @@ class ModuleFacts:
     math_functions: dict[str, str] = field(default_factory=dict)
     functions: dict[str, Callee] = field(default_factory=dict)
     methods: dict[str, tuple[str, Callee]] = field(default_factory=dict)
-    records: dict[str, Any] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
 
 
 def whole_slice(part: ast.Slice) -> bool:
