@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
-from autocy.annotate.rangebounds import hoist_range_bounds
+from autocy.annotate.rangebounds import constant_step, hoist_range_bounds
 from autocy.annotate.records import record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
@@ -462,10 +462,8 @@ def range_call(typer: ExprTyper, node: ast.expr) -> list[ast.expr] | None:
     if not (isinstance(node, ast.Call) and typer.builtin(node.func, "range") and not node.keywords
             and 1 <= len(node.args) <= 3 and all(typer.of(a) is Kind.CINT for a in node.args)):
         return None
-    if len(node.args) == 3:
-        step = typer.interval(node.args[2])
-        if step is None or step[0] != step[1] or step[0] == 0:
-            return None
+    if len(node.args) == 3 and not constant_step(typer, node.args[2]):
+        return None
     return node.args
 
 

@@ -73,7 +73,7 @@ from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direc
 from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
-from autocy.annotate.records import RegionCompiler, find_region
+from autocy.annotate.records import RegionCompiler, find_region, made_local
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
 from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
@@ -987,7 +987,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         starts there (see :mod:`autocy.annotate.records`): its fast path, then its statements
         as usual where that does not apply. Returns the index of the region's last statement,
         or -1 (nothing emitted)."""
-        if stmts[index].__class__ is not ast.Assign or not self.a.record_locals:
+        if made_local(stmts[index], self.a.record_locals) is None:
             return -1
 
         def new_temp(declaration: str) -> str:

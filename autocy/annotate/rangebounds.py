@@ -94,13 +94,17 @@ def _qualifies(loop: ast.For, typer: ExprTyper, kinds: dict[str, Kind]) -> bool:
             and isinstance(call, ast.Call) and typer.builtin(call.func, "range") and not call.keywords
             and 1 <= len(call.args) <= 3 and not any(isinstance(a, ast.Starred) for a in call.args)):
         return False
-    if len(call.args) == 3:  # (a constant nonzero step, as range_call wants)
-        step = typer.interval(call.args[2])
-        if step is None or step[0] != step[1] or step[0] == 0:
-            return False
+    if len(call.args) == 3 and not constant_step(typer, call.args[2]):
+        return False
     bounds = call.args[:2]
     return (any(typer.of(a) is not Kind.CINT for a in bounds)
             and all(typer.of(a) in (Kind.CINT, Kind.OBJECT) for a in bounds))
+
+
+def constant_step(typer: ExprTyper, step: ast.expr) -> bool:
+    """Whether a ``range()`` step is a nonzero constant (proven so), as a C loop needs."""
+    interval = typer.interval(step)
+    return interval is not None and interval[0] == interval[1] != 0
 
 
 def _last_object_bound(loop: ast.For, typer: ExprTyper) -> int:

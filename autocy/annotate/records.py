@@ -34,11 +34,10 @@ import ast
 from dataclasses import dataclass, field
 
 from autocy.annotate.kinds import Kind
+from autocy.annotate.runtime import CY, EXACT_DOUBLE_BOUND
 
-CY = "_autocy_cython"
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
 _DUNDERS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__"}
-_LARGEST_EXACT_INT = 2 ** 53
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ def _inlinable(node: ast.expr, params: tuple[str, ...]) -> bool:
     """An expression the fast path computes in C: numbers, parameters, their attributes,
     ``+ - * /`` and unary ``-``."""
     if isinstance(node, ast.Constant):
-        return type(node.value) is float or (type(node.value) is int and abs(node.value) <= _LARGEST_EXACT_INT)
+        return type(node.value) is float or (type(node.value) is int and abs(node.value) <= EXACT_DOUBLE_BOUND)
     if isinstance(node, ast.Name):
         return node.id in params
     if isinstance(node, ast.Attribute):
@@ -285,7 +284,7 @@ class RegionCompiler:
         failure flag), and whether its Python value is a float (else an int: constants, and
         arithmetic of ints is refused, whose exact result a double could round)."""
         if isinstance(node, ast.Constant) and type(node.value) in (int, float) \
-                and abs(node.value) <= _LARGEST_EXACT_INT:
+                and abs(node.value) <= EXACT_DOUBLE_BOUND:
             return repr(float(node.value)), type(node.value) is float
         if isinstance(node, ast.Name):
             bound = env.get(node.id)
@@ -336,6 +335,15 @@ class RegionCompiler:
         return code, is_float
 
 
+def made_local(stmt: ast.stmt, record_locals: dict[str, str]) -> str | None:
+    """The local ``stmt`` assigns when it is ``v = ...`` for one of ``record_locals`` (a region
+    may start there), else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+            and stmt.targets[0].id in record_locals:
+        return stmt.targets[0].id
+    return None
+
+
 def find_region(stmts: list[ast.stmt], start: int, function: ast.FunctionDef, record_locals: dict[str, str],
                 compiler: RegionCompiler) -> Region | None:
     """The region starting at ``stmts[start]`` (see the module docstring), compiled, or None.
@@ -349,9 +357,7 @@ def find_region(stmts: list[ast.stmt], start: int, function: ast.FunctionDef, re
         compiler: a fresh :class:`RegionCompiler` for the function's emitter.
     """
     stmt = stmts[start]
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-        return None
-    name = stmt.targets[0].id
+    name = made_local(stmt, record_locals)
     record = compiler.records.get(record_locals.get(name, ""))
     if record is None:
         return None
