@@ -34,10 +34,10 @@ from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
 from autocy.annotate.rangebounds import constant_step, hoist_range_bounds
-from autocy.annotate.records import record_classes
+from autocy.annotate.records import RegionCompiler, has_fast_path, record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
-from autocy.profiledata import FunctionProfile
+from autocy.profiledata import RETURN, FunctionProfile
 
 SPECIALIZED_BUILTINS = frozenset({
     "type", "len", "abs", "range", "complex", "float", "int", "bool", "list", "dict", "str",
@@ -110,8 +110,11 @@ class FunctionAnalysis:
         calls_only: specialized for its direct calls of other specializations alone (nothing
             of its own is computed in C); its callers call it directly all the same, which
             saves them the call of its dispatcher.
-        record_locals: untyped local -> the record class whose instances alone the type
-            feedback saw in it (see :mod:`autocy.annotate.records`).
+        records_only: specialized for its record instances kept in C doubles alone (see
+            :mod:`autocy.annotate.records`).
+        record_locals: untyped local (or :data:`~autocy.profiledata.RETURN`, the result) ->
+            the record class whose instances alone the type feedback saw in it (see
+            :mod:`autocy.annotate.records`).
     """
 
     node: ast.FunctionDef
@@ -132,6 +135,7 @@ class FunctionAnalysis:
     rejected: str | None = None
     recursive: bool = False
     calls_only: bool = False
+    records_only: bool = False
     record_locals: dict[str, str] = field(default_factory=dict)
 
     def typer(self) -> ExprTyper:
@@ -647,6 +651,8 @@ class _Analyzer:
         natively = bool(kinds or result.attributes) and self.computes_natively(typer, set(kinds))
         if not natively and direct_callees(typer, self.node):
             result.calls_only = True
+        elif not natively and self.has_record_fast_path(kinds, result.record_locals, typer):
+            result.records_only = True
         elif not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
         elif not natively:
@@ -654,14 +660,24 @@ class _Analyzer:
                                "value is computed with in C")
         return result
 
+    def has_record_fast_path(self, kinds: dict[str, Kind], record_locals: dict[str, str], typer: ExprTyper) -> bool:
+        """Whether the function keeps some record instances in C doubles (see
+        :mod:`autocy.annotate.records`), which its specialization gains even with nothing
+        else typed."""
+        def compiler(bound: set[str]) -> RegionCompiler:
+            return RegionCompiler(kinds, self.module.records, lambda: "site", lambda declaration: "temp", bound,
+                                  self.locals, typer.math_function)
+        return has_fast_path(self.node, self.params, record_locals, compiler)
+
     def record_locals(self, kinds: dict[str, Kind]) -> dict[str, str]:
-        """Untyped locals (not parameters) seen holding instances of one record class of this
-        module only -> the class's name; none where the inline caches take no fast path (the
-        fields' reads would always fail)."""
+        """Untyped locals (not parameters), and :data:`~autocy.profiledata.RETURN` for the
+        result, seen holding instances of one record class of this module only -> the class's
+        name; none where the inline caches take no fast path (the fields' reads would always
+        fail)."""
         found: dict[str, str] = {}
         if not fast_paths_available():
             return found
-        for name in sorted(self.locals - set(self.params) - set(kinds)):
+        for name in [*sorted(self.locals - set(self.params) - set(kinds)), RETURN]:
             seen = self.profile.types.get(name, {})
             module, _, cls = next(iter(seen), "").rpartition(".")
             if len(seen) == 1 and module == self.profile.module and cls in self.module.records:

@@ -73,7 +73,8 @@ from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direc
 from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
 from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
-from autocy.annotate.records import RegionCompiler, find_region, made_local
+from autocy.annotate.records import (RegionCompiler, certainly_bound, find_made_value, find_region,
+                                     made_local)
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
 from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
@@ -984,21 +985,24 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
     def record_region(self, stmts: list[ast.stmt], index: int, ind: int) -> int:
         """Emit the region of a temporary record instance made by ``stmts[index]``, if one
-        starts there (see :mod:`autocy.annotate.records`): its fast path, then its statements
-        as usual where that does not apply. Returns the index of the region's last statement,
-        or -1 (nothing emitted)."""
-        if made_local(stmts[index], self.a.record_locals) is None:
+        starts there, or the statement alone when it makes a record instance from instances
+        it need not make (see :mod:`autocy.annotate.records`): its fast path, then its
+        statements as usual where that does not apply. Returns the index of the region's last
+        statement, or -1 (nothing emitted)."""
+        if not self.a.record_locals:
             return -1
 
-        def new_temp(declaration: str) -> str:
-            name = f"_ac_t{len(self.temps)}"
-            self.temps[name] = declaration
-            return name
+        def compiler() -> RegionCompiler:
+            return RegionCompiler(self.kinds, self.a.module.records, self.sites.new, self.record_temp,
+                                  self.certainly_bound(stmts, index), self.a.locals, self.typer.math_function)
 
-        bound = set(self.a.params) | {n.id for stmt in stmts[:index] if isinstance(stmt, ast.Assign)
-                                      for target in stmt.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
-        compiler = RegionCompiler(self.kinds, self.a.module.records, self.sites.new, new_temp, bound)
-        region = find_region(stmts, index, self.a.node, self.a.record_locals, compiler)
+        region = None
+        if made_local(stmts[index], self.a.record_locals) is not None:
+            region = find_region(stmts, index, self.a.node, self.a.record_locals, compiler())
+        if region is None:
+            region = find_made_value(stmts[index], self.a.record_locals, compiler())
+            if region is not None:
+                region.start = region.end = index
         if region is None:
             return -1
         add, line, ok = self.out.add, stmts[index].lineno, self.temp(Kind.BOOL)
@@ -1006,18 +1010,42 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind, f"{temp} = {code}", line)
         add(ind, f"{ok} = {' and '.join(region.guards)}", line)
         add(ind, f"if {ok}:", line)
-        for temp, code in region.fields + [(temp, code) for _local, temp, code in region.results]:
+        for temp, code in region.steps:
             add(ind + 1, f"{temp} = {code}", line)
         add(ind, f"{ok} = (not _autocy_take_failure()) and {ok}", line)  # (the flag is always taken)
         add(ind, f"if {ok}:", line)
-        for local, temp, _code in region.results:
-            add(ind + 1, f"{local} = {temp}", line)
+        cls = region.record.name
+        for local, value in region.results:
+            add(ind + 1, f"{local} = {value if isinstance(value, str) else self.record_instance(cls, value)}", line)
+        if region.made:
+            made = self.record_instance(cls, region.made)
+            stmt = stmts[index]
+            add(ind + 1, self.returned(made) if isinstance(stmt, ast.Return) else f"{stmt.targets[0].id} = {made}",
+                line)
         add(ind, "else:", line)
         for k in range(region.start, region.end + 1):
             self.path.append((stmts, k))
             self.stmt(stmts[k], ind + 1)
             self.path.pop()
         return region.end
+
+    def record_temp(self, declaration: str) -> str:
+        """A new temporary of a C type (a declaration of ``_autocy_cython``) for a record
+        region."""
+        name = f"_ac_t{len(self.temps)}"
+        self.temps[name] = declaration
+        return name
+
+    @staticmethod
+    def record_instance(name: str, fields: tuple[str, ...]) -> str:
+        """The code that makes an instance of the record class ``name`` from its fields' C
+        doubles, as its makers do (``name(x, y, z)``, the guards having checked the name)."""
+        return f"{name}({', '.join(f'{CY}.cast(object, {f})' for f in fields)})"
+
+    def certainly_bound(self, stmts: list[ast.stmt], index: int) -> set[str]:
+        """The local names bound whenever ``stmts[index]`` runs (see
+        :func:`autocy.annotate.records.certainly_bound`)."""
+        return certainly_bound(self.a.node, self.a.params, [*self.path, (stmts, index)])
 
     def stmt(self, stmt: ast.stmt, ind: int) -> None:  # noqa: C901 - one case per statement type
         add, line = self.out.add, stmt.lineno

@@ -9,44 +9,61 @@ the methods' bodies be computed in place: the ray tracer's ``Sphere.intersect`` 
 A *record class* (:func:`record_classes`) is a module-level class whose body holds only plain
 ``def``\\ s: an ``__init__(self, a, b, ...)`` that only stores each parameter in an attribute of
 its own (its *fields*), *makers* whose body is ``return C(e1, e2, ...)`` and *value methods*
-whose body is ``return e``, each ``e`` built from numbers, parameters, parameters' attributes,
-``+ - * /`` and unary ``-``.
+whose body is ``return e``, either after assignments of locals ``n = e``; each ``e`` built from
+numbers, parameters and those locals, parameters' attributes, ``+ - * /``, unary ``-``, calls of
+value methods and ``math`` functions (``n = self.length(); return C(self.x / n, ...)``).
 
-A *region* (:func:`find_region`) is a run of statements of one block: ``v = a <op> b`` or
-``v = a.maker(...)`` making the only value ``v`` ever gets (an instance of a record class, says
-the type feedback), then assignments of C-double locals computed from ``v``'s fields and value
-methods called on ``v`` (or with ``v`` as an argument), reaching the last use of ``v`` in the
-function. The region's fast path reads every attribute it needs without running any code
-(inline-cache peeks that fail instead), computes in C doubles and assigns its locals only when
-all of it worked; otherwise the statements run as usual, from the start, with nothing done
-twice (a peek has no effect). It runs only while CPython would do the same: the operator or
-maker call would reach the very method inlined (:func:`~autocy.annotate.runtime` helpers
-``_autocy_binop_is``/``_autocy_method_is``), the global name of the class still names it, and
-the class still makes its instances with ``object.__new__`` and that ``__init__``, has no
-``__del__``, no data descriptor named like a field, and the value methods inlined
-(``_autocy_record_ok``, checked once per version of the class). No Python code runs in the fast
-path, so none of that can change inside it, and ``v`` itself is never made: nothing can see it.
+An instance is *not made* where its fields are C doubles only: one that a maker or operator
+(``a - b``, ``a.scale(k)``) or the class (``C(x, y, z)``) makes from operands that are objects or
+instances not made, whose fields and methods nothing else uses.
+
+A *region* (:func:`find_region`) is a run of statements of one block: ``v = <makes an
+instance>``, the only value ``v`` ever gets (an instance of a record class, says the type
+feedback), then assignments of C-double locals computed from ``v``'s fields and value methods
+called on ``v`` (or with ``v`` as an argument), or of object locals to an instance made from
+``v`` (``unit = v.scale(1.0 / n)``, which leaves the region and is made at its end), reaching the
+last use of ``v`` in the function. :func:`find_made_value` gives the one-statement kind:
+``v = e`` or ``return e`` making one instance from others not made (``color + other.scale(k)``).
+
+The region's fast path reads every attribute it needs without running any code (inline-cache
+peeks that fail instead), computes in C doubles and assigns its locals (making the instances
+that leave it) only when all of it worked; otherwise the statements run as usual, from the
+start, with nothing done twice (a peek has no effect). It runs only while CPython would do the
+same: each operator or maker call on an object would reach the very method inlined
+(:func:`~autocy.annotate.runtime` helpers ``_autocy_binop_is``/``_autocy_method_is``; an object
+operand of an instance not made has the class exactly), each ``math`` function is still the
+one of the ``math`` module, the global name of the class still names it, and the class still
+makes its instances with ``object.__new__`` and that ``__init__``, has no ``__del__``, no data
+descriptor named like a field, and the methods inlined (``_autocy_record_ok``, checked once per
+version of the class). No Python code runs in the fast path, so none of that can change inside
+it, and the instances not made are never seen: nothing can tell them from made ones.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from autocy.annotate.kinds import Kind
-from autocy.annotate.runtime import CY, EXACT_DOUBLE_BOUND
+from autocy.annotate.runtime import CY, EXACT_DOUBLE_BOUND, MATH_FUNCTIONS
+from autocy.profiledata import RETURN
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*|-?[0-9.e+-]+")
 _DUNDERS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__"}
 
 
 @dataclass(frozen=True)
 class Method:
-    """A maker or value method: its parameters (``self`` first) and the expressions it returns
-    (one per field, in ``__init__``'s parameter order, for a maker; one for a value method)."""
+    """A maker or value method: its parameters (``self`` first), the locals it assigns before
+    its ``return`` (``(name, expression)`` in order, each assigned once) and the expressions
+    it returns (one per field, in ``__init__``'s parameter order, for a maker; one for a value
+    method)."""
 
     params: tuple[str, ...]
     results: tuple[ast.expr, ...]
+    lets: tuple[tuple[str, ast.expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,39 +159,53 @@ def _record(cls: ast.ClassDef) -> Record | None:
 
 
 def _makes(function: ast.FunctionDef, cls: str) -> bool:
-    value = _body(function)[0].value
+    value = _body(function)[-1].value
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == cls
 
 
 def _method(function: ast.FunctionDef, cls: str, fields: int) -> Method | None:
     """A maker or value method, or None."""
     params, body = _params(function), _body(function)
-    if params is None or len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+    if params is None or not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         return None
-    value = body[0].value
-    if _makes(function, cls):
-        if value.keywords or len(value.args) != fields or not all(_inlinable(a, params) for a in value.args):
+    names, lets = list(params), []
+    for stmt in body[:-1]:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id not in names and _inlinable(stmt.value, names)):
             return None
-        return Method(params, tuple(value.args))
-    if isinstance(value, ast.Name) or not _inlinable(value, params):
+        names.append(stmt.targets[0].id)
+        lets.append((stmt.targets[0].id, stmt.value))
+    value = body[-1].value
+    if _makes(function, cls):
+        if value.keywords or len(value.args) != fields or not all(_inlinable(a, names) for a in value.args):
+            return None
+        return Method(params, tuple(value.args), tuple(lets))
+    if isinstance(value, ast.Name) or not _inlinable(value, names):
         return None
-    return Method(params, (value,))
+    return Method(params, (value,), tuple(lets))
 
 
-def _inlinable(node: ast.expr, params: tuple[str, ...]) -> bool:
-    """An expression the fast path computes in C: numbers, parameters, their attributes,
-    ``+ - * /`` and unary ``-``."""
+def _inlinable(node: ast.expr, names: list[str] | tuple[str, ...]) -> bool:
+    """An expression the fast path may compute in C: numbers, parameters and the method's
+    locals (``names``), parameters' attributes, ``+ - * /``, unary ``-``, calls of methods of
+    parameters and ``math`` calls (which the region's compiler takes only for value methods of
+    the record class and functions of :data:`~autocy.annotate.runtime.MATH_FUNCTIONS`)."""
     if isinstance(node, ast.Constant):
         return type(node.value) is float or (type(node.value) is int and abs(node.value) <= EXACT_DOUBLE_BOUND)
     if isinstance(node, ast.Name):
-        return node.id in params
+        return node.id in names
     if isinstance(node, ast.Attribute):
-        return isinstance(node.value, ast.Name) and node.value.id in params
+        return isinstance(node.value, ast.Name) and node.value.id in names
     if isinstance(node, ast.BinOp):
-        return type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) and _inlinable(node.left, params) \
-            and _inlinable(node.right, params)
+        return type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div) and _inlinable(node.left, names) \
+            and _inlinable(node.right, names)
     if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, ast.USub) and _inlinable(node.operand, params)
+        return isinstance(node.op, ast.USub) and _inlinable(node.operand, names)
+    if isinstance(node, ast.Call):
+        func = node.func
+        called = (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)) \
+            or (isinstance(func, ast.Name) and func.id not in names)
+        return called and not node.keywords and all(_inlinable(a, names) for a in node.args)
     return False
 
 
@@ -187,23 +218,39 @@ class Unfit(Exception):
 
 @dataclass
 class Region:
-    """A region found by :func:`find_region`: statements ``start`` to ``end`` (included) of
-    its block; ``guards`` (C conditions, in order), ``prelude`` (peeks into ``void *``
-    temporaries, run first), ``fields`` (field temporary -> C double expression, the made
-    instance's fields) and ``results`` (``(local, temporary, C double expression)`` per later
-    statement), computed in that order."""
+    """A region found by :func:`find_region` (statements ``start`` to ``end``, included, of
+    its block) or by :func:`find_made_value` (one statement).
+
+    Attributes:
+        record: the record class of the instances it does not make.
+        guards: C conditions, all of which must hold (see the module docstring).
+        prelude: ``(void * temporary, peek)``, run first.
+        steps: ``(C double temporary, expression)``, computed in order once the guards hold:
+            the fields of instances not made, methods' locals, the results.
+        results: ``(local, value)`` per later statement of a region, assigned in order when
+            every step worked: ``value`` is the C double temporary of a float local, or the
+            field temporaries of an instance that leaves the region, made then.
+        made: for :func:`find_made_value`, the field temporaries of the one instance made.
+    """
 
     start: int
     end: int
     record: Record
     guards: list[str] = field(default_factory=list)
     prelude: list[tuple[str, str]] = field(default_factory=list)
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    results: list[tuple[str, str, str]] = field(default_factory=list)
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    results: list[tuple[str, str | tuple[str, ...]]] = field(default_factory=list)
+    made: tuple[str, ...] = ()
 
 
 class RegionCompiler:
     """Compiles one candidate region's expressions into C code for the fast path.
+
+    An expression's names are bound in an environment (``env``: name -> binding), empty for
+    the function's own code and the parameters and locals of a method inlined in it. A binding
+    is ``("made", fields)`` (an instance the region does not make: field name -> C double
+    code), ``("object", code)`` (a Python object whose attributes are read) or ``("double",
+    code, whether its Python value is a float)``.
 
     Args:
         kinds: the function's typed variables.
@@ -211,19 +258,26 @@ class RegionCompiler:
         new_site: makes one more inline cache (``_autocy_attr_site(k)``).
         new_temp: makes a temporary of a C type (``void *`` or ``double``), returning its name.
         bound: the local names certainly bound where the region starts (parameters, names
-            assigned before it in its block): the only ones read as objects (reading another
-            could raise UnboundLocalError before an exception the statements raise first).
+            assigned before it in its block and the blocks around it): the only ones read as
+            objects (reading another could raise UnboundLocalError before an exception the
+            statements raise first).
+        local_names: every local name of the function (a class's name among them is not the
+            module's class).
+        math_function: the ``math`` function a call's ``func`` names in the function
+            (:meth:`~autocy.annotate.expressions.ExprTyper.math_function`), or None.
     """
 
-    def __init__(self, kinds: dict[str, Kind], records: dict[str, Record], new_site, new_temp, bound: set[str]):
+    def __init__(self, kinds: dict[str, Kind], records: dict[str, Record], new_site, new_temp, bound: set[str],
+                 local_names: set[str] = frozenset(), math_function=lambda func: None):
         self.kinds, self.records = kinds, records
         self.new_site, self.new_temp = new_site, new_temp
-        self.bound = bound
+        self.bound, self.local_names, self.math_function = bound, local_names, math_function
         self.peeks: dict[tuple[str, str], str] = {}
         self.region: Region | None = None
         self.virtual: str | None = None
         self.virtual_fields: dict[str, str] = {}
         self.assigned: dict[str, str] = {}  # local -> temporary, for the region's earlier results
+        self.instances = 0  # instances not made so far
 
     # ---- operands
 
@@ -249,27 +303,39 @@ class RegionCompiler:
             return f"{CY}.cast(object, {self.peeks[key]})"
         raise Unfit(ast.dump(node))
 
-    def is_virtual(self, name: str, env: dict) -> bool:
-        """Whether ``name`` stands for the instance the region does not make."""
-        return env[name][0] == "virtual" if name in env else name == self.virtual
-
     def binding(self, node: ast.expr, env: dict, as_object: bool) -> tuple:
-        """What a method's parameter stands for: ``("virtual", "")`` (the instance not made),
-        ``("object", code)`` (a parameter whose attributes the method reads) or ``("double",
-        code, whether its value is a float)``."""
+        """What a method's parameter stands for, given the argument ``node``: an instance not
+        made (the region's temporary, or one ``node`` makes), else an object when the method
+        reads its attributes (``as_object``), else a double."""
         if isinstance(node, ast.Name) and node.id in env:
             return env[node.id]
-        if isinstance(node, ast.Name) and self.is_virtual(node.id, env):
-            return ("virtual", "")
-        return ("object", self.obj(node, env)) if as_object else ("double", *self.number(node, env))
+        if isinstance(node, ast.Name) and node.id == self.virtual:
+            return ("made", self.virtual_fields)
+        if as_object and self.is_maker(node):
+            return ("made", self.made(node, env))
+        if as_object:
+            return ("object", self.obj(node, env))
+        code, is_float = self.number(node, env)
+        return ("double", code if _IDENTIFIER.fullmatch(code) else self.step(code), is_float)
 
-    def bind(self, method: Method, args: list[ast.expr], env: dict) -> dict:
-        """The environment of an inlined method's body for the arguments ``args``."""
+    def inline(self, method: Method, args: list[ast.expr], env: dict) -> dict:
+        """The environment of an inlined method's result expressions for the arguments
+        ``args``: its parameters bound, then its locals computed in order."""
         if len(args) != len(method.params) or any(isinstance(a, ast.Starred) for a in args):
             raise Unfit("arguments")
-        bases = {n.value.id for result in method.results for n in ast.walk(result)
-                 if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
-        return {p: self.binding(a, env, p in bases) for p, a in zip(method.params, args)}
+        bases = {n.value.id for expr in (*method.results, *(value for _, value in method.lets))
+                 for n in ast.walk(expr) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+        inner = {p: self.binding(a, env, p in bases) for p, a in zip(method.params, args)}
+        for name, value in method.lets:
+            code, is_float = self.number(value, inner)
+            inner[name] = ("double", self.step(code), is_float)
+        return inner
+
+    def step(self, code: str) -> str:
+        """A new C double temporary computed as ``code`` in the fast path, in order."""
+        temp = self.new_temp(f"{CY}.double")
+        self.region.steps.append((temp, code))
+        return temp
 
     def dbl(self, node: ast.expr, env: dict) -> str:
         """A C double expression for ``node``, whose Python value is a float (an int-valued
@@ -298,10 +364,11 @@ class RegionCompiler:
                 return node.id, True
             raise Unfit(node.id)
         if isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and self.is_virtual(node.value.id, env):
-                if node.attr not in self.virtual_fields:
+            fields = self.made_fields(node.value, env)
+            if fields is not None:
+                if node.attr not in fields:
                     raise Unfit(node.attr)
-                return self.virtual_fields[node.attr], True
+                return fields[node.attr], True
             return f"_autocy_attr_d_f({self.new_site()}, {self.obj(node.value, env)}, {node.attr!r})", True
         if isinstance(node, ast.BinOp) and type(node.op) in (*_OPS, ast.Div):
             (left, left_float), (right, right_float) = self.number(node.left, env), self.number(node.right, env)
@@ -313,18 +380,47 @@ class RegionCompiler:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             operand, is_float = self.number(node.operand, env)
             return f"(-{operand})", is_float
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
-            return self.value_call(node, env)
+        if isinstance(node, ast.Call) and not node.keywords:
+            math = self.math_call(node, env)
+            if math is not None:
+                return math, True
+            if isinstance(node.func, ast.Attribute):
+                return self.value_call(node, env)
         raise Unfit(ast.dump(node))
 
+    def made_fields(self, node: ast.expr, env: dict) -> dict[str, str] | None:
+        """The fields of the instance not made that ``node`` stands for, or None (an object)."""
+        if isinstance(node, ast.Name):
+            bound = env.get(node.id)
+            if bound is not None:
+                return bound[1] if bound[0] == "made" else None
+            return self.virtual_fields if node.id == self.virtual else None
+        return self.made(node, env) if self.is_maker(node) else None
+
+    def math_call(self, node: ast.Call, env: dict) -> str | None:
+        """``math.f(x)`` for a function of :data:`~autocy.annotate.runtime.MATH_FUNCTIONS`, in
+        C (its checks flagging), while ``math.f`` is the function; None for another call."""
+        func = node.func
+        name = self.math_function(func)
+        named = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+            else getattr(func, "id", None)
+        if name is None or named in env or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            return None
+        argument, _ = self.number(node.args[0], env)
+        guard = f"{ast.unparse(func)} is _autocy_orig_{name}"
+        if guard not in self.region.guards:
+            self.region.guards.append(guard)
+        helper = MATH_FUNCTIONS[name] if name == "fabs" else f"{MATH_FUNCTIONS[name]}_f"
+        return f"{helper}({argument})"
+
     def value_call(self, node: ast.Call, env: dict) -> tuple[str, bool]:
-        """``r.m(args)`` for a value method ``m`` of the region's record class, inlined: on the
-        made instance (checked with the class), or on an object whose lookup must find it."""
+        """``r.m(args)`` for a value method ``m`` of the region's record class, inlined: on an
+        instance not made (its class checked), or on an object whose lookup must find it."""
         record, name = self.region.record, node.func.attr
         method = record.values.get(name)
         if method is None:
             raise Unfit(name)
-        inner = self.bind(method, [node.func.value, *node.args], env)
+        inner = self.inline(method, [node.func.value, *node.args], env)
         receiver = inner[method.params[0]]
         if receiver[0] == "double":
             raise Unfit(name)
@@ -333,6 +429,65 @@ class RegionCompiler:
             same = f"_autocy_method_is({self.new_site()}, {receiver[1]}, {name!r}, _autocy_rec_{record.name}_{name}, 1)"
             code = f"({code} if {same} else _autocy_rebound_d_f())"
         return code, is_float
+
+    # ---- instances not made
+
+    def is_maker(self, node: ast.expr) -> bool:
+        """Whether ``node`` makes an instance of the region's record class when the guards
+        hold: an operator or call of one of its makers, or a call of the class."""
+        record = self.region.record
+        if isinstance(node, ast.BinOp):
+            return _DUNDERS.get(type(node.op)) in record.makers
+        if isinstance(node, ast.Call) and not node.keywords:
+            if isinstance(node.func, ast.Attribute):
+                return node.func.attr in record.makers
+            return isinstance(node.func, ast.Name) and node.func.id == record.name
+        return False
+
+    def made(self, node: ast.expr, env: dict) -> dict[str, str]:
+        """The fields (name -> C double temporary) of the instance ``node`` makes
+        (:meth:`is_maker`), computed without making it, and the guards that the operator or
+        call reaches the maker inlined (the class and its methods are checked by the
+        region's first guards)."""
+        record = self.region.record
+        cls = record.name
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):  # cls(...)
+            if node.func.id in env:
+                raise Unfit(cls)
+            if len(node.args) != len(record.fields) or any(isinstance(a, ast.Starred) for a in node.args):
+                raise Unfit("arguments")
+            codes = [self.dbl(a, env) for a in node.args]
+        else:
+            if isinstance(node, ast.BinOp):
+                name, args = _DUNDERS[type(node.op)], [node.left, node.right]
+            else:
+                name, args = node.func.attr, [node.func.value, *node.args]
+            method = record.makers[name]
+            inner = self.inline(method, args, env)
+            operands = [inner[p] for p in method.params[:2 if isinstance(node, ast.BinOp) else 1]]
+            if any(binding[0] == "double" for binding in operands):
+                raise Unfit(name)
+            objects = [binding[1] for binding in operands if binding[0] == "object"]
+            if isinstance(node, ast.BinOp) and len(objects) == 2:
+                self.region.guards.append(f"_autocy_binop_is({self.new_site()}, {objects[0]}, {objects[1]}, "
+                                          f"{name!r}, _autocy_rec_{cls}_{name})")
+            elif isinstance(node, ast.BinOp):  # with an instance not made, of the class exactly
+                self.region.guards += [f"type({code}) is _autocy_rec_{cls}" for code in objects]
+            elif objects:
+                self.region.guards.append(f"_autocy_method_is({self.new_site()}, {objects[0]}, {name!r}, "
+                                          f"_autocy_rec_{cls}_{name}, 1)")
+            codes = [self.dbl(result, inner) for result in method.results]
+        self.instances += 1
+        return dict(zip(record.fields, (self.step(code) for code in codes)))
+
+    def class_guards(self) -> list[str]:
+        """The region's first guards: the class's global name still names the class inlined,
+        which makes its instances as it did, with the methods inlined."""
+        cls = self.region.record.name
+        if cls in self.local_names:
+            raise Unfit(cls)  # (the name in the function is not the module's class)
+        return [f"{cls} is _autocy_rec_{cls}",
+                f"_autocy_record_ok({self.new_site()}, {cls}, _autocy_rec_{cls}_names, _autocy_rec_{cls}_expected)"]
 
 
 def made_local(stmt: ast.stmt, record_locals: dict[str, str]) -> str | None:
@@ -373,56 +528,106 @@ def find_region(stmts: list[ast.stmt], start: int, function: ast.FunctionDef, re
                       and isinstance(n.ctx, ast.Load))
     if inside != len(loads):
         return None
-    compiler.region, compiler.virtual = Region(start, end, record), name
+    compiler.region = Region(start, end, record)
     try:
-        compiler.region.guards = _made(stmt.value, record, compiler)
-        compiler.virtual_fields = {f: compiler.new_temp(f"{CY}.double") for f in record.fields}
-        for field_name, code in zip(record.fields, _maker_fields(stmt.value, record, compiler)):
-            compiler.region.fields.append((compiler.virtual_fields[field_name], code))
+        if not compiler.is_maker(stmt.value):
+            return None
+        compiler.region.guards = compiler.class_guards()
+        compiler.virtual_fields = compiler.made(stmt.value, {})
+        compiler.virtual = name
         for later in stmts[start + 1:end + 1]:
             if not (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)
-                    and compiler.kinds.get(later.targets[0].id) is Kind.DOUBLE and later.targets[0].id != name):
+                    and later.targets[0].id != name):
                 return None
-            code = compiler.dbl(later.value, {})
-            temp = compiler.new_temp(f"{CY}.double")
-            compiler.region.results.append((later.targets[0].id, temp, code))
-            compiler.assigned[later.targets[0].id] = temp
+            local = later.targets[0].id
+            if compiler.kinds.get(local) is Kind.DOUBLE:
+                temp = compiler.step(compiler.dbl(later.value, {}))
+                compiler.region.results.append((local, temp))
+                compiler.assigned[local] = temp
+            elif local not in compiler.kinds and compiler.is_maker(later.value):  # an instance that leaves
+                fields = compiler.made(later.value, {})
+                compiler.region.results.append((local, tuple(fields[f] for f in record.fields)))
+                compiler.bound.discard(local)
+            else:
+                return None
     except Unfit:
         return None
     return compiler.region
 
 
-def _made(value: ast.expr, record: Record, compiler: RegionCompiler) -> list[str]:
-    """The guards of the making of the instance: the call reaches the maker inlined, the class
-    is the one inlined and makes its instances as it did."""
-    cls = record.name
-    if isinstance(value, ast.BinOp) and _DUNDERS.get(type(value.op)) in record.makers:
-        dunder = _DUNDERS[type(value.op)]
-        left, right = compiler.obj(value.left, {}), compiler.obj(value.right, {})
-        call = f"_autocy_binop_is({compiler.new_site()}, {left}, {right}, {dunder!r}, _autocy_rec_{cls}_{dunder})"
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in record.makers \
-            and not value.keywords:
-        receiver = compiler.obj(value.func.value, {})
-        call = f"_autocy_method_is({compiler.new_site()}, {receiver}, {value.func.attr!r}, " \
-               f"_autocy_rec_{cls}_{value.func.attr}, 1)"
+def find_made_value(stmt: ast.stmt, record_locals: dict[str, str], compiler: RegionCompiler) -> Region | None:
+    """``v = e`` or ``return e`` where ``e`` makes an instance of a record class (the type
+    feedback saw ``v``, or the result, holding that class's instances only) from instances
+    that it makes on the way, which are never made: ``color + other.scale(k)``. The one
+    region of :func:`find_region`'s kind that is a single statement, whose only result is the
+    instance it makes (``made``), or None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+            and stmt.targets[0].id not in compiler.kinds:
+        record = compiler.records.get(record_locals.get(stmt.targets[0].id, ""))
+    elif isinstance(stmt, ast.Return) and stmt.value is not None:
+        record = compiler.records.get(record_locals.get(RETURN, ""))
     else:
-        raise Unfit("not a maker")
-    return [call, f"{cls} is _autocy_rec_{cls}",
-            f"_autocy_record_ok({compiler.new_site()}, {cls}, _autocy_rec_{cls}_names, _autocy_rec_{cls}_expected)"]
+        return None
+    if record is None:
+        return None
+    compiler.region = Region(0, 0, record)
+    if not compiler.is_maker(stmt.value):
+        return None
+    try:
+        compiler.region.guards = compiler.class_guards()
+        fields = compiler.made(stmt.value, {})
+    except Unfit:
+        return None
+    if compiler.instances < 2:
+        return None  # (no instance is left out: nothing to save)
+    compiler.region.made = tuple(fields[f] for f in record.fields)
+    return compiler.region
 
 
-def _maker_fields(value: ast.expr, record: Record, compiler: RegionCompiler) -> list[str]:
-    """The C double expressions of the made instance's fields."""
-    if isinstance(value, ast.BinOp):
-        method = record.makers[_DUNDERS[type(value.op)]]
-        args = [value.left, value.right]
-    else:
-        method = record.makers[value.func.attr]
-        args = [value.func.value, *value.args]
-    env = compiler.bind(method, args, {})
-    if any(binding[0] == "virtual" for binding in env.values()):
-        raise Unfit("a made instance made from itself")
-    return [compiler.dbl(result, env) for result in method.results]
+def certainly_bound(function: ast.FunctionDef, params: list[str], path: list[tuple[list[ast.stmt], int]]) -> set[str]:
+    """The local names bound whenever a statement runs: the parameters, the names that the
+    assignments before it assign in its block and in each block around it, and the targets
+    of the loops whose body it is in; minus the names that some ``del`` or ``except ... as``
+    of the function unbinds.
+
+    Args:
+        function: the function.
+        params: its parameters.
+        path: ``(block, index)`` from the function's body down to the statement's block.
+    """
+    names = set(params)
+    for depth, (block, position) in enumerate(path):
+        for earlier in block[:position]:
+            if isinstance(earlier, (ast.Assign, ast.AnnAssign)) and earlier.value is not None:
+                targets = earlier.targets if isinstance(earlier, ast.Assign) else [earlier.target]
+                names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                          and isinstance(n.ctx, ast.Store)}
+        around = block[position]
+        if depth + 1 < len(path) and isinstance(around, ast.For) and path[depth + 1][0] is around.body:
+            names |= {n.id for n in ast.walk(around.target) if isinstance(n, ast.Name)}
+    unbound = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Del)}
+    unbound |= {n.name for n in ast.walk(function) if isinstance(n, ast.ExceptHandler) and n.name}
+    return names - unbound
+
+
+def has_fast_path(function: ast.FunctionDef, params: list[str], record_locals: dict[str, str], compiler) -> bool:
+    """Whether some statement of ``function`` starts a region or makes an instance from
+    instances not made (its specialization then has something to gain even with nothing
+    typed). ``compiler`` makes a fresh :class:`RegionCompiler` given the names certainly bound."""
+    def blocks(stmts: list[ast.stmt], path: list) -> bool:
+        for index, stmt in enumerate(stmts):
+            here = [*path, (stmts, index)]
+            bound = certainly_bound(function, params, here)
+            if made_local(stmt, record_locals) is not None \
+                    and find_region(stmts, index, function, record_locals, compiler(bound)) is not None:
+                return True
+            if find_made_value(stmt, record_locals, compiler(bound)) is not None:
+                return True
+            for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):  # (if, for, while)
+                if isinstance(inner, list) and inner and blocks(inner, here):
+                    return True
+        return False
+    return bool(record_locals) and blocks(function.body, [])
 
 
 def capture_lines(records: dict[str, Record], used: set[str]) -> list[str]:
