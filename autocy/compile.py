@@ -7,7 +7,8 @@ Modules are built in parallel worker processes and cached by content hash: an un
 is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler. Before
 the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
 CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
-tracebacks name the user's functions and lines, every call of a ``def`` counts against the
+a repeated display does not free its items twice when the repetition fails
+(:func:`owned_display_items`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
 recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
 gets an inline cache (:mod:`autocy.inline_caches`).
 
@@ -44,7 +45,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "9"
+IMPLEMENTATION_VERSION = "10"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -349,6 +350,29 @@ def exact_ord(c_text: str) -> str:
     return c_text[:match.start()] + c_text[match.end():end] + "\n" + _EXACT_ORD + c_text[end:]
 
 
+_REPEATED_DISPLAY = re.compile(
+    r"((?:[ \t]*(?:__Pyx_GIVEREF\(\w+\);|if \(__Pyx_Py(?:List|Tuple)_SET_ITEM\(\w+, \d+, \w+\) != \(0\)\) "
+    r"__PYX_ERR\([^;\n]*\);)\n)+)([ \t]*)(\{ PyObject\* __pyx_temp = PyNumber_InPlaceMultiply\()")
+
+
+def owned_display_items(c_text: str) -> str:
+    """Keep Cython's code for a repeated display (``[f(x)] * n``, ``(f(x),) * n``) from
+    freeing its items twice when the repetition raises.
+
+    Cython 3.3 stores each item made for the display (a temporary ``__pyx_t_k``) in the new
+    list or tuple, then repeats it with ``PyNumber_InPlaceMultiply`` and only afterwards forgets
+    the temporaries; when the repetition fails (``[iter(xs)] * range(3)``: TypeError), its
+    error path releases each item once through the temporary and once more with the display,
+    which frees an object something else still holds and crashes the interpreter later (found
+    running autocy on more-itertools' ``grouper``). Each such temporary is cleared as soon as
+    the display owns its item, as Cython does for ``n * [f(x)]``."""
+    def owned(match: re.Match[str]) -> str:
+        temps = re.findall(r"_SET_ITEM\(\w+, \d+, (__pyx_t_\d+)\)", match.group(1))
+        cleared = "".join(f"{match.group(2)}{temp} = 0;  /* autocy: the display owns it */\n" for temp in temps)
+        return match.group(1) + cleared + match.group(2) + match.group(3)
+    return _REPEATED_DISPLAY.sub(owned, c_text)
+
+
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -448,7 +472,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = user_frame_names(exact_ord(exact_binops(c_file.read_text(encoding="utf-8"))))
+    c_text = user_frame_names(owned_display_items(exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

@@ -28,6 +28,10 @@ GOOD = textwrap.dedent("""\
 
     def boom(n):
         raise ValueError(n)
+
+
+    def repeated(items, n):
+        return [items.get(1)] * n
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -104,6 +108,18 @@ def test_good_module_compiles_and_imports(built, good_module):
     assert module.maybe_unbound(True) == 1
     with pytest.raises(UnboundLocalError):  # infer_types=False keeps Python's semantics
         module.maybe_unbound(False)
+
+
+def test_a_repeated_display_that_fails_releases_its_item_once(good_module):
+    # Cython 3.3 released the item of [items.get(1)] twice when `* n` raised, which crashed
+    # the interpreter later (autocy.compile.owned_display_items)
+    item = object()
+    items = {1: item}
+    before = sys.getrefcount(item)
+    with pytest.raises(TypeError):
+        good_module.repeated(items, range(3))
+    assert sys.getrefcount(item) == before
+    assert good_module.repeated(items, 2) == [item, item]
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
