@@ -64,6 +64,25 @@ static void __autocy_leave_call(void) {
 
 _WRAPPED_CALL = re.compile(r"^(?P<indent>[ \t]*)__pyx_r = (?P<call>__pyx_pf_\w+\([^;]*\));$", re.MULTILINE)
 _PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
+_GENERATOR_BODY = re.compile(
+    r"^static PyObject \*(?P<name>__pyx_gb_\w+)\(__pyx_CoroutineObject \*__pyx_generator, "
+    r"CYTHON_UNUSED PyThreadState \*__pyx_tstate, PyObject \*__pyx_sent_value\); /\* proto \*/$", re.MULTILINE)
+_NEW_GENERATOR = re.compile(r"__Pyx_Generator_New\(\(__pyx_coroutine_body_t\) (__pyx_gb_\w+),")
+
+
+def _counted_resumption(match: re.Match[str]) -> str:
+    """The prototype of a generator's body, then a function that runs that body (one
+    resumption) as one more call (see :func:`add_recursion_checks`)."""
+    name = match["name"]
+    return (f"{match[0]}\n"
+            f"static PyObject *__autocy_counted_{name}(__pyx_CoroutineObject *generator, PyThreadState *tstate,\n"
+            f"                                        PyObject *sent) {{\n"
+            f"    PyObject *result;\n"
+            f"    if (unlikely(__autocy_enter_call() < 0)) return NULL;\n"
+            f"    result = {name}(generator, tstate, sent);\n"
+            f"    __autocy_leave_call();\n"
+            f"    return result;\n"
+            f"}}")
 
 
 def add_recursion_checks(c_text: str) -> str:
@@ -76,8 +95,14 @@ def add_recursion_checks(c_text: str) -> str:
     Returns:
         The text with each ``__pyx_r = __pyx_pf_...(...);`` (a Python wrapper's call of its
         function's implementation) made only when ``__autocy_enter_call`` lets it in, and
-        followed by ``__autocy_leave_call``, and the helpers (:data:`C_HELPERS`) inserted after
-        ``#include "Python.h"``. Unchanged when the file has no such call or no such include.
+        followed by ``__autocy_leave_call``; each generator (and generator expression) made to
+        run its body, on every ``next()`` or ``send()``, through a function that does the same
+        (CPython counts each resumption of a generator as a call; a recursion of generators
+        that resume each other crashed on the C stack instead of raising RecursionError,
+        found running autocy on toolz' ``_merge_sorted_binary_key``); and the helpers
+        (:data:`C_HELPERS`) inserted after ``#include "Python.h"``. Unchanged when the file has
+        no such call or no such include. A resumption refused for the depth leaves the
+        generator where it was (CPython raises inside it, which finishes it).
     """
     include = _PYTHON_H.search(c_text)
     if include is None:
@@ -86,6 +111,8 @@ def add_recursion_checks(c_text: str) -> str:
         lambda m: (f"{m['indent']}if (unlikely(__autocy_enter_call() < 0)) __pyx_r = NULL;\n"
                    f"{m['indent']}else {{ __pyx_r = {m['call']}; __autocy_leave_call(); }}"),
         c_text[include.end():])
-    if not count:
+    body, generators = _GENERATOR_BODY.subn(_counted_resumption, body)
+    body = _NEW_GENERATOR.sub(r"__Pyx_Generator_New((__pyx_coroutine_body_t) __autocy_counted_\1,", body)
+    if not count and not generators:
         return c_text
     return c_text[:include.end()] + C_HELPERS + body

@@ -1,7 +1,7 @@
 """Deep recursion in compiled code raises RecursionError at the depth pure Python does, instead
 of overflowing the C stack (which killed the process with SIGSEGV before: Cython's ``def``
 wrappers never check the recursion depth, and neither did direct calls between
-specializations; see :mod:`autocy.recursion`). A small project is profiled and built through
+specializations nor the resumption of a generator; see :mod:`autocy.recursion`). A small project is profiled and built through
 the CLI; each call runs in a child process, so a crash fails the test instead of ending the
 test session.
 """
@@ -47,12 +47,21 @@ def untyped(xs):
     return untyped(xs[1:]) + [xs[0]]
 
 
+def chain(n):
+    if n == 0:
+        yield 0
+        return
+    inner = chain(n - 1)
+    yield next(inner) + 1
+
+
 def train():
     for _ in range(20):
         down(30)
         ping(30)
         Walker().walk(30, 0.5)
         untyped([1, "a", None])
+        next(chain(30))
 """
 
 CALLS = {
@@ -60,6 +69,7 @@ CALLS = {
     "ping": "deep.ping({n})",
     "walk": "deep.Walker().walk({n}, 0.5)",
     "untyped": "deep.untyped([None] * {n})",
+    "generators": "next(deep.chain({n}))",  # each next() resumes a generator: one more call
 }
 
 
