@@ -8,7 +8,8 @@ is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compil
 the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
 CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
 a repeated display does not free its items twice when the repetition fails
-(:func:`owned_display_items`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
+(:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
+context manager (:func:`exact_with`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
 recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
 gets an inline cache (:mod:`autocy.inline_caches`).
 
@@ -45,7 +46,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "11"
+IMPLEMENTATION_VERSION = "12"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -373,6 +374,33 @@ def owned_display_items(c_text: str) -> str:
     return _REPEATED_DISPLAY.sub(owned, c_text)
 
 
+_WITH_LOOKUP = re.compile(r"__Pyx_PyObject_LookupSpecial\((\w+(?:->\w+)?), "
+                          r"(__pyx_mstate_global->__pyx_n_u_(?:enter|exit))\)")
+_INCLUDE_PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
+_WITH_HELPER = """/* autocy (compile.exact_with): a with statement's __enter__/__exit__ as CPython looks them up */
+#define __autocy_with_lookup(o, name) __autocy_with_method(__Pyx_PyObject_LookupSpecialNoError(o, name), o)
+static PyObject *__autocy_with_method(PyObject *found, PyObject *o) {
+    if (found == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
+                     Py_TYPE(o)->tp_name);
+    return found;
+}
+"""
+
+
+def exact_with(c_text: str) -> str:
+    """Make a ``with`` statement on an object that lacks ``__enter__`` or ``__exit__`` raise
+    CPython's TypeError ("'int' object does not support the context manager protocol"), where
+    Cython's lookup raised AttributeError ("__exit__"), which an ``except TypeError`` around
+    the statement did not catch (found running autocy on more-itertools' ``with_iter``). An
+    error the lookup itself raises (a descriptor's) passes as it does in CPython."""
+    include = _INCLUDE_PYTHON_H.search(c_text)
+    body, count = _WITH_LOOKUP.subn(r"__autocy_with_lookup(\1, \2)", c_text)
+    if include is None or not count:
+        return c_text
+    return body[:include.end()] + _WITH_HELPER + body[include.end():]
+
+
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -472,7 +500,8 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = user_frame_names(owned_display_items(exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))))
+    c_text = exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))
+    c_text = user_frame_names(exact_with(owned_display_items(c_text)))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

@@ -32,6 +32,11 @@ GOOD = textwrap.dedent("""\
 
     def repeated(items, n):
         return [items.get(1)] * n
+
+
+    def entered(manager):
+        with manager as value:
+            return value
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -120,6 +125,28 @@ def test_a_repeated_display_that_fails_releases_its_item_once(good_module):
         good_module.repeated(items, range(3))
     assert sys.getrefcount(item) == before
     assert good_module.repeated(items, 2) == [item, item]
+
+
+def test_with_on_an_object_that_is_no_context_manager_raises_type_error(good_module):
+    # Cython raised AttributeError("__exit__") (autocy.compile.exact_with)
+    class EnterOnly:
+        def __enter__(self):
+            return 1
+
+    class Broken:
+        @property
+        def __exit__(self):
+            raise KeyError("from the descriptor")
+
+        def __enter__(self):
+            return 2
+
+    for manager in (5, EnterOnly()):
+        with pytest.raises(TypeError, match="does not support the context manager protocol"):
+            good_module.entered(manager)
+    with pytest.raises(KeyError):
+        good_module.entered(Broken())
+    assert good_module.entered(open(__file__, encoding="utf-8")).closed  # a context manager: entered and exited
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
