@@ -59,7 +59,7 @@ def test_every_kernel_is_specialized(resume):
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists",
-                 "scaled_sum"):
+                 "scaled_sum", "unpack_then_return"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -69,6 +69,12 @@ odd = st.sampled_from([1, -3, 2 ** 63, True, None, "x", Decimal("1.5"), Fraction
 values = st.one_of(floats, floats, floats, odd, st.integers(-(2 ** 70), 2 ** 70))
 lists = st.lists(values, max_size=6)
 fast = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@fast
+@given(sig=st.one_of(st.tuples(values, values, values), st.tuples(values, values), lists))
+def test_an_unpacking_whose_last_target_comes_after_every_guard(resume, sig):
+    same(resume, "unpack_then_return", sig)
 
 
 @fast

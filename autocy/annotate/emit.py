@@ -790,7 +790,12 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.loops_with_points.update(id(b[i]) for b, i in self.path if isinstance(b[i], ast.For))
         # (a point that resumes at the statement being emitted leaves it before it stored anything)
         again = bool(self.path) and self.path[-1][0] is block and self.path[-1][1] == index
-        self.maybe_assigned |= self.assigned_before(current=not again)
+        stored = self.assigned_before(current=not again)
+        if not again and prefix:  # the rest of an unpacking, which the prefix stores in the resume
+            later = {n.id for code in prefix for n in ast.walk(ast.parse(code))
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            stored = self.assigned_before(current=False) | (stored - later)
+        self.maybe_assigned |= stored
         return number
 
     def assigned_before(self, current: bool = True) -> set[str]:

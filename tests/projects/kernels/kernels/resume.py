@@ -265,6 +265,17 @@ class Body:
         return x * self.m
 
 
+def unpack_then_return(sig):
+    """An unpacking whose last target is stored after the guards of the others, in a function
+    that returns on every path after it: a failed guard must not hand that target to the object
+    copy (Cython rejects a read of a local it proves unassigned, and the whole module lost its
+    specializations; found on toolz' ``_signatures``)."""
+    num, scale, rest = sig
+    if num > 0:
+        return num * scale
+    return rest
+
+
 def train():
     """The profiling workload: floats, small ints, lists of floats."""
     for _ in range(3):
@@ -293,3 +304,5 @@ def train():
         Body(1.0, 0.0, 2.0).advance(0.01, 100)
         weighted_sum([1.0, 0.5, 0.25])
         sum_doubled([1.0, 2.0], [])
+        unpack_then_return((3, 2.0, "x"))
+        unpack_then_return((0, 1.5, [1]))
