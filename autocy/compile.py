@@ -9,7 +9,8 @@ the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcu
 CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
 a repeated display does not free its items twice when the repetition fails
 (:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
-context manager (:func:`exact_with`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
+context manager (:func:`exact_with`), a call with arguments that do not fit adds no frame of
+the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
 recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
 gets an inline cache (:mod:`autocy.inline_caches`).
 
@@ -46,7 +47,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "12"
+IMPLEMENTATION_VERSION = "13"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -401,6 +402,23 @@ def exact_with(c_text: str) -> str:
     return body[:include.end()] + _WITH_HELPER + body[include.end():]
 
 
+_ARGUMENT_ERROR_FRAME = re.compile(
+    r"(__pyx_L\d+_error:;\n(?:[^\n]*\n){0,6}?)[ \t]*__Pyx_AddTraceback\([^\n]*\);\n"
+    r"((?:[^\n]*\n){0,3}?[ \t]*__pyx_L\d+_argument_unpacking_done:;)")
+
+
+def no_frame_for_argument_errors(c_text: str) -> str:
+    """Leave the callee out of the traceback of a call whose arguments do not fit it.
+
+    CPython binds the arguments before the called function runs, so ``f(1, 2, 3)`` for a
+    ``def f(a)`` raises TypeError with no frame of ``f`` in its traceback; Cython's ``def``
+    wrapper added one, at the ``def`` line. Code that reads the traceback to tell "the call did
+    not fit" from "the function raised" (pyparsing's ``_trim_arity``, which retries a parse
+    action with fewer arguments) took the first for the second: 166 of pyparsing's tests failed
+    compiled. The error path of each wrapper's argument unpacking no longer adds the frame."""
+    return _ARGUMENT_ERROR_FRAME.sub(r"\1\2", c_text)
+
+
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -501,7 +519,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
     c_text = exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))
-    c_text = user_frame_names(exact_with(owned_display_items(c_text)))
+    c_text = user_frame_names(no_frame_for_argument_errors(exact_with(owned_display_items(c_text))))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

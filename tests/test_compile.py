@@ -149,6 +149,17 @@ def test_with_on_an_object_that_is_no_context_manager_raises_type_error(good_mod
     assert good_module.entered(open(__file__, encoding="utf-8")).closed  # a context manager: entered and exited
 
 
+@pytest.mark.parametrize(("args", "kwargs"), [((1, 2, 3), {}), ((1,), {}), ((1, 2), {"c": 3})])
+def test_a_call_whose_arguments_do_not_fit_has_no_frame_of_the_callee(good_module, args, kwargs):
+    # as in CPython, which binds the arguments first; Cython added a frame at the def line, and
+    # pyparsing's _trim_arity took that for an error inside the function
+    # (autocy.compile.no_frame_for_argument_errors)
+    with pytest.raises(TypeError) as raised:
+        good_module.add(*args, **kwargs)
+    assert [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)] == [
+        "test_a_call_whose_arguments_do_not_fit_has_no_frame_of_the_callee"]
+
+
 def test_cython_error_is_reported_and_other_module_still_built(built):
     good, bad = built["results"]
     assert good.extension is not None
