@@ -96,8 +96,11 @@ def test_profiling_the_sample_test_suite_selects_the_benchmark_hot_modules(tmp_p
     env = autocy_env()
     project = tmp_path / "sample"
     shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("build", "*.so"))
+    # (-W: autocy, imported before pytest loads its plugin, must not make pytest warn that it
+    # cannot rewrite it, which a project's filterwarnings = ["error"] turned into a failed run)
     run([sys.executable, "-m", "autocy", "profile", "-o", "tests.json", "-m", "pytest", "-q",
-         "-p", "no:cacheprovider", "tests"], cwd=project, env=env, timeout=600)
+         "-p", "no:cacheprovider", "-W", "error::pytest.PytestAssertRewriteWarning", "tests"],
+        cwd=project, env=env, timeout=600)
     run([sys.executable, "-m", "autocy", "profile", "-o", "bench.json", "bench.py", "--width", "200"],
         cwd=project, env=env, timeout=600)
     hot = {}
