@@ -9,7 +9,8 @@ the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcu
 CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
 a repeated display does not free its items twice when the repetition fails
 (:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
-context manager (:func:`exact_with`), a call with arguments that do not fit adds no frame of
+context manager (:func:`exact_with`), ``f(**x)`` and ``{**x}`` take only a mapping
+(:func:`exact_mapping_unpack`), a call with arguments that do not fit adds no frame of
 the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
 recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
 gets an inline cache (:mod:`autocy.inline_caches`).
@@ -47,7 +48,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "13"
+IMPLEMENTATION_VERSION = "14"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -402,6 +403,42 @@ def exact_with(c_text: str) -> str:
     return body[:include.end()] + _WITH_HELPER + body[include.end():]
 
 
+_FIRST_MAPPING_COPY = re.compile(
+    r"(\"argument after \*\* must be a mapping, not NoneType\"\);\n(?:[^\n]*\n){1,6}?[^\n]*?)"
+    r"__Pyx_PyObject_CallOneArg\(\(PyObject\*\)&PyDict_Type, (\w+(?:->\w+)?)\)")
+_LATER_MAPPING_COPY = "PyObject *fallback = PyObject_Call((PyObject*)&PyDict_Type, args, NULL);"
+_MAPPING_HELPER = """/* autocy (compile.exact_mapping_unpack): a dict of x for **x, as CPython makes it */
+static PyObject *__autocy_mapping_copy(PyObject *x) {
+    PyObject *copy = PyDict_New();
+    if (copy != NULL && PyDict_Update(copy, x) < 0) {  /* keys() and [], or AttributeError */
+        if (PyErr_ExceptionMatches(PyExc_AttributeError))
+            PyErr_Format(PyExc_TypeError, "argument after ** must be a mapping, not %.200s", Py_TYPE(x)->tp_name);
+        Py_CLEAR(copy);
+    }
+    return copy;
+}
+"""
+
+
+def exact_mapping_unpack(c_text: str) -> str:
+    """Make ``f(**x)``, ``f(**a, **x)`` and ``{**x, ...}`` take ``x`` as CPython does: a mapping
+    (its ``keys()`` and ``[]``), else TypeError ("argument after ** must be a mapping").
+
+    Cython copied an ``x`` that is not an exact dict with ``dict(x)``, which also takes a
+    sequence of pairs: ``f(**[("sep", "-")])`` ran (CPython raises TypeError) and ``f(**"a")``
+    raised ValueError (found running autocy on toolz' ``is_partial_args`` and more-itertools'
+    ``doublestarmap``). The copy of the first ``**`` operand, and the fallback of Cython's merge
+    of a later one that has no ``items()``, make the dict with ``PyDict_Update`` instead, whose
+    missing ``keys`` becomes CPython's TypeError."""
+    include = _INCLUDE_PYTHON_H.search(c_text)
+    body, count = _FIRST_MAPPING_COPY.subn(r"\1__autocy_mapping_copy(\2)", c_text)
+    later = body.count(_LATER_MAPPING_COPY)
+    body = body.replace(_LATER_MAPPING_COPY, "PyObject *fallback = __autocy_mapping_copy(source_mapping);")
+    if include is None or not (count or later):
+        return c_text
+    return body[:include.end()] + _MAPPING_HELPER + body[include.end():]
+
+
 _ARGUMENT_ERROR_FRAME = re.compile(
     r"(__pyx_L\d+_error:;\n(?:[^\n]*\n){0,6}?)[ \t]*__Pyx_AddTraceback\([^\n]*\);\n"
     r"((?:[^\n]*\n){0,3}?[ \t]*__pyx_L\d+_argument_unpacking_done:;)")
@@ -519,7 +556,8 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
     c_text = exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))
-    c_text = user_frame_names(no_frame_for_argument_errors(exact_with(owned_display_items(c_text))))
+    c_text = exact_mapping_unpack(exact_with(owned_display_items(c_text)))
+    c_text = user_frame_names(no_frame_for_argument_errors(c_text))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

@@ -37,6 +37,10 @@ GOOD = textwrap.dedent("""\
     def entered(manager):
         with manager as value:
             return value
+
+
+    def keywords(f, kw, more):
+        return f(**kw), f(**{}, **more), {**kw}
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -158,6 +162,36 @@ def test_a_call_whose_arguments_do_not_fit_has_no_frame_of_the_callee(good_modul
         good_module.add(*args, **kwargs)
     assert [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)] == [
         "test_a_call_whose_arguments_do_not_fit_has_no_frame_of_the_callee"]
+
+
+class KeysOnly:
+    """A mapping to ``**`` as CPython sees one: keys() and [], no items()."""
+
+    def keys(self):
+        return ["sep"]
+
+    def __getitem__(self, key):
+        return key.upper()
+
+
+@pytest.mark.parametrize(("kw", "more", "expected"), [
+    ({"sep": "-"}, {"end": ""}, ({"sep": "-"}, {"end": ""}, {"sep": "-"})),
+    (KeysOnly(), KeysOnly(), ({"sep": "SEP"}, {"sep": "SEP"}, {"sep": "SEP"})),
+    ([("sep", "-")], {}, TypeError),  # Cython took a sequence of pairs, as dict() does
+    ({}, [("sep", "-")], TypeError),
+    ("ab", {}, TypeError),            # Cython raised ValueError
+    (5, {}, TypeError),
+])
+def test_double_star_takes_a_mapping_only(good_module, kw, more, expected):
+    # autocy.compile.exact_mapping_unpack
+    def f(**kwargs):
+        return kwargs
+
+    if expected is TypeError:
+        with pytest.raises(TypeError):
+            good_module.keywords(f, kw, more)
+    else:
+        assert good_module.keywords(f, kw, more) == expected
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
