@@ -11,9 +11,10 @@ a repeated display does not free its items twice when the repetition fails
 (:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
 context manager (:func:`exact_with`), ``f(**x)`` and ``{**x}`` take only a mapping
 (:func:`exact_mapping_unpack`), a call with arguments that do not fit adds no frame of
-the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the user's functions and lines, every call of a ``def`` counts against the
-recursion limit (:mod:`autocy.recursion`), and every attribute load, store and method call
-gets an inline cache (:mod:`autocy.inline_caches`).
+the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the
+user's functions and lines, every call of a ``def`` counts against the recursion limit
+(:mod:`autocy.recursion`), and every attribute load, store and method call gets an inline
+cache (:mod:`autocy.inline_caches`).
 
 Layout under ``build_dir`` (every path is a function of the module name or the cache key)::
 
