@@ -10,7 +10,8 @@ CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`e
 a repeated display does not free its items twice when the repetition fails
 (:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
 context manager (:func:`exact_with`), ``f(**x)`` and ``{**x}`` take only a mapping
-(:func:`exact_mapping_unpack`), a call with arguments that do not fit adds no frame of
+(:func:`exact_mapping_unpack`), ``chr()`` takes only an integer (:func:`exact_chr`), a
+call with arguments that do not fit adds no frame of
 the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the
 user's functions and lines, every call of a ``def`` counts against the recursion limit
 (:mod:`autocy.recursion`), and every attribute load, store and method call gets an inline
@@ -49,7 +50,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "14"
+IMPLEMENTATION_VERSION = "15"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -440,6 +441,37 @@ def exact_mapping_unpack(c_text: str) -> str:
     return body[:include.end()] + _MAPPING_HELPER + body[include.end():]
 
 
+_CHR_ARGUMENT = re.compile(
+    r"(=) __Pyx_PyLong_As_int\((\w+(?:->\w+)?)\)(; if \(unlikely\(\((\w+) == \(int\)-1\) && PyErr_Occurred\(\)\)\) "
+    r"__PYX_ERR\([^;\n]*\)\n[ \t]*\w+ = PyUnicode_FromOrdinal\(\4\);)")
+_CHR_HELPER = """/* autocy (compile.exact_chr): chr()'s argument as CPython takes it, through __index__ */
+static int __autocy_chr_argument(PyObject *x) {
+    PyObject *index = PyNumber_Index(x);  /* TypeError for a float, as chr() raises */
+    long value;
+    if (index == NULL) return -1;
+    value = PyLong_AsLong(index);
+    Py_DECREF(index);
+    if (value == -1 && PyErr_Occurred()) return -1;
+    if (value > INT_MAX || value < INT_MIN) {
+        PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
+        return -1;
+    }
+    return (int)value;
+}
+"""
+
+
+def exact_chr(c_text: str) -> str:
+    """Make Cython's inlined ``chr(x)`` take ``x`` as CPython's ``chr()`` does, through
+    ``__index__``: a float raises TypeError. Cython converted it with ``int()``'s rules, so
+    ``chr(97.9)`` gave ``'a'`` (found fuzzing modules autocy built)."""
+    include = _INCLUDE_PYTHON_H.search(c_text)
+    body, count = _CHR_ARGUMENT.subn(r"\1 __autocy_chr_argument(\2)\3", c_text)
+    if include is None or not count:
+        return c_text
+    return body[:include.end()] + _CHR_HELPER + body[include.end():]
+
+
 _ARGUMENT_ERROR_FRAME = re.compile(
     r"(__pyx_L\d+_error:;\n(?:[^\n]*\n){0,6}?)[ \t]*__Pyx_AddTraceback\([^\n]*\);\n"
     r"((?:[^\n]*\n){0,3}?[ \t]*__pyx_L\d+_argument_unpacking_done:;)")
@@ -557,7 +589,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
     c_text = exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))
-    c_text = exact_mapping_unpack(exact_with(owned_display_items(c_text)))
+    c_text = exact_chr(exact_mapping_unpack(exact_with(owned_display_items(c_text))))
     c_text = user_frame_names(no_frame_for_argument_errors(c_text))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")

@@ -41,6 +41,10 @@ GOOD = textwrap.dedent("""\
 
     def keywords(f, kw, more):
         return f(**kw), f(**{}, **more), {**kw}
+
+
+    def character(i):
+        return chr(i)
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -192,6 +196,22 @@ def test_double_star_takes_a_mapping_only(good_module, kw, more, expected):
             good_module.keywords(f, kw, more)
     else:
         assert good_module.keywords(f, kw, more) == expected
+
+
+class Index:
+    def __index__(self):
+        return 98
+
+
+@pytest.mark.parametrize("value", [97, True, Index(), 97.9, -2.5, "5", -1, 0x110000, 2 ** 40, None])
+def test_chr_takes_what_cpython_takes(good_module, value):
+    # Cython converted a float with int()'s rules: chr(97.9) gave 'a' (autocy.compile.exact_chr)
+    def outcome(function):
+        try:
+            return function(value)
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            return type(exc)
+    assert outcome(good_module.character) == outcome(chr)
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
