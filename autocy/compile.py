@@ -50,7 +50,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "15"
+IMPLEMENTATION_VERSION = "16"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -448,13 +448,18 @@ _CHR_HELPER = """/* autocy (compile.exact_chr): chr()'s argument as CPython take
 static int __autocy_chr_argument(PyObject *x) {
     PyObject *index = PyNumber_Index(x);  /* TypeError for a float, as chr() raises */
     long value;
+    int overflow = 0;
     if (index == NULL) return -1;
-    value = PyLong_AsLong(index);
+    value = PyLong_AsLongAndOverflow(index, &overflow);
     Py_DECREF(index);
     if (value == -1 && PyErr_Occurred()) return -1;
-    if (value > INT_MAX || value < INT_MIN) {
+    if (overflow || value > INT_MAX || value < INT_MIN) {
+#if PY_VERSION_HEX >= 0x030D0000
+        return -2;  /* 3.13: out of range like any other, PyUnicode_FromOrdinal raises chr()'s ValueError */
+#else
         PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
         return -1;
+#endif
     }
     return (int)value;
 }
@@ -464,7 +469,8 @@ static int __autocy_chr_argument(PyObject *x) {
 def exact_chr(c_text: str) -> str:
     """Make Cython's inlined ``chr(x)`` take ``x`` as CPython's ``chr()`` does, through
     ``__index__``: a float raises TypeError. Cython converted it with ``int()``'s rules, so
-    ``chr(97.9)`` gave ``'a'`` (found fuzzing modules autocy built)."""
+    ``chr(97.9)`` gave ``'a'`` (found fuzzing modules autocy built). An int beyond C's ``int``
+    raises OverflowError before 3.13 and ValueError from 3.13 on, as ``chr()`` does."""
     include = _INCLUDE_PYTHON_H.search(c_text)
     body, count = _CHR_ARGUMENT.subn(r"\1 __autocy_chr_argument(\2)\3", c_text)
     if include is None or not count:

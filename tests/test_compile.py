@@ -203,7 +203,7 @@ class Index:
         return 98
 
 
-@pytest.mark.parametrize("value", [97, True, Index(), 97.9, -2.5, "5", -1, 0x110000, 2 ** 40, None])
+@pytest.mark.parametrize("value", [97, True, Index(), 97.9, -2.5, "5", -1, 0x110000, 2 ** 40, -2 ** 70, None])
 def test_chr_takes_what_cpython_takes(good_module, value):
     # Cython converted a float with int()'s rules: chr(97.9) gave 'a' (autocy.compile.exact_chr)
     def outcome(function):
