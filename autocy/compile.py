@@ -378,9 +378,21 @@ def owned_display_items(c_text: str) -> str:
     return _REPEATED_DISPLAY.sub(owned, c_text)
 
 
+_INCLUDE_PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
+
+
+def _with_helper(c_text: str, body: str, count: int, helper: str) -> str:
+    """``body`` (``c_text`` with ``count`` uses of a C helper written in) with the helper's
+    definition after ``#include "Python.h"``; ``c_text`` as it was when nothing was rewritten or
+    it has no such include."""
+    include = _INCLUDE_PYTHON_H.search(body)
+    if include is None or not count:
+        return c_text
+    return body[:include.end()] + helper + body[include.end():]
+
+
 _WITH_LOOKUP = re.compile(r"__Pyx_PyObject_LookupSpecial\((\w+(?:->\w+)?), "
                           r"(__pyx_mstate_global->__pyx_n_u_(?:enter|exit))\)")
-_INCLUDE_PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
 _WITH_HELPER = """/* autocy (compile.exact_with): a with statement's __enter__/__exit__ as CPython looks them up */
 #define __autocy_with_lookup(o, name) __autocy_with_method(__Pyx_PyObject_LookupSpecialNoError(o, name), o)
 static PyObject *__autocy_with_method(PyObject *found, PyObject *o) {
@@ -398,11 +410,8 @@ def exact_with(c_text: str) -> str:
     Cython's lookup raised AttributeError ("__exit__"), which an ``except TypeError`` around
     the statement did not catch (found running autocy on more-itertools' ``with_iter``). An
     error the lookup itself raises (a descriptor's) passes as it does in CPython."""
-    include = _INCLUDE_PYTHON_H.search(c_text)
     body, count = _WITH_LOOKUP.subn(r"__autocy_with_lookup(\1, \2)", c_text)
-    if include is None or not count:
-        return c_text
-    return body[:include.end()] + _WITH_HELPER + body[include.end():]
+    return _with_helper(c_text, body, count, _WITH_HELPER)
 
 
 _FIRST_MAPPING_COPY = re.compile(
@@ -432,13 +441,10 @@ def exact_mapping_unpack(c_text: str) -> str:
     ``doublestarmap``). The copy of the first ``**`` operand, and the fallback of Cython's merge
     of a later one that has no ``items()``, make the dict with ``PyDict_Update`` instead, whose
     missing ``keys`` becomes CPython's TypeError."""
-    include = _INCLUDE_PYTHON_H.search(c_text)
     body, count = _FIRST_MAPPING_COPY.subn(r"\1__autocy_mapping_copy(\2)", c_text)
-    later = body.count(_LATER_MAPPING_COPY)
+    count += body.count(_LATER_MAPPING_COPY)
     body = body.replace(_LATER_MAPPING_COPY, "PyObject *fallback = __autocy_mapping_copy(source_mapping);")
-    if include is None or not (count or later):
-        return c_text
-    return body[:include.end()] + _MAPPING_HELPER + body[include.end():]
+    return _with_helper(c_text, body, count, _MAPPING_HELPER)
 
 
 _CHR_ARGUMENT = re.compile(
@@ -471,11 +477,8 @@ def exact_chr(c_text: str) -> str:
     ``__index__``: a float raises TypeError. Cython converted it with ``int()``'s rules, so
     ``chr(97.9)`` gave ``'a'`` (found fuzzing modules autocy built). An int beyond C's ``int``
     raises OverflowError before 3.13 and ValueError from 3.13 on, as ``chr()`` does."""
-    include = _INCLUDE_PYTHON_H.search(c_text)
     body, count = _CHR_ARGUMENT.subn(r"\1 __autocy_chr_argument(\2)\3", c_text)
-    if include is None or not count:
-        return c_text
-    return body[:include.end()] + _CHR_HELPER + body[include.end():]
+    return _with_helper(c_text, body, count, _CHR_HELPER)
 
 
 _ARGUMENT_ERROR_FRAME = re.compile(
