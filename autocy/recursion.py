@@ -111,8 +111,11 @@ def add_recursion_checks(c_text: str) -> str:
         lambda m: (f"{m['indent']}if (unlikely(__autocy_enter_call() < 0)) __pyx_r = NULL;\n"
                    f"{m['indent']}else {{ __pyx_r = {m['call']}; __autocy_leave_call(); }}"),
         c_text[include.end():])
-    body, generators = _GENERATOR_BODY.subn(_counted_resumption, body)
-    body = _NEW_GENERATOR.sub(r"__Pyx_Generator_New((__pyx_coroutine_body_t) __autocy_counted_\1,", body)
-    if not count and not generators:
+    counted = {match["name"] for match in _GENERATOR_BODY.finditer(body)}
+    body = _GENERATOR_BODY.sub(_counted_resumption, body)
+    body = _NEW_GENERATOR.sub(  # (only bodies whose counting function was written)
+        lambda m: f"__Pyx_Generator_New((__pyx_coroutine_body_t) "
+                  f"{'__autocy_counted_' if m[1] in counted else ''}{m[1]},", body)
+    if not count and not counted:
         return c_text
     return c_text[:include.end()] + C_HELPERS + body
