@@ -356,8 +356,8 @@ def exact_ord(c_text: str) -> str:
 
 
 _REPEATED_DISPLAY = re.compile(
-    r"((?:[ \t]*(?:__Pyx_GIVEREF\(\w+\);|if \(__Pyx_Py(?:List|Tuple)_SET_ITEM\(\w+, \d+, \w+\) != \(0\)\) "
-    r"__PYX_ERR\([^;\n]*\);)\n)+)([ \t]*)(\{ PyObject\* __pyx_temp = PyNumber_InPlaceMultiply\()")
+    r"^((?:[ \t]*(?:__Pyx_GIVEREF\(\w+\);|if \(__Pyx_Py(?:List|Tuple)_SET_ITEM\(\w+, \d+, \w+\) != \(0\)\) "
+    r"__PYX_ERR\([^;\n]*\);)\n)+)([ \t]*)(\{ PyObject\* __pyx_temp = PyNumber_InPlaceMultiply\()", re.MULTILINE)
 
 
 def owned_display_items(c_text: str) -> str:
@@ -375,6 +375,8 @@ def owned_display_items(c_text: str) -> str:
         temps = re.findall(r"_SET_ITEM\(\w+, \d+, (__pyx_t_\d+)\)", match.group(1))
         cleared = "".join(f"{match.group(2)}{temp} = 0;  /* autocy: the display owns it */\n" for temp in temps)
         return match.group(1) + cleared + match.group(2) + match.group(3)
+    if "PyNumber_InPlaceMultiply(" not in c_text:  # (most modules: no repeated display)
+        return c_text
     return _REPEATED_DISPLAY.sub(owned, c_text)
 
 
