@@ -151,7 +151,7 @@ def test_a_region_may_make_an_instance_that_leaves_it():
 def test_an_instance_made_from_instances_never_made(statement, instances):
     source = VEC + f"def f(a, b):\n    {statement}\n"
     function, compiler = compiler_for(source, {})
-    region = find_made_value(function.body[0], {"w": "V", RETURN: "V"}, compiler)
+    region = find_made_value(function.body, 0, {"w": "V", RETURN: "V"}, compiler)
     assert (region is not None) == (instances > 0)
     if region is not None:
         assert compiler.instances == instances and len(region.made) == 2

@@ -1005,9 +1005,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if made_local(stmts[index], self.a.record_locals) is not None:
             region = find_region(stmts, index, self.a.node, self.a.record_locals, compiler())
         if region is None:
-            region = find_made_value(stmts[index], self.a.record_locals, compiler())
-            if region is not None:
-                region.start = region.end = index
+            region = find_made_value(stmts, index, self.a.record_locals, compiler())
         if region is None:
             return -1
         add, line, ok = self.out.add, stmts[index].lineno, self.temp(Kind.BOOL)

@@ -555,12 +555,14 @@ def find_region(stmts: list[ast.stmt], start: int, function: ast.FunctionDef, re
     return compiler.region
 
 
-def find_made_value(stmt: ast.stmt, record_locals: dict[str, str], compiler: RegionCompiler) -> Region | None:
-    """``v = e`` or ``return e`` where ``e`` makes an instance of a record class (the type
-    feedback saw ``v``, or the result, holding that class's instances only) from instances
-    that it makes on the way, which are never made: ``color + other.scale(k)``. The one
-    region of :func:`find_region`'s kind that is a single statement, whose only result is the
-    instance it makes (``made``), or None."""
+def find_made_value(stmts: list[ast.stmt], index: int, record_locals: dict[str, str],
+                    compiler: RegionCompiler) -> Region | None:
+    """``stmts[index]`` when it is ``v = e`` or ``return e`` where ``e`` makes an instance of a
+    record class (the type feedback saw ``v``, or the result, holding that class's instances
+    only) from instances that it makes on the way, which are never made: ``color +
+    other.scale(k)``. The one region of :func:`find_region`'s kind that is a single statement,
+    whose only result is the instance it makes (``made``), or None."""
+    stmt = stmts[index]
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
             and stmt.targets[0].id not in compiler.kinds:
         record = compiler.records.get(record_locals.get(stmt.targets[0].id, ""))
@@ -570,7 +572,7 @@ def find_made_value(stmt: ast.stmt, record_locals: dict[str, str], compiler: Reg
         return None
     if record is None:
         return None
-    compiler.region = Region(0, 0, record)
+    compiler.region = Region(index, index, record)
     if not compiler.is_maker(stmt.value):
         return None
     try:
@@ -621,7 +623,7 @@ def has_fast_path(function: ast.FunctionDef, params: list[str], record_locals: d
             if made_local(stmt, record_locals) is not None \
                     and find_region(stmts, index, function, record_locals, compiler(bound)) is not None:
                 return True
-            if find_made_value(stmt, record_locals, compiler(bound)) is not None:
+            if find_made_value(stmts, index, record_locals, compiler(bound)) is not None:
                 return True
             for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):  # (if, for, while)
                 if isinstance(inner, list) and inner and blocks(inner, here):
