@@ -5,14 +5,8 @@ with :data:`SAFE_DIRECTIVES`, then setuptools' ``Extension`` + ``build_ext`` dri
 so the interpreter's ``CC``/``CFLAGS``/``LDSHARED`` (and their environment overrides) apply.
 Modules are built in parallel worker processes and cached by content hash: an unchanged module
 is copied from ``<build_dir>/cache/<key>/`` without running Cython or the compiler. Before
-the C compiler runs, the C file is adjusted: Cython's inexact arithmetic shortcuts go back to
-CPython's (:func:`exact_binops`), its ``ord()`` raises CPython's error (:func:`exact_ord`),
-a repeated display does not free its items twice when the repetition fails
-(:func:`owned_display_items`), ``with`` raises CPython's TypeError for an object that is no
-context manager (:func:`exact_with`), ``f(**x)`` and ``{**x}`` take only a mapping
-(:func:`exact_mapping_unpack`), ``chr()`` takes only an integer (:func:`exact_chr`), a
-call with arguments that do not fit adds no frame of
-the callee to the traceback (:func:`no_frame_for_argument_errors`), tracebacks name the
+the C compiler runs, the C file is adjusted: where Cython's semantics differ from CPython's,
+they become CPython's (:mod:`autocy.exact_c`), tracebacks name the
 user's functions and lines, every call of a ``def`` counts against the recursion limit
 (:mod:`autocy.recursion`), and every attribute load, store and method call gets an inline
 cache (:mod:`autocy.inline_caches`).
@@ -45,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from autocy.exact_c import make_exact
 from autocy.inline_caches import C_HELPERS as INLINE_CACHE_HELPERS
 from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
@@ -300,206 +295,6 @@ def user_frame_names(c_text: str) -> str:
         lambda m: f'__Pyx_AddTraceback("{m.group(1)}.{m.group(2).replace("_autocy_dot_", ".")}"', c_text)
 
 
-_FAST_BINOP = re.compile(
-    r"#define (__Pyx_PyNumber_(\w+?)_(?:object|int|float)_(?:object|int|float))\(op1, op2\)"
-    r"\s+__Pyx__PyNumber_\w+\(op1, op2, [01]\)")
-
-
-_FLOAT_REMAINDER = re.compile(
-    r"#if !CYTHON_COMPILING_IN_PYPY(\s*\nstatic PyObject\* __Pyx_PyFloat_Remainder(?:CObj|ObjC)\()")
-
-
-def exact_binops(c_text: str) -> str:
-    """Route Cython's object-object ``+ - * | ^ &`` fast paths, and its float ``%`` with a
-    constant, to CPython's ``PyNumber_*``.
-
-    Cython 3.1+ inlines these operations for exact ints and floats with shortcuts that change
-    results: ``0.0 * -5`` gives ``0.0`` (CPython ``-0.0``), ``-0.0 + 0`` gives ``-0.0`` (CPython
-    ``0.0``), and ``7.0 % x`` gives ``nan`` for an infinite float ``x`` (CPython ``7.0``: Cython
-    adds ``0 * x`` to the result); found by autocy's differential tests. Untyped code must
-    compute what CPython computes, so each fast path is replaced by the CPython call it stands
-    for (the definition Cython itself uses on PyPy). Typed C arithmetic is not affected.
-    """
-    c_text = _FAST_BINOP.sub(lambda m: f"#define {m.group(1)}(op1, op2)  PyNumber_{m.group(2)}(op1, op2)", c_text)
-    return _FLOAT_REMAINDER.sub(r"#if 0  /* autocy: CPython's own operator, see exact_binops */\1", c_text)
-
-
-_UNICODE_ORD = re.compile(
-    r"#define __Pyx_PyObject_Ord\(c\)\\\s*\n\s*\(likely\(PyUnicode_Check\(c\)\)\s*\?\s*"
-    r"\(long\)__Pyx_PyUnicode_AsPy_UCS4\(c\)\s*:\s*__Pyx__PyObject_Ord\(c\)\)")
-
-_EXACT_ORD = """static long __autocy_ord_other(PyObject *c) {
-    if (PyUnicode_Check(c)) {
-        PyErr_Format(PyExc_TypeError, "ord() expected a character, but string of length %zd found",
-                     PyUnicode_GET_LENGTH(c));
-        return (long)(Py_UCS4)-1;  /* what Cython's callers test for an error */
-    }
-    return __Pyx__PyObject_Ord(c);
-}
-#define __Pyx_PyObject_Ord(c) (likely(PyUnicode_Check(c) && PyUnicode_GET_LENGTH(c) == 1) ? \\
-    (long)PyUnicode_READ_CHAR(c, 0) : __autocy_ord_other(c))"""
-
-
-def exact_ord(c_text: str) -> str:
-    """Make Cython's inlined ``ord()`` raise what CPython raises for a str that is not one
-    character: TypeError ("ord() expected a character, but string of length 2 found"), where
-    Cython raised ValueError ("only single character unicode strings can be converted to
-    Py_UCS4"); found by autocy's differential tests. Other arguments keep Cython's code,
-    which raises CPython's errors."""
-    match = _UNICODE_ORD.search(c_text)
-    prototype = "static long __Pyx__PyObject_Ord(PyObject* c);"  # (declared after the macro)
-    end = c_text.find(prototype, match.end()) if match is not None else -1
-    if end < 0:  # (no ord(), or a Cython that lays it out otherwise)
-        return c_text
-    end += len(prototype)
-    return c_text[:match.start()] + c_text[match.end():end] + "\n" + _EXACT_ORD + c_text[end:]
-
-
-_REPEATED_DISPLAY = re.compile(
-    r"^((?:[ \t]*(?:__Pyx_GIVEREF\(\w+\);|if \(__Pyx_Py(?:List|Tuple)_SET_ITEM\(\w+, \d+, \w+\) != \(0\)\) "
-    r"__PYX_ERR\([^;\n]*\);)\n)+)([ \t]*)(\{ PyObject\* __pyx_temp = PyNumber_InPlaceMultiply\()", re.MULTILINE)
-
-
-def owned_display_items(c_text: str) -> str:
-    """Keep Cython's code for a repeated display (``[f(x)] * n``, ``(f(x),) * n``) from
-    freeing its items twice when the repetition raises.
-
-    Cython 3.3 stores each item made for the display (a temporary ``__pyx_t_k``) in the new
-    list or tuple, then repeats it with ``PyNumber_InPlaceMultiply`` and only afterwards forgets
-    the temporaries; when the repetition fails (``[iter(xs)] * range(3)``: TypeError), its
-    error path releases each item once through the temporary and once more with the display,
-    which frees an object something else still holds and crashes the interpreter later (found
-    running autocy on more-itertools' ``grouper``). Each such temporary is cleared as soon as
-    the display owns its item, as Cython does for ``n * [f(x)]``."""
-    def owned(match: re.Match[str]) -> str:
-        temps = re.findall(r"_SET_ITEM\(\w+, \d+, (__pyx_t_\d+)\)", match.group(1))
-        cleared = "".join(f"{match.group(2)}{temp} = 0;  /* autocy: the display owns it */\n" for temp in temps)
-        return match.group(1) + cleared + match.group(2) + match.group(3)
-    if "PyNumber_InPlaceMultiply(" not in c_text:  # (most modules: no repeated display)
-        return c_text
-    return _REPEATED_DISPLAY.sub(owned, c_text)
-
-
-_INCLUDE_PYTHON_H = re.compile(r'^#include "Python.h"\n', re.MULTILINE)
-
-
-def _with_helper(c_text: str, body: str, count: int, helper: str) -> str:
-    """``body`` (``c_text`` with ``count`` uses of a C helper written in) with the helper's
-    definition after ``#include "Python.h"``; ``c_text`` as it was when nothing was rewritten or
-    it has no such include."""
-    include = _INCLUDE_PYTHON_H.search(body)
-    if include is None or not count:
-        return c_text
-    return body[:include.end()] + helper + body[include.end():]
-
-
-_WITH_LOOKUP = re.compile(r"__Pyx_PyObject_LookupSpecial\((\w+(?:->\w+)?), "
-                          r"(__pyx_mstate_global->__pyx_n_u_(?:enter|exit))\)")
-_WITH_HELPER = """/* autocy (compile.exact_with): a with statement's __enter__/__exit__ as CPython looks them up */
-#define __autocy_with_lookup(o, name) __autocy_with_method(__Pyx_PyObject_LookupSpecialNoError(o, name), o)
-static PyObject *__autocy_with_method(PyObject *found, PyObject *o) {
-    if (found == NULL && !PyErr_Occurred())
-        PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
-                     Py_TYPE(o)->tp_name);
-    return found;
-}
-"""
-
-
-def exact_with(c_text: str) -> str:
-    """Make a ``with`` statement on an object that lacks ``__enter__`` or ``__exit__`` raise
-    CPython's TypeError ("'int' object does not support the context manager protocol"), where
-    Cython's lookup raised AttributeError ("__exit__"), which an ``except TypeError`` around
-    the statement did not catch (found running autocy on more-itertools' ``with_iter``). An
-    error the lookup itself raises (a descriptor's) passes as it does in CPython."""
-    body, count = _WITH_LOOKUP.subn(r"__autocy_with_lookup(\1, \2)", c_text)
-    return _with_helper(c_text, body, count, _WITH_HELPER)
-
-
-_FIRST_MAPPING_COPY = re.compile(
-    r"(\"argument after \*\* must be a mapping, not NoneType\"\);\n(?:[^\n]*\n){1,6}?[^\n]*?)"
-    r"__Pyx_PyObject_CallOneArg\(\(PyObject\*\)&PyDict_Type, (\w+(?:->\w+)?)\)")
-_LATER_MAPPING_COPY = "PyObject *fallback = PyObject_Call((PyObject*)&PyDict_Type, args, NULL);"
-_MAPPING_HELPER = """/* autocy (compile.exact_mapping_unpack): a dict of x for **x, as CPython makes it */
-static PyObject *__autocy_mapping_copy(PyObject *x) {
-    PyObject *copy = PyDict_New();
-    if (copy != NULL && PyDict_Update(copy, x) < 0) {  /* keys() and [], or AttributeError */
-        if (PyErr_ExceptionMatches(PyExc_AttributeError))
-            PyErr_Format(PyExc_TypeError, "argument after ** must be a mapping, not %.200s", Py_TYPE(x)->tp_name);
-        Py_CLEAR(copy);
-    }
-    return copy;
-}
-"""
-
-
-def exact_mapping_unpack(c_text: str) -> str:
-    """Make ``f(**x)``, ``f(**a, **x)`` and ``{**x, ...}`` take ``x`` as CPython does: a mapping
-    (its ``keys()`` and ``[]``), else TypeError ("argument after ** must be a mapping").
-
-    Cython copied an ``x`` that is not an exact dict with ``dict(x)``, which also takes a
-    sequence of pairs: ``f(**[("sep", "-")])`` ran (CPython raises TypeError) and ``f(**"a")``
-    raised ValueError (found running autocy on toolz' ``is_partial_args`` and more-itertools'
-    ``doublestarmap``). The copy of the first ``**`` operand, and the fallback of Cython's merge
-    of a later one that has no ``items()``, make the dict with ``PyDict_Update`` instead, whose
-    missing ``keys`` becomes CPython's TypeError."""
-    body, count = _FIRST_MAPPING_COPY.subn(r"\1__autocy_mapping_copy(\2)", c_text)
-    count += body.count(_LATER_MAPPING_COPY)
-    body = body.replace(_LATER_MAPPING_COPY, "PyObject *fallback = __autocy_mapping_copy(source_mapping);")
-    return _with_helper(c_text, body, count, _MAPPING_HELPER)
-
-
-_CHR_ARGUMENT = re.compile(
-    r"(=) __Pyx_PyLong_As_int\((\w+(?:->\w+)?)\)(; if \(unlikely\(\((\w+) == \(int\)-1\) && PyErr_Occurred\(\)\)\) "
-    r"__PYX_ERR\([^;\n]*\)\n[ \t]*\w+ = PyUnicode_FromOrdinal\(\4\);)")
-_CHR_HELPER = """/* autocy (compile.exact_chr): chr()'s argument as CPython takes it, through __index__ */
-static int __autocy_chr_argument(PyObject *x) {
-    PyObject *index = PyNumber_Index(x);  /* TypeError for a float, as chr() raises */
-    long value;
-    int overflow = 0;
-    if (index == NULL) return -1;
-    value = PyLong_AsLongAndOverflow(index, &overflow);
-    Py_DECREF(index);
-    if (value == -1 && PyErr_Occurred()) return -1;
-    if (overflow || value > INT_MAX || value < INT_MIN) {
-#if PY_VERSION_HEX >= 0x030D0000
-        return -2;  /* 3.13: out of range like any other, PyUnicode_FromOrdinal raises chr()'s ValueError */
-#else
-        PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C int");
-        return -1;
-#endif
-    }
-    return (int)value;
-}
-"""
-
-
-def exact_chr(c_text: str) -> str:
-    """Make Cython's inlined ``chr(x)`` take ``x`` as CPython's ``chr()`` does, through
-    ``__index__``: a float raises TypeError. Cython converted it with ``int()``'s rules, so
-    ``chr(97.9)`` gave ``'a'`` (found fuzzing modules autocy built). An int beyond C's ``int``
-    raises OverflowError before 3.13 and ValueError from 3.13 on, as ``chr()`` does."""
-    body, count = _CHR_ARGUMENT.subn(r"\1 __autocy_chr_argument(\2)\3", c_text)
-    return _with_helper(c_text, body, count, _CHR_HELPER)
-
-
-_ARGUMENT_ERROR_FRAME = re.compile(
-    r"(__pyx_L\d+_error:;\n(?:[^\n]*\n){0,6}?)[ \t]*__Pyx_AddTraceback\([^\n]*\);\n"
-    r"((?:[^\n]*\n){0,3}?[ \t]*__pyx_L\d+_argument_unpacking_done:;)")
-
-
-def no_frame_for_argument_errors(c_text: str) -> str:
-    """Leave the callee out of the traceback of a call whose arguments do not fit it.
-
-    CPython binds the arguments before the called function runs, so ``f(1, 2, 3)`` for a
-    ``def f(a)`` raises TypeError with no frame of ``f`` in its traceback; Cython's ``def``
-    wrapper added one, at the ``def`` line. Code that reads the traceback to tell "the call did
-    not fit" from "the function raised" (pyparsing's ``_trim_arity``, which retries a parse
-    action with fewer arguments) took the first for the second: 166 of pyparsing's tests failed
-    compiled. The error path of each wrapper's argument unpacking no longer adds the frame."""
-    return _ARGUMENT_ERROR_FRAME.sub(r"\1\2", c_text)
-
-
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
     from Cython.Compiler.Main import CompilationOptions, compile_single
@@ -599,9 +394,7 @@ def _compile_one(source: ModuleSource, build_dir: Path, toolchain: dict[str, Any
         if not error.startswith("cython: internal error"):
             _publish(entry, {rejected.name: error.encode("utf-8")})
         return CompileResult(source.name, None, error)
-    c_text = exact_ord(exact_binops(c_file.read_text(encoding="utf-8")))
-    c_text = exact_chr(exact_mapping_unpack(exact_with(owned_display_items(c_text))))
-    c_text = user_frame_names(no_frame_for_argument_errors(c_text))
+    c_text = user_frame_names(make_exact(c_file.read_text(encoding="utf-8")))
     c_text = add_inline_caches(add_recursion_checks(c_text))
     c_file.write_text(remap_c_lines(c_text, source.line_map), encoding="utf-8")
     _, _, cython_name = _layout(source)

@@ -125,7 +125,7 @@ def test_good_module_compiles_and_imports(built, good_module):
 
 def test_a_repeated_display_that_fails_releases_its_item_once(good_module):
     # Cython 3.3 released the item of [items.get(1)] twice when `* n` raised, which crashed
-    # the interpreter later (autocy.compile.owned_display_items)
+    # the interpreter later (autocy.exact_c.owned_display_items)
     item = object()
     items = {1: item}
     before = sys.getrefcount(item)
@@ -136,7 +136,7 @@ def test_a_repeated_display_that_fails_releases_its_item_once(good_module):
 
 
 def test_with_on_an_object_that_is_no_context_manager_raises_type_error(good_module):
-    # Cython raised AttributeError("__exit__") (autocy.compile.exact_with)
+    # Cython raised AttributeError("__exit__") (autocy.exact_c.exact_with)
     class EnterOnly:
         def __enter__(self):
             return 1
@@ -161,7 +161,7 @@ def test_with_on_an_object_that_is_no_context_manager_raises_type_error(good_mod
 def test_a_call_whose_arguments_do_not_fit_has_no_frame_of_the_callee(good_module, args, kwargs):
     # as in CPython, which binds the arguments first; Cython added a frame at the def line, and
     # pyparsing's _trim_arity took that for an error inside the function
-    # (autocy.compile.no_frame_for_argument_errors)
+    # (autocy.exact_c.no_frame_for_argument_errors)
     with pytest.raises(TypeError) as raised:
         good_module.add(*args, **kwargs)
     assert [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)] == [
@@ -187,7 +187,7 @@ class KeysOnly:
     (5, {}, TypeError),
 ])
 def test_double_star_takes_a_mapping_only(good_module, kw, more, expected):
-    # autocy.compile.exact_mapping_unpack
+    # autocy.exact_c.exact_mapping_unpack
     def f(**kwargs):
         return kwargs
 
@@ -205,7 +205,7 @@ class Index:
 
 @pytest.mark.parametrize("value", [97, True, Index(), 97.9, -2.5, "5", -1, 0x110000, 2 ** 40, -2 ** 70, None])
 def test_chr_takes_what_cpython_takes(good_module, value):
-    # Cython converted a float with int()'s rules: chr(97.9) gave 'a' (autocy.compile.exact_chr)
+    # Cython converted a float with int()'s rules: chr(97.9) gave 'a' (autocy.exact_c.exact_chr)
     def outcome(function):
         try:
             return function(value)
