@@ -212,9 +212,96 @@ def no_frame_for_argument_errors(c_text: str) -> str:
     return _ARGUMENT_ERROR_FRAME.sub(r"\1\2", c_text)
 
 
+_GENEXPR_MAKER = re.compile(
+    r"^static PyObject \*__pyx_pf_\w+\((?:CYTHON_UNUSED )?PyObject \*__pyx_self, PyObject \*__pyx_genexpr_arg_0\) \{\n"
+    r".*?^\}\n", re.MULTILINE | re.DOTALL)
+_GENEXPR_ARGUMENT_STORE = re.compile(
+    r"^([ \t]*)__pyx_cur_scope->__pyx_genexpr_arg_0 = __pyx_genexpr_arg_0;\n"
+    r"[ \t]*__Pyx_INCREF\(__pyx_cur_scope->__pyx_genexpr_arg_0\);\n", re.MULTILINE)
+_GENEXPR_BODY_NAME = re.compile(r"__Pyx_Generator_New\(\(__pyx_coroutine_body_t\) (__pyx_gb_\w+),")
+_GENEXPR_ITERABLE = "__pyx_cur_scope->__pyx_genexpr_arg_0"
+_GENEXPR_ITERABLE_USES = {  # the lines of a generator body that may read the outermost iterable
+    "unbound": re.compile(r"[ \t]*if \(unlikely\(!__pyx_cur_scope->__pyx_genexpr_arg_0\)\) "
+                          r'\{ __Pyx_RaiseUnboundLocalError\("\.0"\); __PYX_ERR\([^;\n]*\) \}'),
+    "sequence test": re.compile(r"[ \t]*if \(likely\(PyList_CheckExact\(__pyx_cur_scope->__pyx_genexpr_arg_0\)\) "
+                                r"\|\| PyTuple_CheckExact\(__pyx_cur_scope->__pyx_genexpr_arg_0\)\) \{"),
+    "sequence": re.compile(r"[ \t]*(__pyx_t_\d+) = __pyx_cur_scope->__pyx_genexpr_arg_0; __Pyx_INCREF\(\1\);"),
+    "iter": re.compile(r"[^\n]*= PyObject_GetIter\(__pyx_cur_scope->__pyx_genexpr_arg_0\); [^\n]*"),
+}
+_GENEXPR_HELPER = """/* autocy (exact_c.eager_genexpr_iter): iter() of a generator expression's outermost iterable, when it is made */
+static PyObject *__autocy_genexpr_iter(PyObject *iterable, int keep_sequence) {
+    if (keep_sequence && (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))) {
+        Py_INCREF(iterable);  /* the body indexes an exact list or tuple: what its iterator would read */
+        return iterable;
+    }
+    return PyObject_GetIter(iterable);
+}
+"""
+
+
+def _genexpr_body(c_text: str, name: str) -> re.Match[str] | None:
+    """The definition of the generator body function ``name``, or None."""
+    return re.search(rf"^static PyObject \*{name}\(__pyx_CoroutineObject \*__pyx_generator,[^\n;]*\n\{{\n"
+                     r".*?^\}\n", c_text, re.MULTILINE | re.DOTALL)
+
+
+def _genexpr_iterable_reads(body: str) -> set[str] | None:
+    """The kinds of read (keys of ``_GENEXPR_ITERABLE_USES``) of the outermost iterable in a
+    generator body; None when a line reads it in any other way."""
+    kinds = set()
+    for line in body.splitlines():
+        if _GENEXPR_ITERABLE not in line:
+            continue
+        kind = next((kind for kind, pattern in _GENEXPR_ITERABLE_USES.items() if pattern.fullmatch(line)), None)
+        if kind is None:
+            return None
+        kinds.add(kind)
+    return kinds
+
+
+def eager_genexpr_iter(c_text: str) -> str:
+    """Call ``iter()`` on a generator expression's outermost iterable when the generator is
+    made, as CPython does, not at its first ``next()``.
+
+    ``(x for x in 5)`` raises TypeError in CPython where it is written; Cython's generator
+    expression kept the ``5`` and raised at the first ``next()``, so a function returning it
+    returned a generator instead of raising (toolz' ``pluck(0, 5)``), and a dict changed
+    between making and running the generator was iterated as changed instead of raising
+    RuntimeError. The function that makes each generator expression now stores the iterator
+    (an exact list or tuple as itself when the body indexes it: nothing can tell the two
+    apart) and, when ``iter()`` raises, returns the error with no frame of its own, so the
+    traceback is CPython's; the body uses the stored iterator as it is. A generator
+    expression whose body reads the iterable in any other way (Cython's loops over
+    ``d.items()``, over a C ``range``) is left as Cython wrote it."""
+    edits: list[tuple[int, int, str]] = []  # (start, end, new text) in c_text
+    for maker in _GENEXPR_MAKER.finditer(c_text):
+        name = _GENEXPR_BODY_NAME.search(maker.group())
+        body = _genexpr_body(c_text, name.group(1)) if name else None
+        reads = _genexpr_iterable_reads(body.group()) if body else None
+        store = _GENEXPR_ARGUMENT_STORE.search(maker.group())
+        if store is None or reads is None or "iter" not in reads:
+            continue
+        indent = store.group(1)
+        made = (f"{indent}{_GENEXPR_ITERABLE} = __autocy_genexpr_iter(__pyx_genexpr_arg_0, "
+                f"{int('sequence test' in reads)});\n"
+                f"{indent}if (unlikely(!{_GENEXPR_ITERABLE})) {{  /* iter() raised: the caller's frame only */\n"
+                f"{indent}  Py_DECREF((PyObject *)__pyx_cur_scope);\n"
+                f"{indent}  __Pyx_RefNannyFinishContext();\n"
+                f"{indent}  return NULL;\n"
+                f"{indent}}}\n")
+        used = body.group().replace(f"PyObject_GetIter({_GENEXPR_ITERABLE})",
+                                    f"(Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})")
+        edits += [(maker.start() + store.start(), maker.start() + store.end(), made),
+                  (body.start(), body.end(), used)]
+    body = c_text
+    for start, end, text in sorted(edits, reverse=True):  # (maker and body never overlap: both end at "}")
+        body = body[:start] + text + body[end:]
+    return _with_helper(c_text, body, len(edits), _GENEXPR_HELPER)
+
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
-                    exact_chr, no_frame_for_argument_errors):
+                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter):
         c_text = rewrite(c_text)
     return c_text

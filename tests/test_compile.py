@@ -45,6 +45,14 @@ GOOD = textwrap.dedent("""\
 
     def character(i):
         return chr(i)
+
+
+    def doubled(xs):
+        return (x * 2 for x in xs)
+
+
+    def numbered(xs):
+        return ((i, x) for i, x in enumerate(xs) if x)
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -212,6 +220,87 @@ def test_chr_takes_what_cpython_takes(good_module, value):
         except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
             return type(exc)
     assert outcome(good_module.character) == outcome(chr)
+
+
+class Iterable:
+    """Counts the calls of its ``__iter__``, which returns an iterator whose own ``__iter__``
+    is not itself (CPython calls ``iter()`` once, on the iterable)."""
+
+    def __init__(self, items):
+        self.items, self.calls = items, 0
+
+    def __iter__(self):
+        self.calls += 1
+        return Iterator(self.items)
+
+
+class Iterator:
+    def __init__(self, items):
+        self.rest = list(items)
+
+    def __iter__(self):
+        return iter(["not", "this"])
+
+    def __next__(self):
+        if not self.rest:
+            raise StopIteration
+        return self.rest.pop(0)
+
+
+@pytest.fixture(scope="module")
+def pure_good():
+    """GOOD run as pure Python: what the compiled module must agree with."""
+    namespace = {}
+    exec(compile(GOOD, "good.py", "exec"), namespace)  # noqa: S102 - the test's own module text
+    return namespace
+
+
+@pytest.mark.parametrize("name", ["doubled", "numbered"])
+def test_a_generator_expression_calls_iter_where_it_is_made(good_module, pure_good, name):
+    # Cython called iter() at the first next(): doubled(5) returned a generator
+    # (autocy.exact_c.eager_genexpr_iter)
+    compiled, pure = getattr(good_module, name), pure_good[name]
+    for function in (compiled, pure):
+        with pytest.raises(TypeError, match="not iterable") as raised:
+            function(5)
+        names = [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)]
+        assert names[-1].rpartition(".")[2] == name  # no frame of the generator expression
+
+    def made_then_changed(function):
+        counts = {"a": 1}
+        made = function(counts)
+        counts["b"] = 2
+        try:
+            return list(made)
+        except RuntimeError as exc:  # "dictionary changed size during iteration"
+            return type(exc)
+
+    def appended(function):
+        items = [1, 0, 2]
+        made = function(items)
+        items.append(3)
+        return list(made), list(made)
+
+    def iterated_once(function):
+        iterable = Iterable([3, 4])
+        made = function(iterable)
+        calls_when_made = iterable.calls
+        return calls_when_made, list(made), iterable.calls
+
+    for probe in (made_then_changed, appended, iterated_once):
+        assert probe(compiled) == probe(pure), probe.__name__
+    assert made_then_changed(pure) is RuntimeError
+    for make in (lambda: [1, 2], lambda: (1, 2), lambda: "ab", lambda: range(3), lambda: {1: 2},
+                 lambda: iter([1, 2]), lambda: (x for x in [1])):
+        assert list(compiled(make())) == list(pure(make()))
+    for items in ([1], Iterable([1])):  # the generator holds the iterable or its iterator once
+        before = sys.getrefcount(items)
+        list(compiled(items))
+        compiled(items)
+        made = compiled(items)
+        assert sys.getrefcount(items) == before + (type(items) is list)
+        del made
+        assert sys.getrefcount(items) == before
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
