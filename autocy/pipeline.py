@@ -120,17 +120,24 @@ def _retry_without_specializations(plan: Plan, results: list[CompileResult], rep
                                    build_dir: Path, settings: Settings, log: Log) -> list[CompileResult]:
     """Compile again, without the generated specializations, each module whose specialized
     source failed: the module still gets plain compilation (an annotator bug must cost speed,
-    never the compiled module). Returns ``results`` with those entries replaced."""
+    never the compiled module). Returns ``results`` with those entries replaced.
+
+    Only a module that compiles without its specializations is logged as autocy's bug (with
+    the specialized source's error); one that fails both ways is Cython's or the code's
+    problem, and its plain source's error is the one the build reports."""
     specialized = {m.name for m in reports if any(f.specialized for f in m.functions)}
     failed = {r.name: r for r in results if r.extension is None and r.name in specialized}
     if not failed:
         return results
-    for name, result in failed.items():
-        log(f"{name}: the specialized source did not compile ({result.error}); "
-            "compiling it without specializations (please report this)")
     retry = Plan([m for m in plan.compiled() if m.name in failed])
     sources, _ = generate(retry, build_dir / "gen-plain", specialize=False)
     retried = {r.name: r for r in compile_modules(sources, build_dir / "c", settings.job_count)}
+    for name, result in failed.items():
+        if name in retried and retried[name].extension is not None:
+            log(f"{name}: the specialized source did not compile ({result.error}); compiled it "
+                "without specializations (an autocy bug: please report it with this line)")
+        else:
+            log(f"{name}: it does not compile without specializations either")
     return [retried.get(r.name, r) for r in results]
 
 

@@ -86,9 +86,27 @@ def test_a_specialization_cython_rejects_falls_back_to_plain_compilation(tmp_pat
     log: list[str] = []
     name = build_wheel(project, tmp_path / "dist", {"jobs": "1"}, None, log=log.append)
     text = "\n".join(log)
-    assert "the specialized source did not compile" in text
+    assert "the specialized source did not compile" in text and "an autocy bug" in text
     assert "compiled fastmath" in text
     assert f"fastmath{EXT}" in zipfile.ZipFile(tmp_path / "dist" / name).namelist()
+
+
+def test_a_module_cython_rejects_either_way_ships_as_python_and_blames_no_specialization(tmp_path):
+    from autocy.pipeline import build_wheel
+
+    project = tmp_path / "single"
+    shutil.copytree(REPO / "tests" / "projects" / "single_module", project)
+    run([sys.executable, "-m", "autocy", "profile", "work.py"], cwd=project, env=autocy_env())
+    with open(project / "fastmath.py", "a", encoding="utf-8") as source:  # (mean_square stays fresh)
+        source.write("\n\ndef unassigned():\n    return later\n    later = 1\n")
+    log: list[str] = []
+    name = build_wheel(project, tmp_path / "dist", {"jobs": "1"}, None, log=log.append)
+    text = "\n".join(log)
+    assert "fastmath.mean_square: specialized" in text
+    assert "fastmath: it does not compile without specializations either" in text
+    assert "fastmath stays pure Python: cython: " in text and "later" in text
+    assert "did not compile" not in text and "autocy bug" not in text
+    assert "fastmath.py" in zipfile.ZipFile(tmp_path / "dist" / name).namelist()
 
 
 def test_profiling_the_sample_test_suite_selects_the_benchmark_hot_modules(tmp_path):
