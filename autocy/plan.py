@@ -87,6 +87,21 @@ def _matches(name: str, globs: tuple[str, ...]) -> str | None:
     return next((glob for glob in globs if fnmatch.fnmatchcase(name, glob)), None)
 
 
+def is_test_module(name: str) -> bool:
+    """True when the dotted module ``name`` is test code by pytest's default naming: a module
+    ``test_*`` or ``*_test``, a ``conftest``, or anything in a ``test``/``tests`` package.
+
+    Such a module is never compiled for its share of the profile: a test suite profiled as the
+    workload makes its own modules hot, and pytest, which imports test modules from their
+    ``.py`` files (rewriting their asserts), rejects an extension module of the same name
+    ("import file mismatch"; found running autocy on toolz, whose tests are in the package).
+    An ``include`` glob still compiles one."""
+    parts = name.split(".")
+    leaf = parts[-1]
+    return (leaf.startswith("test_") or leaf.endswith("_test") or leaf == "conftest"
+            or any(part in ("test", "tests") for part in parts))
+
+
 def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: Settings) -> Plan:
     """Decide what to compile.
 
@@ -100,8 +115,9 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
 
     Returns:
         A :class:`Plan` with one :class:`ModulePlan` per entry of ``modules``. A module is
-        compiled when it is not excluded and either matches ``include`` or its share of the
-        profiled self time is at least ``threshold``. Profile entries whose source hash does not
+        compiled when it is not excluded and either matches ``include`` or, not being a test
+        module (:func:`is_test_module`), has a share of the profiled self time of at least
+        ``threshold``. Profile entries whose source hash does not
         match the module's current source are stale: listed, and not used. Each function plan
         carries its resolved per-function settings; ``Plan.unmatched_patterns`` lists the
         function-table patterns that match no profiled function of the package.
@@ -143,6 +159,8 @@ def make_plan(profile: ProfileData | None, modules: dict[str, Path], settings: S
             module.reason = f"excluded by {excluded!r}"
         elif included:
             module.compile, module.included, module.reason = True, True, f"included by {included!r}"
+        elif is_test_module(name):
+            module.reason = "a test module (not compiled unless an include glob names it)"
         elif not fns:
             module.reason = "not in the profile" if not module.stale else "only stale profile entries"
         elif module.share >= settings.threshold:

@@ -168,6 +168,24 @@ def test_include_compiles_cold_and_unprofiled_modules(project):
     assert modules["pkg.other"].compile is False
 
 
+def test_test_modules_are_never_hot_but_can_be_included(project):
+    names = ("pkg.core", "pkg.tests.test_core", "pkg.tests", "pkg.test_io", "pkg.io_test",
+             "pkg.conftest", "tests.helpers", "pkg.test.util", "pkg.testing", "pkg.attest", "pkg.contest")
+    for name in names:
+        project.module(name)
+        project.record(name, "f", 1.0)
+    modules = by_name(project.plan())
+    compiled = {name for name, module in modules.items() if module.compile}
+    assert compiled == {"pkg.core", "pkg.testing", "pkg.attest", "pkg.contest"}
+    assert modules["pkg.tests.test_core"].reason.startswith("a test module")
+    assert modules["pkg.core"].share == pytest.approx(1 / len(names))  # still part of the total
+    modules = by_name(project.plan(include=("pkg.test*",), exclude=("pkg.tests.test_core",)))
+    compiled = {name for name, module in modules.items() if module.compile}
+    assert compiled == {"pkg.core", "pkg.tests", "pkg.test_io", "pkg.test.util", "pkg.testing",
+                        "pkg.attest", "pkg.contest"}
+    assert modules["pkg.tests.test_core"].reason.startswith("excluded")
+
+
 def test_exclude_wins_over_include_and_heat(project):
     for name in ("pkg.hot", "pkg.kernels.a"):
         project.module(name)
