@@ -24,7 +24,7 @@ setup python3 .venv
 # the profiler's sys.monitoring hook; the inline caches, typed attributes, direct method
 # calls and record temporaries, which read each version's object layout
 # (autocy/inline_caches.py); the recursion limit, which 3.12 split into a Python and a C one;
-# and the C fixes of Cython's code (autocy/compile.py), whose CPython errors differ by version
+# and the C fixes of Cython's code (autocy/exact_c.py), whose CPython errors differ by version
 found=""
 for minor in 12 13; do
     interpreter=""

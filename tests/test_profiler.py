@@ -58,19 +58,26 @@ KERNELS = """
             total += x * scale
         return total + n
 
-    def sleeper(seconds):
-        time.sleep(seconds)
+    def spin(seconds):  # computes for ``seconds`` (the sampler charges CPU time, not sleeps)
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
 
     def caller(seconds):
-        sleeper(seconds)
+        spin(seconds)
         return "done"
+
+    def waiter(seconds):
+        time.sleep(seconds)
 
     def fact(n):
         return 1 if n <= 1 else n * fact(n - 1)
 
     def deep(n, seconds):
         if n == 0:
-            time.sleep(seconds)
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                pass
             return 0
         return deep(n - 1, seconds) + 1
 
@@ -272,7 +279,7 @@ def test_self_and_total_time_of_caller_and_callee(tmp_path):
         from wl.kern import caller
         caller(0.05)
     """})
-    callee = profile.functions["wl.kern:sleeper"]
+    callee = profile.functions["wl.kern:spin"]
     caller = profile.functions["wl.kern:caller"]
     # sampled time: right within a few of the sampler's looks (1 ms apart)
     assert callee.self_time >= 0.04
@@ -283,10 +290,37 @@ def test_self_and_total_time_of_caller_and_callee(tmp_path):
     assert profile.wall_time >= caller.total_time
 
 
+def test_a_thread_blocked_in_a_system_call_is_not_charged(tmp_path):
+    # compiling a function cannot make its sleeps, reads or lock waits shorter: a test suite
+    # waiting 10 s for a subprocess made its test function look hot (pyparsing's)
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        import threading
+        from wl.kern import caller, waiter
+
+        def blocked():
+            lock = threading.Lock()
+            lock.acquire()
+            lock.acquire(timeout=0.1)
+
+        waiter(0.1)
+        blocked()
+        worker = threading.Thread(target=waiter, args=(0.15,))
+        worker.start()
+        caller(0.1)
+        worker.join()
+    """})
+    functions = profile.functions
+    assert functions["wl.kern:spin"].self_time >= 0.08
+    assert functions["wl.kern:waiter"].calls == 2 and functions["main:blocked"].calls == 1
+    assert functions["wl.kern:waiter"].self_time < 0.02
+    assert functions["main:blocked"].self_time < 0.02
+    assert functions["main:blocked"].total_time < 0.02
+
+
 def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
     # a function-level import runs the module body once: inclusive time, not a hot function
     profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS,
-                             "wl/slow.py": "import time\ntime.sleep(0.08)\n", "main.py": """
+                             "wl/slow.py": "from wl.kern import spin\nspin(0.08)\n", "main.py": """
         from wl.kern import caller
 
         def load():
@@ -301,9 +335,9 @@ def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
     assert load.total_time >= 0.10
     # the import's own work (finding, reading, compiling wl/slow.py) is load's, about 0.005 s
     # on an idle machine and 0.0215 s once on a busy one: well below the 0.08 s that the
-    # module body's sleep would add if it were counted here
+    # module body's spin would add if it were counted here
     assert load.self_time < 0.04
-    assert profile.functions["wl.kern:sleeper"].self_time >= 0.04
+    assert profile.functions["wl.kern:spin"].self_time >= 0.04
 
 
 def test_recursion(tmp_path):

@@ -187,7 +187,9 @@ def test_non_daemon_threads_are_waited_for(tmp_path):
         from wlr.kern import work
 
         def late():
-            time.sleep(0.05)
+            end = time.perf_counter() + 0.05
+            while time.perf_counter() < end:  # computes: the sampler charges CPU time
+                pass
             work(2)
 
         threading.Thread(target=late).start()
