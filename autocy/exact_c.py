@@ -299,9 +299,35 @@ def eager_genexpr_iter(c_text: str) -> str:
     return _with_helper(c_text, body, len(edits), _GENEXPR_HELPER)
 
 
+_DEFAULTS_WARNING = re.compile(
+    r'^([ \t]*)(PyErr_WarnEx\(PyExc_RuntimeWarning, "changes to cyfunction\.__(kw)?defaults__ will not ")',
+    re.MULTILINE)
+_DEFAULTS_HELPER = """/* autocy (exact_c.inert_defaults_quiet): does setting a function's defaults matter to its calls? */
+#define __autocy_defaults_matter(code, count) \\
+    ((code) == NULL || !PyCode_Check(code) || ((PyCodeObject *)(code))->count > 0)
+"""
+
+
+def inert_defaults_quiet(c_text: str) -> str:
+    """Warn about an assignment to a compiled function's ``__defaults__`` or
+    ``__kwdefaults__`` only when it would change the function's calls in CPython.
+
+    Cython keeps the defaults it compiled whatever is assigned, and warns (RuntimeWarning)
+    at every assignment. Wrappers that copy a function's defaults onto a ``def
+    inner(*args, **kwargs)`` (pyparsing's ``replaced_by_pep8``, 40 times at import) made
+    ``import pyparsing`` fail under ``-W error``; for a function without positional
+    parameters (``__defaults__``) or keyword-only ones (``__kwdefaults__``) the defaults are
+    never used, in CPython either, so the assignment changes nothing and now warns about
+    nothing. Where it would matter, the warning stays (README, Known limits)."""
+    body, count = _DEFAULTS_WARNING.subn(
+        lambda m: f"{m.group(1)}if (__autocy_defaults_matter(op->func_code, "
+                  f"{'co_kwonlyargcount' if m.group(3) else 'co_argcount'})) {m.group(2)}", c_text)
+    return _with_helper(c_text, body, count, _DEFAULTS_HELPER)
+
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
-                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter):
+                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet):
         c_text = rewrite(c_text)
     return c_text

@@ -6,6 +6,7 @@ import importlib.util
 import sys
 import textwrap
 import traceback
+import warnings
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,17 @@ GOOD = textwrap.dedent("""\
 
     def numbered(xs):
         return ((i, x) for i, x in enumerate(xs) if x)
+
+
+    def wrapped(f):
+        def inner(*args, **kwargs):
+            return f(*args, **kwargs)
+        inner.__defaults__, inner.__kwdefaults__ = f.__defaults__, f.__kwdefaults__
+        return inner
+
+
+    def keyword_only(a=1, *, b=2):
+        return a, b
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -301,6 +313,23 @@ def test_a_generator_expression_calls_iter_where_it_is_made(good_module, pure_go
         assert sys.getrefcount(items) == before + (type(items) is list)
         del made
         assert sys.getrefcount(items) == before
+
+
+def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):
+    # pyparsing's replaced_by_pep8 did this 40 times at import: each warned, and import
+    # failed under -W error (autocy.exact_c.inert_defaults_quiet)
+    def f(a=1, *, b=2):
+        return a + b
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        inner = good_module.wrapped(f)
+    assert (inner.__defaults__, inner.__kwdefaults__) == ((1,), {"b": 2})
+    assert inner(5) == 7
+    # where Cython would ignore a default the function uses, it still says so
+    for name, value in (("__defaults__", (3,)), ("__kwdefaults__", {"b": 4})):
+        with pytest.warns(RuntimeWarning, match="will not currently affect"):
+            setattr(good_module.keyword_only, name, value)
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
