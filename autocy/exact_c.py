@@ -227,7 +227,13 @@ _GENEXPR_ITERABLE_USES = {  # the lines of a generator body that may read the ou
                                 r"\|\| PyTuple_CheckExact\(__pyx_cur_scope->__pyx_genexpr_arg_0\)\) \{"),
     "sequence": re.compile(r"[ \t]*(__pyx_t_\d+) = __pyx_cur_scope->__pyx_genexpr_arg_0; __Pyx_INCREF\(\1\);"),
     "iter": re.compile(r"[^\n]*= PyObject_GetIter\(__pyx_cur_scope->__pyx_genexpr_arg_0\); [^\n]*"),
+    "none test": re.compile(r"[ \t]*if \(unlikely\(__pyx_cur_scope->__pyx_genexpr_arg_0 == Py_None\)\) \{"),
+    "view": re.compile(r"[^\n]*= __Pyx_dict_iterator\(__pyx_cur_scope->__pyx_genexpr_arg_0, 0, "
+                       r"__pyx_mstate_global->__pyx_n_[su]_(?:items|keys|values), \(&__pyx_t_\d+\), "
+                       r"\(&__pyx_t_\d+\)\); [^\n]*"),
 }
+_GENEXPR_VIEW_LOOP = re.compile(r"__Pyx_dict_iterator\(__pyx_cur_scope->__pyx_genexpr_arg_0, 0, "
+                                r"(__pyx_mstate_global->__pyx_n_[su]_\w+), ")
 _GENEXPR_HELPER = """/* autocy (exact_c.eager_genexpr_iter): iter() of a generator expression's outermost iterable, when it is made */
 static PyObject *__autocy_genexpr_iter(PyObject *iterable, int keep_sequence) {
     if (keep_sequence && (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))) {
@@ -235,6 +241,21 @@ static PyObject *__autocy_genexpr_iter(PyObject *iterable, int keep_sequence) {
         return iterable;
     }
     return PyObject_GetIter(iterable);
+}
+/* ... or iter(mapping.items()) (keys, values) for a loop over that call */
+static PyObject *__autocy_genexpr_view_iter(PyObject *mapping, PyObject *method) {
+    PyObject *view = PyObject_CallMethodObjArgs(mapping, method, NULL), *iterator;
+    if (view == NULL) return NULL;
+    iterator = PyObject_GetIter(view);
+    Py_DECREF(view);
+    return iterator;
+}
+/* the body's loop over that iterator: a plain iterator to Cython's dict loop (is_dict 0) */
+static PyObject *__autocy_genexpr_view_loop(PyObject *iterator, Py_ssize_t *length, int *is_dict) {
+    *length = 0;
+    *is_dict = 0;
+    Py_INCREF(iterator);
+    return iterator;
 }
 """
 
@@ -270,27 +291,36 @@ def eager_genexpr_iter(c_text: str) -> str:
     RuntimeError. The function that makes each generator expression now stores the iterator
     (an exact list or tuple as itself when the body indexes it: nothing can tell the two
     apart) and, when ``iter()`` raises, returns the error with no frame of its own, so the
-    traceback is CPython's; the body uses the stored iterator as it is. A generator
-    expression whose body reads the iterable in any other way (Cython's loops over
-    ``d.items()``, over a C ``range``) is left as Cython wrote it."""
+    traceback is CPython's; the body uses the stored iterator as it is. Over ``d.items()``
+    (``keys()``, ``values()``), which Cython called at the first ``next()`` too (a dict's
+    own loop, without the view), the maker calls the method and ``iter()`` on its result and
+    the body loops over that iterator. A generator expression whose body reads the iterable
+    in any other way is left as Cython wrote it."""
     edits: list[tuple[int, int, str]] = []  # (start, end, new text) in c_text
     for maker in _GENEXPR_MAKER.finditer(c_text):
         name = _GENEXPR_BODY_NAME.search(maker.group())
         body = _genexpr_body(c_text, name.group(1)) if name else None
         reads = _genexpr_iterable_reads(body.group()) if body else None
         store = _GENEXPR_ARGUMENT_STORE.search(maker.group())
-        if store is None or reads is None or "iter" not in reads:
+        if store is None or reads is None:
+            continue
+        if reads <= {"unbound", "iter", "sequence test", "sequence"} and "iter" in reads:
+            making = f"__autocy_genexpr_iter(__pyx_genexpr_arg_0, {int('sequence test' in reads)})"
+            used = body.group().replace(f"PyObject_GetIter({_GENEXPR_ITERABLE})",
+                                        f"(Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})")
+        elif reads <= {"unbound", "none test", "view"} and "view" in reads:
+            method = _GENEXPR_VIEW_LOOP.search(body.group()).group(1)
+            making = f"__autocy_genexpr_view_iter(__pyx_genexpr_arg_0, {method})"
+            used = _GENEXPR_VIEW_LOOP.sub(f"__autocy_genexpr_view_loop({_GENEXPR_ITERABLE}, ", body.group())
+        else:
             continue
         indent = store.group(1)
-        made = (f"{indent}{_GENEXPR_ITERABLE} = __autocy_genexpr_iter(__pyx_genexpr_arg_0, "
-                f"{int('sequence test' in reads)});\n"
+        made = (f"{indent}{_GENEXPR_ITERABLE} = {making};\n"
                 f"{indent}if (unlikely(!{_GENEXPR_ITERABLE})) {{  /* iter() raised: the caller's frame only */\n"
                 f"{indent}  Py_DECREF((PyObject *)__pyx_cur_scope);\n"
                 f"{indent}  __Pyx_RefNannyFinishContext();\n"
                 f"{indent}  return NULL;\n"
                 f"{indent}}}\n")
-        used = body.group().replace(f"PyObject_GetIter({_GENEXPR_ITERABLE})",
-                                    f"(Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})")
         edits += [(maker.start() + store.start(), maker.start() + store.end(), made),
                   (body.start(), body.end(), used)]
     body = c_text

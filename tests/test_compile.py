@@ -56,6 +56,14 @@ GOOD = textwrap.dedent("""\
         return ((i, x) for i, x in enumerate(xs) if x)
 
 
+    def keys_of_items(mapping):
+        return (k for k, v in mapping.items())
+
+
+    def values_of(mapping):
+        return (v * 2 for v in mapping.values())
+
+
     def wrapped(f):
         def inner(*args, **kwargs):
             return f(*args, **kwargs)
@@ -313,6 +321,56 @@ def test_a_generator_expression_calls_iter_where_it_is_made(good_module, pure_go
         assert sys.getrefcount(items) == before + (type(items) is list)
         del made
         assert sys.getrefcount(items) == before
+
+
+class Pairs:
+    """A mapping-like object whose ``items()``/``values()`` are lists, counting their calls."""
+
+    def __init__(self, pairs):
+        self.pairs, self.calls = pairs, 0
+
+    def items(self):
+        self.calls += 1
+        return list(self.pairs)
+
+    def values(self):
+        self.calls += 1
+        return [pair[-1] for pair in self.pairs]
+
+
+@pytest.mark.parametrize("name", ["keys_of_items", "values_of"])
+def test_a_generator_expression_over_a_dict_view_calls_the_method_where_it_is_made(good_module, pure_good,
+                                                                                   name):
+    # Cython looped over the dict itself and called items()/values() at the first next()
+    # (autocy.exact_c.eager_genexpr_iter)
+    compiled, pure = getattr(good_module, name), pure_good[name]
+
+    def outcome(probe):
+        try:
+            return probe()
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            return type(exc)
+
+    def changed(function):
+        counts = {"a": 1}
+        made = function(counts)
+        counts["b"] = 2
+        return list(made)
+
+    def called_once(function):
+        pairs = Pairs([(1, 2), (3, 4)])
+        made = function(pairs)
+        return pairs.calls, list(made), pairs.calls
+
+    for function in (compiled, pure):
+        for argument in (None, 5, [1, 2]):
+            with pytest.raises(AttributeError):
+                function(argument)
+    assert outcome(lambda: changed(pure)) is RuntimeError
+    probes = [lambda f: changed(f), called_once, lambda f: list(f({"a": 1, "b": 2})),
+              lambda f: list(f(Pairs([(1, 2, 3)]))), lambda f: list(f(Pairs([])))]
+    for probe in probes:
+        assert outcome(lambda: probe(compiled)) == outcome(lambda: probe(pure))
 
 
 def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):
