@@ -20,7 +20,7 @@ import sys
 import threading
 from time import perf_counter
 
-from cpython.ref cimport PyObject
+from cpython.ref cimport PyObject, Py_DECREF
 
 from autocy.profile.feedback import FULL_CALLS as _FULL_CALLS, STEADY_EVERY as _STEADY_EVERY
 from autocy.profile.hook import claim_tool_id
@@ -68,8 +68,57 @@ cdef long long STEADY_EVERY = _STEADY_EVERY
 cdef object MISSING = object()
 cdef bint MONITORING = sys.version_info >= (3, 12)
 
-PROTOCOL = 1
-"""Bumped when the hook's interface to the Python side changes (checked at import)."""
+PROTOCOL = 2
+"""Bumped when the hook's interface to the Python side changes (checked by
+:func:`autocy.profile.tracer.load_native`)."""
+
+cdef extern from "Python.h":
+    int PyGC_Disable()
+    int PyGC_Enable()
+    PyObject *PyFrame_GetBack(PyFrameObject *frame)
+
+_current_frames = sys._current_frames
+
+
+def current_frames():
+    """``sys._current_frames()`` (``{thread id: its innermost frame}``), made with the garbage
+    collector off. Making a frame object for another thread's frame allocates; a collection
+    there can run a finalizer, whose Python code can hand the GIL to that thread, which may
+    pop the very frame the object is being made for (a crash later: see
+    :mod:`autocy.profile.sampler`). With the collector off nothing runs, and as no Python code
+    runs in between either, no other thread can see it off."""
+    cdef int was = PyGC_Disable()
+    try:
+        return _current_frames()
+    finally:
+        if was:
+            PyGC_Enable()
+
+
+def frame_back(frame):
+    """``frame.f_back`` (a frame object or None), made with the garbage collector off, as
+    :func:`current_frames`."""
+    cdef int was = PyGC_Disable()
+    cdef PyObject *back = PyFrame_GetBack(<PyFrameObject *>frame)
+    if was:
+        PyGC_Enable()
+    if back is NULL:
+        return None
+    result = <object>back
+    Py_DECREF(result)  # (the cast took a reference of its own)
+    return result
+
+
+def frame_locals(frame):
+    """``frame.f_locals`` (a mapping of the bound locals), read with the garbage collector off,
+    as :func:`current_frames`: CPython copies another thread's live locals into a dict, which
+    allocates, while it holds a pointer into that thread's frame."""
+    cdef int was = PyGC_Disable()
+    try:
+        return frame.f_locals
+    finally:
+        if was:
+            PyGC_Enable()
 
 
 cdef class Record:

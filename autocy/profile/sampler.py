@@ -34,6 +34,16 @@ window still counts), and where the hook cannot see every new function's first c
 function that has no recorded end yet, so a function called once for a long time still gets
 type feedback.
 
+Reading another thread's stack is where in-process samplers crash (sentry's and ddtrace's
+did, on CPython 3.11; this one did on pyparsing's test suite): making a frame object for a
+frame of another thread (``sys._current_frames()``, ``f_back``) or copying its locals
+(``f_locals``) allocates, the allocation can start a garbage collection, a finalizer it runs
+is Python code that can hand the GIL to that thread, and that thread can pop the frame in
+the middle of it. So those three run in C with the collector off (``current_frames``,
+``frame_back`` and ``frame_locals`` of the native hook, :mod:`autocy.profile._hook`); without
+the native hook they are plain attribute reads. A finalizer freed by ``f_locals`` replacing a
+value of an earlier look can still run there (at most :data:`READS` looks per function).
+
 It is a plain ``_thread`` thread, invisible to ``threading.enumerate()``, and never raises into
 the program: an internal error is logged once and the look is skipped. While it runs, the
 interpreter's thread switch interval is lowered to the sampling interval (from 5 ms), or a
@@ -62,6 +72,14 @@ READS = 4
 _MISSING = object()
 
 
+def _frame_back(frame: Any) -> Any:
+    return frame.f_back
+
+
+def _frame_locals(frame: Any) -> Any:
+    return frame.f_locals
+
+
 class Sampler:
     """Time attribution and window driving for one profiling session.
 
@@ -71,6 +89,9 @@ class Sampler:
         schedule: the window policy.
         read_locals: look at the locals of running functions without a recorded end.
         interval: seconds between looks.
+        stacks: the native hook module, whose ``current_frames``, ``frame_back`` and
+            ``frame_locals`` read other threads' stacks safely (see the module docstring);
+            None: plain ``sys._current_frames()``, ``f_back`` and ``f_locals``.
 
     Attributes:
         windows: ``(open, close)`` clock times (``perf_counter`` seconds) of the closed windows.
@@ -78,8 +99,11 @@ class Sampler:
     """
 
     def __init__(self, registry: Registry, hook: Any, schedule: Schedule, read_locals: bool,
-                 interval: float = INTERVAL):
+                 interval: float = INTERVAL, stacks: Any = None):
         self.registry = registry
+        self._current_frames = stacks.current_frames if stacks is not None else sys._current_frames
+        self._back = stacks.frame_back if stacks is not None else _frame_back
+        self._locals = stacks.frame_locals if stacks is not None else _frame_locals
         self.hook = hook
         self.schedule = schedule
         self.read_locals = read_locals
@@ -189,7 +213,8 @@ class Sampler:
         previous = self._previous
         current: dict[int, set[int]] = {}
         clocks: dict[int, tuple[int, float]] = {}
-        for thread_id, frame in sys._current_frames().items():
+        back = self._back
+        for thread_id, frame in self._current_frames().items():
             if thread_id == me:
                 continue
             elapsed = self._cpu_seconds(thread_id, span, share, clocks)
@@ -217,11 +242,11 @@ class Sampler:
                     running.add(id(frame))
                     if id(frame) not in before:
                         record.activations += 1
-                frame = frame.f_back
+                frame = back(frame)
             current[thread_id] = running
             if top is not None and not importing:
                 top.self_time += elapsed
                 if self.read_locals and not top.exits and top.reads < READS:
-                    self.registry.read_running(top, top_frame.f_locals)
+                    self.registry.read_running(top, self._locals(top_frame))
         self._previous = current
         self._clocks = clocks

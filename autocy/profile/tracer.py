@@ -27,13 +27,18 @@ HOOKS = ("auto", "native", "python")
 _noted: list[bool] = []  # the fallback note is printed once per process
 
 
+NATIVE_PROTOCOL = 2
+"""The ``PROTOCOL`` of the native hook this Python side works with."""
+
+
 def load_native() -> Any:
-    """The native hook module, or None when it is not built for this interpreter."""
+    """The native hook module, or None when it is not built for this interpreter (or is a
+    build of another version of this file, whose ``PROTOCOL`` differs)."""
     try:
         from autocy.profile import _hook
     except ImportError:
         return None
-    return _hook
+    return _hook if getattr(_hook, "PROTOCOL", None) == NATIVE_PROTOCOL else None
 
 
 class Tracer:
@@ -80,7 +85,7 @@ class Tracer:
         self.project_dir = Path(project_dir)
         self.schedule = Schedule(always_open=full)
         self.sampler = Sampler(self.registry, self.hook, self.schedule,
-                               read_locals=not MONITORING and not full,
+                               read_locals=not MONITORING and not full, stacks=load_native(),
                                **({} if interval is None else {"interval": interval}))
         self._state = "new"
         self._end = 0.0
