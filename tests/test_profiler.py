@@ -58,9 +58,9 @@ KERNELS = """
             total += x * scale
         return total + n
 
-    def spin(seconds):  # computes for ``seconds`` (the sampler charges CPU time, not sleeps)
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
+    def spin(seconds):  # computes for ``seconds`` of CPU time (what the sampler charges)
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
             pass
 
     def caller(seconds):
@@ -75,8 +75,8 @@ KERNELS = """
 
     def deep(n, seconds):
         if n == 0:
-            end = time.perf_counter() + seconds
-            while time.perf_counter() < end:
+            end = time.thread_time() + seconds
+            while time.thread_time() < end:
                 pass
             return 0
         return deep(n - 1, seconds) + 1
@@ -669,8 +669,8 @@ def test_sampled_mode_bounds_the_recording_and_estimates_calls(tmp_path):
     """, "main.py": """
         from wl.kern import loop
         import time
-        end = time.perf_counter() + 0.4
-        while time.perf_counter() < end:
+        end = time.thread_time() + 0.4
+        while time.thread_time() < end:
             loop(20000)
     """})
     profile, code = profile_workload(Workload("script", str(tmp_path / "main.py"), []), tmp_path)
