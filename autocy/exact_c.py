@@ -106,7 +106,8 @@ def _with_helper(c_text: str, body: str, count: int, helper: str) -> str:
 
 
 _WITH_LOOKUP = re.compile(r"__Pyx_PyObject_LookupSpecial\((\w+(?:->\w+)?), "
-                          r"(__pyx_mstate_global->__pyx_n_u_(?:enter|exit))\)")
+                          r"(__pyx_mstate_global->__pyx_n_u_(?:enter|exit)(?:_\d+)?)\)")
+# ("__exit__" is __pyx_n_u_exit_2 in a module whose strings include "exit")
 _WITH_HELPER = """/* autocy (exact_c.exact_with): a with statement's __enter__/__exit__ as CPython looks them up */
 #define __autocy_with_lookup(o, name) __autocy_with_method(__Pyx_PyObject_LookupSpecialNoError(o, name), o)
 static PyObject *__autocy_with_method(PyObject *found, PyObject *o) {
@@ -163,7 +164,8 @@ def exact_mapping_unpack(c_text: str) -> str:
 
 _CHR_ARGUMENT = re.compile(
     r"(=) __Pyx_PyLong_As_int\((\w+(?:->\w+)?)\)(; if \(unlikely\(\((\w+) == \(int\)-1\) && PyErr_Occurred\(\)\)\) "
-    r"__PYX_ERR\([^;\n]*\)\n[ \t]*\w+ = PyUnicode_FromOrdinal\(\4\);)")
+    r"__PYX_ERR\([^;\n]*\)\n(?:[ \t]*__Pyx_DECREF\(\w+\); \w+ = 0;\n)?[ \t]*\w+ = PyUnicode_FromOrdinal\(\4\);)")
+# (the DECREF: chr() of a temporary, which Cython releases once it is converted)
 _CHR_HELPER = """/* autocy (exact_c.exact_chr): chr()'s argument as CPython takes it, through __index__ */
 static int __autocy_chr_argument(PyObject *x) {
     PyObject *index = PyNumber_Index(x);  /* TypeError for a float, as chr() raises */
@@ -227,6 +229,8 @@ _GENEXPR_ITERABLE_USES = {  # the lines of a generator body that may read the ou
                                 r"\|\| PyTuple_CheckExact\(__pyx_cur_scope->__pyx_genexpr_arg_0\)\) \{"),
     "sequence": re.compile(r"[ \t]*(__pyx_t_\d+) = __pyx_cur_scope->__pyx_genexpr_arg_0; __Pyx_INCREF\(\1\);"),
     "iter": re.compile(r"[^\n]*= PyObject_GetIter\(__pyx_cur_scope->__pyx_genexpr_arg_0\); [^\n]*"),
+    "made": re.compile(r"[^\n]*= (?:PySequence_List|__Pyx_PySequence_Tuple|PySet_New)"
+                       r"\(__pyx_cur_scope->__pyx_genexpr_arg_0\); [^\n]*"),
     "none test": re.compile(r"[ \t]*if \(unlikely\(__pyx_cur_scope->__pyx_genexpr_arg_0 == Py_None\)\) \{"),
     "view": re.compile(r"[^\n]*= __Pyx_dict_iterator\(__pyx_cur_scope->__pyx_genexpr_arg_0, 0, "
                        r"__pyx_mstate_global->__pyx_n_[su]_(?:items|keys|values), \(&__pyx_t_\d+\), "
@@ -234,6 +238,14 @@ _GENEXPR_ITERABLE_USES = {  # the lines of a generator body that may read the ou
 }
 _GENEXPR_VIEW_LOOP = re.compile(r"__Pyx_dict_iterator\(__pyx_cur_scope->__pyx_genexpr_arg_0, 0, "
                                 r"(__pyx_mstate_global->__pyx_n_[su]_\w+), ")
+_GENEXPR_MADE = re.compile(  # sorted(x), list(x), tuple(x), set(x) made by the body; the loop after it
+    r"(?P<temp>__pyx_t_\d+) = (?P<call>PySequence_List|__Pyx_PySequence_Tuple|PySet_New)"
+    r"\(__pyx_cur_scope->__pyx_genexpr_arg_0\)(?P<check>; if \(unlikely\(!(?P=temp)\)\) __PYX_ERR\([^;\n]*\)\n"
+    r"[ \t]*__Pyx_GOTREF\((?P=temp)\);\n)"
+    r"(?P<sort>[ \t]*if \(unlikely\(\(PyList_Sort\((?P=temp)\) < 0\)\)\) __PYX_ERR\([^;\n]*\)\n)?"
+    r"(?=[ \t]*(?:__pyx_t_\d+ = (?P=temp); __Pyx_INCREF\(__pyx_t_\d+\);|"
+    r"__pyx_t_\d+ = __Pyx_set_iterator\((?P=temp), 1, ))")
+_GENEXPR_MADE_KIND = {"PySequence_List": 0, "__Pyx_PySequence_Tuple": 2, "PySet_New": 3}
 _GENEXPR_HELPER = """/* autocy (exact_c.eager_genexpr_iter): iter() of a generator expression's outermost iterable, when it is made */
 static PyObject *__autocy_genexpr_iter(PyObject *iterable, int keep_sequence) {
     if (keep_sequence && (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable))) {
@@ -249,6 +261,15 @@ static PyObject *__autocy_genexpr_view_iter(PyObject *mapping, PyObject *method)
     iterator = PyObject_GetIter(view);
     Py_DECREF(view);
     return iterator;
+}
+/* ... or list(x) (0), sorted(x) (1), tuple(x) (2), set(x) (3) for a loop over that call */
+static PyObject *__autocy_genexpr_made(PyObject *iterable, int kind) {
+    PyObject *made;
+    if (kind == 2) return PySequence_Tuple(iterable);
+    if (kind == 3) return PySet_New(iterable);
+    made = PySequence_List(iterable);
+    if (made != NULL && kind == 1 && PyList_Sort(made) < 0) Py_CLEAR(made);
+    return made;
 }
 /* the body's loop over that iterator: a plain iterator to Cython's dict loop (is_dict 0) */
 static PyObject *__autocy_genexpr_view_loop(PyObject *iterator, Py_ssize_t *length, int *is_dict) {
@@ -294,8 +315,10 @@ def eager_genexpr_iter(c_text: str) -> str:
     traceback is CPython's; the body uses the stored iterator as it is. Over ``d.items()``
     (``keys()``, ``values()``), which Cython called at the first ``next()`` too (a dict's
     own loop, without the view), the maker calls the method and ``iter()`` on its result and
-    the body loops over that iterator. A generator expression whose body reads the iterable
-    in any other way is left as Cython wrote it."""
+    the body loops over that iterator; over ``sorted(x)``, ``list(x)``, ``tuple(x)`` or
+    ``set(x)``, whose call Cython moved into the body too, the maker makes the sorted list
+    (list, tuple, set) and the body loops over it. A generator expression whose body reads the
+    iterable in any other way is left as Cython wrote it."""
     edits: list[tuple[int, int, str]] = []  # (start, end, new text) in c_text
     for maker in _GENEXPR_MAKER.finditer(c_text):
         name = _GENEXPR_BODY_NAME.search(maker.group())
@@ -312,6 +335,13 @@ def eager_genexpr_iter(c_text: str) -> str:
             method = _GENEXPR_VIEW_LOOP.search(body.group()).group(1)
             making = f"__autocy_genexpr_view_iter(__pyx_genexpr_arg_0, {method})"
             used = _GENEXPR_VIEW_LOOP.sub(f"__autocy_genexpr_view_loop({_GENEXPR_ITERABLE}, ", body.group())
+        elif reads <= {"unbound", "made"} and "made" in reads and _GENEXPR_MADE.search(body.group()):
+            made_call = _GENEXPR_MADE.search(body.group())
+            kind = _GENEXPR_MADE_KIND[made_call.group("call")] + bool(made_call.group("sort"))
+            making = f"__autocy_genexpr_made(__pyx_genexpr_arg_0, {kind})"
+            used = _GENEXPR_MADE.sub(  # the body takes what the maker made (sorted already)
+                lambda m: f"{m.group('temp')} = (Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})"
+                          f"{m.group('check')}", body.group(), count=1)
         else:
             continue
         indent = store.group(1)

@@ -35,6 +35,18 @@ GOOD = textwrap.dedent("""\
         return [items.get(1)] * n
 
 
+    class Recorder:  # ("enter", "exit" before the first with: "__exit__" is __pyx_n_u_exit_2)
+        def __init__(self):
+            self.log = []
+
+        def __enter__(self):
+            self.log.append("enter")
+            return self
+
+        def __exit__(self, *exc):
+            self.log.append("exit")
+
+
     def entered(manager):
         with manager as value:
             return value
@@ -54,6 +66,30 @@ GOOD = textwrap.dedent("""\
 
     def numbered(xs):
         return ((i, x) for i, x in enumerate(xs) if x)
+
+
+    def over_sorted(xs):
+        return (x for x in sorted(xs))
+
+
+    def over_list(xs):
+        return (x for x in list(xs))
+
+
+    def over_tuple(xs):
+        return (x for x in tuple(xs))
+
+
+    def over_set(xs):
+        return (x for x in set(xs))
+
+
+    def over_reversed_sorted(xs):
+        return (x for x in reversed(sorted(xs)))
+
+
+    def character_of(items):
+        return chr(items[0])
 
 
     def keys_of_items(mapping):
@@ -321,6 +357,78 @@ def test_a_generator_expression_calls_iter_where_it_is_made(good_module, pure_go
         assert sys.getrefcount(items) == before + (type(items) is list)
         del made
         assert sys.getrefcount(items) == before
+
+
+class Counted:
+    """An orderable value that counts the comparisons made of it (class attribute)."""
+
+    compared = 0
+
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        Counted.compared += 1
+        return self.value < other.value
+
+    def __eq__(self, other):
+        return self.value == other.value
+
+    def __hash__(self):
+        return hash(self.value)
+
+
+@pytest.mark.parametrize("name", ["over_sorted", "over_list", "over_tuple", "over_set", "over_reversed_sorted"])
+def test_a_generator_expression_over_a_copy_makes_the_copy_where_it_is_made(good_module, pure_good, name):
+    # Cython moved sorted(xs), list(xs), tuple(xs), set(xs) into the generator's first next()
+    # (autocy.exact_c.eager_genexpr_iter)
+    compiled, pure = getattr(good_module, name), pure_good[name]
+    for function in (compiled, pure):
+        with pytest.raises(TypeError, match="not iterable"):
+            function(5)
+
+    def grown(function):
+        counts = {1: "a"}
+        made = function(counts)
+        counts[2] = "b"
+        return sorted(made)
+
+    def compared(function):
+        Counted.compared = 0
+        made = function([Counted(3), Counted(1), Counted(2)])
+        when_made = Counted.compared
+        return when_made, [item.value for item in made], Counted.compared
+
+    def iterated_once(function):
+        iterable = Iterable([3, 4])
+        made = function(iterable)
+        return iterable.calls, sorted(made), iterable.calls
+
+    for probe in (grown, compared, iterated_once):
+        assert probe(compiled) == probe(pure), probe.__name__
+    assert grown(pure) == [1]
+
+
+def test_chr_of_an_expression_takes_what_cpython_takes(good_module):
+    # exact_c.exact_chr missed chr() of a temporary, which Cython releases before the call
+    for value in (97, 97.9, -2.5, Index()):
+        outcomes = []
+        for function in (good_module.character_of, lambda items: chr(items[0])):
+            try:
+                outcomes.append(function([value]))
+            except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+                outcomes.append(type(exc))
+        assert outcomes[0] == outcomes[1], value
+
+
+def test_with_in_a_module_that_also_has_the_strings_enter_and_exit(built, good_module):
+    # there Cython names "__exit__" __pyx_n_u_exit_2, which exact_c.exact_with missed
+    c_file = built["root"] / "build" / "work" / f"{PACKAGE}.good" / "good.c"
+    assert "__pyx_n_u_exit_2" in c_file.read_text(encoding="utf-8")
+    with pytest.raises(TypeError, match="does not support the context manager protocol"):
+        good_module.entered(5)
+    recorder = good_module.Recorder()
+    assert good_module.entered(recorder) is recorder and recorder.log == ["enter", "exit"]
 
 
 class Pairs:
