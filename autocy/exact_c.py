@@ -385,9 +385,48 @@ def inert_defaults_quiet(c_text: str) -> str:
     return _with_helper(c_text, body, count, _DEFAULTS_HELPER)
 
 
+
+_DEF_BODY = re.compile(r"^static PyObject \*__pyx_pf_\w+\([^)]*\) \{\n.*?^\}\n", re.MULTILINE | re.DOTALL)
+_FRAME = re.compile(r'^[ \t]*__Pyx_AddTraceback\("[^"]*", __pyx_clineno, __pyx_lineno, __pyx_filename\);\n',
+                    re.MULTILINE)
+_SPECIALIZATION = re.compile(r"^static [^\n(]*__pyx_f_\w+__autocy_spec[di]?_\w+\([^)]*\) \{\n.*?^\}\n",
+                             re.MULTILINE | re.DOTALL)
+_RESUMED = re.compile(r"(= __pyx_f_\w+__autocy_resume_\w+\([^;\n]*\); if \(unlikely\(!\w+\)\) )"
+                      r"__PYX_ERR\(0, \d+, __pyx_L1_error\)")
+_SPECIALIZATION_FRAME = re.compile(r'^([ \t]*)(__Pyx_AddTraceback\("[\w.]*\._autocy_spec[di]?_\w+", )', re.MULTILINE)
+_HELPER_FRAME = re.compile(r'^[ \t]*__Pyx_AddTraceback\("[\w.]*\._autocy_(?!(?:spec|specd|speci|specf|dispatch|resume)_)'
+                           r'\w*", __pyx_clineno, __pyx_lineno, __pyx_filename\);\n', re.MULTILINE)
+
+
+def one_frame_per_function(c_text: str) -> str:
+    """Give an exception that leaves a specialized function one traceback entry for it, as
+    in CPython, not one for its dispatcher too (at the ``def`` line; found running autocy on
+    toolz and more-itertools: ``check_arity`` twice), and none for a generated C helper
+    (``_autocy_itruediv`` at a line past the end of the user's file), whose error CPython
+    raises in the user's frame. A dispatcher (the ``def`` that reads
+    ``_autocy_generic_<name>``) raises only what the specialization or the original function
+    raised, with their entries already in the traceback, so it adds none; nor does a
+    specialization for what its object copy (the resume function) raised."""
+    if "__pyx_n_u_autocy_generic_" in c_text:
+        c_text = _DEF_BODY.sub(lambda m: _FRAME.sub("", m.group()) if "__pyx_n_u_autocy_generic_" in m.group()
+                               else m.group(), c_text)
+    c_text = _SPECIALIZATION.sub(_resumed_without_frame, c_text)
+    return _HELPER_FRAME.sub("", c_text)
+
+
+def _resumed_without_frame(specialization: re.Match[str]) -> str:
+    """A specialization whose call of its resume function (the object copy, which adds the
+    user's frame itself) adds no frame when the call raises: that error path leaves
+    ``__pyx_lineno`` 0, which no ``__PYX_ERR`` sets, and the entry is added only for others."""
+    body, count = _RESUMED.subn(r"\1{ __pyx_lineno = 0; goto __pyx_L1_error; }", specialization.group())
+    if not count:
+        return body
+    return _SPECIALIZATION_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
-                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet):
+                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet,
+                    one_frame_per_function):
         c_text = rewrite(c_text)
     return c_text

@@ -526,3 +526,22 @@ def test_tracebacks_point_at_the_users_file_and_line(kernels):
     line_of_c = next(i for i, text in enumerate(source, 1) if text.strip() == "c = cs[i]")
     assert any(f.filename.endswith("numeric.py") and f.lineno == line_of_c for f in frames), frames
     assert not any("_autocy" in f.name for f in frames), frames
+
+
+@pytest.mark.parametrize(("name", "args"), [("ratio", (1, 1)), ("ratio", (1, None)), ("mean", ([],)),
+                                            ("mean", ([1.0, "x"],)), ("horner", ([1.0, 2.0], None))])
+def test_an_exception_leaving_a_specialized_function_has_one_traceback_entry_for_it(kernels, name, args):
+    # the dispatcher added one at the def line, and a generated helper (_autocy_itruediv) one
+    # of its own (autocy.exact_c.one_frame_per_function)
+    import traceback
+
+    pure, compiled, report = kernels
+    assert f"numeric:{name}: specialized" in report
+
+    def entries(module):
+        with pytest.raises(Exception) as raised:  # noqa: PT011 - any, as long as both agree
+            getattr(module, name)(*args)
+        frames = traceback.extract_tb(raised.value.__traceback__)[1:]  # (this test's own frame first)
+        return type(raised.value), [(frame.name.rpartition(".")[2], frame.lineno) for frame in frames]
+
+    assert entries(compiled) == entries(pure)
