@@ -306,9 +306,14 @@ def test_float_floor_division_modulo_and_power(resume, a, b):
     same(resume, "float_ops", a, b)
 
 
+# (no str: "x" * b for a b near 2**34 makes a 16 GB string, in CPython too, and the machine
+# ran out of memory once)
+scalars = odd.filter(lambda value: not isinstance(value, str))
+
+
 @fast
-@given(a=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 2 ** 62, -(2 ** 63), 2 ** 63 - 1]), odd),
-       b=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 1, 3, 2 ** 62]), odd))
+@given(a=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 2 ** 62, -(2 ** 63), 2 ** 63 - 1]), scalars),
+       b=st.one_of(st.integers(-(2 ** 64), 2 ** 64), st.sampled_from([0, -1, 1, 3, 2 ** 62]), scalars))
 def test_int_operations(resume, a, b):
     same(resume, "int_ops", a, b)
 
