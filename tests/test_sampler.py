@@ -8,6 +8,7 @@ import gc
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,12 @@ def test_the_native_readers_read_what_the_plain_ones_read():
     thread.start()
     try:
         assert ready.wait(10)
-        frames = NATIVE.current_frames()
+        frames, cpu = NATIVE.current_frames()
         assert frames.keys() == sys._current_frames().keys()
+        if sys.platform.startswith("linux"):  # each listed thread's CPU clock, this one's too
+            assert cpu.keys() == frames.keys()
+            assert 0 <= time.thread_time() - cpu[threading.get_ident()] < 0.05
+            assert 0 <= cpu[thread.ident] < 5
         frame = frames[thread.ident]
         while frame is not None and frame.f_code.co_name != "waiting":
             frame = NATIVE.frame_back(frame)

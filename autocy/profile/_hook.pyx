@@ -77,19 +77,49 @@ cdef extern from "Python.h":
     int PyGC_Enable()
     PyObject *PyFrame_GetBack(PyFrameObject *frame)
 
+cdef extern from *:
+    """
+    #if defined(__linux__)
+    #include <pthread.h>
+    #include <time.h>
+    /* CPU seconds the thread (a Python thread id: its pthread_t) has used; -1 if unknown */
+    static double autocy_thread_cpu(unsigned long thread_id) {
+        clockid_t clock;
+        struct timespec now;
+        if (pthread_getcpuclockid((pthread_t)thread_id, &clock) != 0 || clock_gettime(clock, &now) != 0)
+            return -1.0;
+        return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+    }
+    #else
+    static double autocy_thread_cpu(unsigned long thread_id) { (void)thread_id; return -1.0; }
+    #endif
+    """
+    double autocy_thread_cpu(unsigned long thread_id)
+
 _current_frames = sys._current_frames
 
 
 def current_frames():
-    """``sys._current_frames()`` (``{thread id: its innermost frame}``), made with the garbage
-    collector off. Making a frame object for another thread's frame allocates; a collection
-    there can run a finalizer, whose Python code can hand the GIL to that thread, which may
-    pop the very frame the object is being made for (a crash later: see
-    :mod:`autocy.profile.sampler`). With the collector off nothing runs, and as no Python code
-    runs in between either, no other thread can see it off."""
+    """``(frames, cpu)``: ``sys._current_frames()`` (``{thread id: its innermost frame}``) and
+    ``{thread id: CPU seconds that thread has used}`` (Linux; empty elsewhere), read in one go
+    with the garbage collector off.
+
+    Making a frame object for another thread's frame allocates; a collection there can run a
+    finalizer, whose Python code can hand the GIL to that thread, which may pop the very frame
+    the object is being made for (a crash later: see :mod:`autocy.profile.sampler`). With the
+    collector off nothing runs, and as no Python code runs in between either, no other thread
+    can see it off. The same holds the threads still: each one listed is alive (its thread
+    state exists while this holds the GIL), so its ``pthread_t`` is valid for its CPU clock."""
     cdef int was = PyGC_Disable()
+    cdef double seconds
     try:
-        return _current_frames()
+        frames = _current_frames()
+        cpu = {}
+        for thread_id in frames:
+            seconds = autocy_thread_cpu(<unsigned long>thread_id)
+            if seconds >= 0:
+                cpu[thread_id] = seconds
+        return frames, cpu
     finally:
         if was:
             PyGC_Enable()

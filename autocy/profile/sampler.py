@@ -13,9 +13,10 @@ thread blocked in a system call (a pipe, a lock, a subprocess, ``time.sleep``) o
 the GIL is not charged (as py-spy leaves idle threads out by default). Charged wall time made
 a test that waits 10 s for a subprocess the second hottest function of pyparsing's test
 suite, and a thread of more-itertools' waiting on a lock 71% of its profile. A thread's CPU
-clock is read with ``pthread_getcpuclockid``; where that is missing (Windows, macOS), or a
-clock cannot be read, the look charges the wall time since the previous look less the
-sampler's own CPU time, as before.
+clock is read with ``pthread_getcpuclockid`` by the native hook, in the same C call that lists
+the threads (a thread that has ended since would leave a dangling ``pthread_t``); without it
+(Windows, macOS, no native hook) the look charges the wall time since the previous look less
+the sampler's own CPU time, as before.
 
 A late wake-up, e.g. while a CPU-bound thread holds the GIL, still counts in full; the
 sampler's own work does not (parsing a newly seen project file can take tens of
@@ -56,7 +57,6 @@ from __future__ import annotations
 
 import _thread
 import sys
-import time
 from time import perf_counter, thread_time
 from typing import Any
 
@@ -70,6 +70,10 @@ READS = 4
 """Looks at the locals of a running function (Python 3.10/3.11), at most, per function."""
 
 _MISSING = object()
+
+
+def _current_frames() -> tuple[dict[int, Any], dict[int, float]]:
+    return sys._current_frames(), {}
 
 
 def _frame_back(frame: Any) -> Any:
@@ -89,9 +93,10 @@ class Sampler:
         schedule: the window policy.
         read_locals: look at the locals of running functions without a recorded end.
         interval: seconds between looks.
-        stacks: the native hook module, whose ``current_frames``, ``frame_back`` and
-            ``frame_locals`` read other threads' stacks safely (see the module docstring);
-            None: plain ``sys._current_frames()``, ``f_back`` and ``f_locals``.
+        stacks: the native hook module, whose ``current_frames`` (with the threads' CPU
+            clocks), ``frame_back`` and ``frame_locals`` read other threads' stacks safely (see
+            the module docstring); None: plain ``sys._current_frames()``, ``f_back`` and
+            ``f_locals``, and wall time.
 
     Attributes:
         windows: ``(open, close)`` clock times (``perf_counter`` seconds) of the closed windows.
@@ -101,7 +106,7 @@ class Sampler:
     def __init__(self, registry: Registry, hook: Any, schedule: Schedule, read_locals: bool,
                  interval: float = INTERVAL, stacks: Any = None):
         self.registry = registry
-        self._current_frames = stacks.current_frames if stacks is not None else sys._current_frames
+        self._current_frames = stacks.current_frames if stacks is not None else _current_frames
         self._back = stacks.frame_back if stacks is not None else _frame_back
         self._locals = stacks.frame_locals if stacks is not None else _frame_locals
         self.hook = hook
@@ -112,8 +117,8 @@ class Sampler:
         self.samples = 0
         self._codes: dict[int, Any] = {}
         self._previous: dict[int, set[int]] = {}
-        self._clocks: dict[int, tuple[int, float]] = {}
-        """``{thread id: (its CPU clock id, its CPU seconds at the previous look)}``."""
+        self._clocks: dict[int, float] = {}
+        """``{thread id: its CPU seconds at the previous look}``."""
         self._stop = _thread.allocate_lock()
         self._done = _thread.allocate_lock()
         self._started = 0.0
@@ -189,20 +194,17 @@ class Sampler:
             self._opened = now
             self.hook.open_window()
 
-    def _cpu_seconds(self, thread_id: int, span: float, share: float,
-                     clocks: dict[int, tuple[int, float]]) -> float:
-        """Seconds of CPU the thread ``thread_id`` used since the previous look: its CPU clock's
-        advance, at most ``span`` (the wall seconds since that look); ``share`` (the wall
-        seconds less the sampler's own CPU time) where its clock cannot be read. Records the
-        clock's reading in ``clocks``."""
-        known = self._clocks.get(thread_id)
-        try:
-            clock = known[0] if known is not None else time.pthread_getcpuclockid(thread_id)
-            now = time.clock_gettime(clock)
-        except (AttributeError, OSError):  # no per-thread clocks here, or the thread just ended
+    def _cpu_seconds(self, thread_id: int, cpu: float | None, span: float, share: float,
+                     clocks: dict[int, float]) -> float:
+        """Seconds of CPU the thread ``thread_id`` used since the previous look: the advance of
+        its CPU clock, now ``cpu`` seconds, at most ``span`` (the wall seconds since that look);
+        ``share`` (the wall seconds less the sampler's own CPU time) where ``cpu`` is None.
+        Records ``cpu`` in ``clocks``."""
+        if cpu is None:
             return share
-        clocks[thread_id] = (clock, now)
-        return min(span, now - known[1] if known is not None else now)
+        clocks[thread_id] = cpu
+        before = self._clocks.get(thread_id)
+        return min(span, max(0.0, cpu - before) if before is not None else cpu)
 
     def _sample(self, span: float, share: float) -> None:
         """Charge each other thread's CPU time since the previous look (see the module
@@ -212,12 +214,13 @@ class Sampler:
         codes = self._codes
         previous = self._previous
         current: dict[int, set[int]] = {}
-        clocks: dict[int, tuple[int, float]] = {}
+        clocks: dict[int, float] = {}
         back = self._back
-        for thread_id, frame in self._current_frames().items():
+        frames, cpu = self._current_frames()
+        for thread_id, frame in frames.items():
             if thread_id == me:
                 continue
-            elapsed = self._cpu_seconds(thread_id, span, share, clocks)
+            elapsed = self._cpu_seconds(thread_id, cpu.get(thread_id), span, share, clocks)
             before = previous.get(thread_id, ())
             running: set[int] = set()
             on_stack: set[int] = set()
