@@ -478,7 +478,7 @@ def test_a_generator_expression_over_a_dict_view_calls_the_method_where_it_is_ma
     probes = [lambda f: changed(f), called_once, lambda f: list(f({"a": 1, "b": 2})),
               lambda f: list(f(Pairs([(1, 2, 3)]))), lambda f: list(f(Pairs([])))]
     for probe in probes:
-        assert outcome(lambda: probe(compiled)) == outcome(lambda: probe(pure))
+        assert outcome(lambda p=probe: p(compiled)) == outcome(lambda p=probe: p(pure))
 
 
 def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):

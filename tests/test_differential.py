@@ -539,7 +539,7 @@ def test_an_exception_leaving_a_specialized_function_has_one_traceback_entry_for
     assert f"numeric:{name}: specialized" in report
 
     def entries(module):
-        with pytest.raises(Exception) as raised:  # noqa: PT011 - any, as long as both agree
+        with pytest.raises(Exception) as raised:  # (any type, as long as both agree)
             getattr(module, name)(*args)
         frames = traceback.extract_tb(raised.value.__traceback__)[1:]  # (this test's own frame first)
         return type(raised.value), [(frame.name.rpartition(".")[2], frame.lineno) for frame in frames]
