@@ -423,6 +423,7 @@ def _resumed_without_frame(specialization: re.Match[str]) -> str:
         return body
     return _SPECIALIZATION_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
 
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
