@@ -45,7 +45,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "21"
+IMPLEMENTATION_VERSION = "22"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {

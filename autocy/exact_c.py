@@ -424,10 +424,31 @@ def _resumed_without_frame(specialization: re.Match[str]) -> str:
     return _SPECIALIZATION_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
 
 
+
+SHARED_TYPES_TAG = "autocy1"
+"""Suffix of the module that holds the Cython types (functions, generators) the modules autocy
+builds share; bumped when a rewrite here changes one of those types' code."""
+
+_ABI_MODULE_NAME = '#define __PYX_ABI_MODULE_NAME "_cython_" CYTHON_ABI\n'
+
+
+def private_shared_types(c_text: str) -> str:
+    """Give the modules autocy builds their own copy of Cython's shared types.
+
+    Cython modules of one Cython version share one function type, generator type, ... (kept
+    in a module named ``_cython_<ABI>``): the first module loaded in a process makes them and
+    every later one uses those. :func:`inert_defaults_quiet` changes the function type's
+    ``__defaults__`` setter, so whether it applied depended on which Cython module was
+    imported first (it did not in one CI run, where another module came first), and an
+    autocy module imported first changed other packages' functions too. The modules autocy
+    builds now share these types only with each other (``_cython_<ABI>_autocy1``)."""
+    return c_text.replace(_ABI_MODULE_NAME, _ABI_MODULE_NAME.replace(
+        "CYTHON_ABI\n", f'CYTHON_ABI "_{SHARED_TYPES_TAG}"\n'))
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
                     exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet,
-                    one_frame_per_function):
+                    one_frame_per_function, private_shared_types):
         c_text = rewrite(c_text)
     return c_text

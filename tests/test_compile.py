@@ -13,6 +13,7 @@ import pytest
 
 from autocy.compile import (EXT_SUFFIX, SAFE_DIRECTIVES, CompileResult, ModuleSource,
                             compile_modules, find_compiler_problem, remap_c_lines)
+from autocy.profile.tracer import load_native
 
 PACKAGE = "autocy_testpkg"
 
@@ -487,6 +488,10 @@ def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):
     def f(a=1, *, b=2):
         return a + b
 
+    # (its own function type: Cython modules share one, made by the first module imported)
+    assert type(good_module.wrapped).__module__.endswith("_autocy1")
+    native = load_native()  # (a plain Cython module, when built)
+    assert native is None or type(good_module.wrapped) is not type(native.current_frames)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         inner = good_module.wrapped(f)
