@@ -4,7 +4,7 @@ Each function takes the text of a C file Cython wrote and returns it with one co
 rewritten; a file without that construct (or from a Cython that lays it out otherwise) comes
 back unchanged. Every difference fixed here was found by autocy's differential tests or by
 running autocy on real packages, and each has a test in ``tests/test_compile.py`` that fails
-without its rewrite. :func:`autocy.compile` applies all of them (:func:`make_exact`) before
+without its rewrite. :mod:`autocy.compile` applies all of them (:func:`make_exact`) before
 the C compiler runs.
 """
 
@@ -335,13 +335,12 @@ def eager_genexpr_iter(c_text: str) -> str:
             method = _GENEXPR_VIEW_LOOP.search(body.group()).group(1)
             making = f"__autocy_genexpr_view_iter(__pyx_genexpr_arg_0, {method})"
             used = _GENEXPR_VIEW_LOOP.sub(f"__autocy_genexpr_view_loop({_GENEXPR_ITERABLE}, ", body.group())
-        elif reads <= {"unbound", "made"} and "made" in reads and _GENEXPR_MADE.search(body.group()):
-            made_call = _GENEXPR_MADE.search(body.group())
+        elif reads <= {"unbound", "made"} and (made_call := _GENEXPR_MADE.search(body.group())):
             kind = _GENEXPR_MADE_KIND[made_call.group("call")] + bool(made_call.group("sort"))
             making = f"__autocy_genexpr_made(__pyx_genexpr_arg_0, {kind})"
-            used = _GENEXPR_MADE.sub(  # the body takes what the maker made (sorted already)
-                lambda m: f"{m.group('temp')} = (Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})"
-                          f"{m.group('check')}", body.group(), count=1)
+            used = (body.group()[:made_call.start()]  # the body takes what the maker made (sorted already)
+                    + f"{made_call.group('temp')} = (Py_INCREF({_GENEXPR_ITERABLE}), {_GENEXPR_ITERABLE})"
+                    + made_call.group("check") + body.group()[made_call.end():])
         else:
             continue
         indent = store.group(1)
@@ -410,7 +409,8 @@ def one_frame_per_function(c_text: str) -> str:
     if "__pyx_n_u_autocy_generic_" in c_text:
         c_text = _DEF_BODY.sub(lambda m: _FRAME.sub("", m.group()) if "__pyx_n_u_autocy_generic_" in m.group()
                                else m.group(), c_text)
-    c_text = _SPECIALIZATION.sub(_resumed_without_frame, c_text)
+    if "__autocy_resume_" in c_text:  # (most modules have no specialization)
+        c_text = _SPECIALIZATION.sub(_resumed_without_frame, c_text)
     return _HELPER_FRAME.sub("", c_text)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from autocy.compile import (EXT_SUFFIX, SAFE_DIRECTIVES, CompileResult, ModuleSource,
                             compile_modules, find_compiler_problem, remap_c_lines)
+from autocy.exact_c import SHARED_TYPES_TAG
 from autocy.profile.tracer import load_native
 
 PACKAGE = "autocy_testpkg"
@@ -489,7 +490,7 @@ def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):
         return a + b
 
     # (its own function type: Cython modules share one, made by the first module imported)
-    assert type(good_module.wrapped).__module__.endswith("_autocy1")
+    assert type(good_module.wrapped).__module__.endswith(f"_{SHARED_TYPES_TAG}")
     native = load_native()  # (a plain Cython module, when built)
     assert native is None or type(good_module.wrapped) is not type(native.current_frames)
     with warnings.catch_warnings():
