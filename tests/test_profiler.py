@@ -300,11 +300,11 @@ def test_a_thread_blocked_in_a_system_call_is_not_charged(tmp_path):
         def blocked():
             lock = threading.Lock()
             lock.acquire()
-            lock.acquire(timeout=0.1)
+            lock.acquire(timeout=0.3)
 
-        waiter(0.1)
+        waiter(0.3)
         blocked()
-        worker = threading.Thread(target=waiter, args=(0.15,))
+        worker = threading.Thread(target=waiter, args=(0.3,))
         worker.start()
         caller(0.1)
         worker.join()
@@ -312,9 +312,12 @@ def test_a_thread_blocked_in_a_system_call_is_not_charged(tmp_path):
     functions = profile.functions
     assert functions["wl.kern:spin"].self_time >= 0.08
     assert functions["wl.kern:waiter"].calls == 2 and functions["main:blocked"].calls == 1
-    assert functions["wl.kern:waiter"].self_time < 0.02
-    assert functions["main:blocked"].self_time < 0.02
-    assert functions["main:blocked"].total_time < 0.02
+    # each waited 0.3 s (0.6 s for waiter's two calls), charged in full as wall time; what a
+    # function is charged here is the CPU of its first call, where the pure-Python hook (3.12+)
+    # records the new function in the program's thread (0.0235 s once in CI)
+    assert functions["wl.kern:waiter"].self_time < 0.06
+    assert functions["main:blocked"].self_time < 0.06
+    assert functions["main:blocked"].total_time < 0.06
 
 
 def test_import_time_is_not_self_time_of_the_importing_function(tmp_path):
