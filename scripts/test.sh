@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with autocy and its test tools, then run the whole test suite;
-# then run the version-dependent tests again on each Python 3.12+ found.
+# then run the version-dependent tests again on each other supported Python found (3.10, 3.12, 3.13).
 # Usage: bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +20,16 @@ setup() {
 setup python3 .venv
 .venv/bin/python -m pytest -q "$@"
 
-# the tests whose subject depends on the Python version, again on each Python 3.12+ found:
-# the profiler's sys.monitoring hook; the inline caches, typed attributes, direct method
-# calls and record temporaries, which read each version's object layout
-# (autocy/inline_caches.py); the recursion limit, which 3.12 split into a Python and a C one;
+# the tests whose subject depends on the Python version, again on each other Python found: the
+# profiler's hooks (the C profile hook up to 3.11, sys.monitoring from 3.12) and the native
+# hook's build (autocy/profile/_hook.pyx, whose C API differs by version); the inline caches,
+# typed attributes, direct method calls and record temporaries, which read each version's object
+# layout (autocy/inline_caches.py; 3.10 has none); the recursion limit, which 3.12 split into a
+# Python and a C one;
 # the C fixes of Cython's code (autocy/exact_c.py), whose CPython errors differ by version;
 # and the sampler's C readers of other threads' stacks (autocy/profile/_hook.pyx)
 found=""
-for minor in 12 13; do
+for minor in 10 12 13; do
     interpreter=""
     for candidate in "python3.$minor" /root/.pyenv/versions/3."$minor".*/bin/python3."$minor"; do
         if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys' 2>/dev/null; then
@@ -45,6 +47,6 @@ for minor in 12 13; do
         tests/test_sampler.py
 done
 if [ -z "$found" ]; then
-    echo "scripts/test.sh: skipped the version-dependent tests on Python 3.12+: no python3.12" \
-         "or python3.13 found (the run above used $(python3 --version))"
+    echo "scripts/test.sh: skipped the version-dependent tests on other Pythons: no python3.10," \
+         "python3.12 or python3.13 found (the run above used $(python3 --version))"
 fi

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autocy.inline_caches import fast_paths_available
 from test_differential import FloatSub, outcome
 
 
@@ -26,6 +27,8 @@ def vectors(kernels_build):
     return kernels_build.modules("vectors")
 
 
+@pytest.mark.skipif(not fast_paths_available(),
+                    reason="no inline-cache fast paths on this interpreter: methods are called generically")
 def test_typed_code_calls_the_methods_and_operators_through_guards(kernels_build):
     gen = kernels_build.site.parent / "project" / "build" / "autocy" / "gen"
     text = (gen / "kernels" / "vectors.py").read_text()

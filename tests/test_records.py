@@ -27,6 +27,7 @@ from autocy.annotate.records import (
     find_region,
     record_classes,
 )
+from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import RETURN
 
 VEC = """
@@ -183,6 +184,8 @@ def records(kernels_build):
     return kernels_build.modules("records")
 
 
+@pytest.mark.skipif(not fast_paths_available(),
+                    reason="no inline-cache fast paths on this interpreter: record temporaries are objects")
 def test_the_temporaries_are_computed_in_c(kernels_build):
     for name in ("hit", "scaled", "shade", "toward", "mirror", "half_way"):
         assert "_autocy_record_ok(" in kernels_build.specialization("records", name), name

@@ -75,6 +75,9 @@ PROTOCOL = 2
 cdef extern from "Python.h":
     int PyGC_Disable()
     int PyGC_Enable()
+
+# Python.h declares PyFrame_GetBack from 3.11 on; 3.10 declares it in frameobject.h only
+cdef extern from "frameobject.h":
     PyObject *PyFrame_GetBack(PyFrameObject *frame)
 
 cdef extern from *:
