@@ -528,8 +528,8 @@ def test_indices_are_checked_once_before_their_loop(tmp_path):
 @pytest.mark.parametrize("source, fragment", [
     ("import functools\n@functools.lru_cache\ndef f(x):\n    return x * 2.0\n", "decorated"),
     ("def f(x, *rest):\n    return x * 2.0\n", "*args"),
-    ("def f(xs):\n    return sum(x * 2.0 for x in xs)\n", "GeneratorExp"),
-    ("def f(x):\n    g = lambda v: v * x\n    return g(2.0)\n", "Lambda"),
+    ("def f(x):\n    def g(v):\n        return v * x\n    return g(2.0)\n", "FunctionDef"),
+    ("def f(xs):\n    return [sum(x * 2.0 for x in row) for row in xs]\n", "closure inside a comprehension"),
     ("def f(x):\n    try:\n        return x * 2.0\n    except ValueError:\n        return 0.0\n", "Try"),
     ("def f(x):\n    y = x * 2.0\n    return locals()\n", "locals"),
     ("abs = len\ndef f(x):\n    return abs(x)\n", "rebinds builtins"),
@@ -805,3 +805,28 @@ def test_any_feedback_gives_a_sound_specialization(tmp_path, data):
         assert f"def {name}(" in rendered.text.split(MARKER)[1]
         assert f"_autocy_generic_{name} = {name}" in rendered.text
         assert rendered.pxd is not None
+
+
+def test_a_local_named_like_a_method_does_not_stop_its_specialization(tmp_path):
+    # sortedcontainers' SortedList: `_delete` was refused because another method has the local
+    # `add = self.add`, counted as a second binding of the method
+    source = ("class Bag:\n    def add(self, x):\n        total = 0.0\n        for i in range(3):\n"
+              "            total += x * i\n        return total\n"
+              "    def update(self, xs):\n        add = self.add\n        for x in xs:\n            add(x)\n")
+    types = {"x": {"float": {"count": 3}}, "total": {"float": {"count": 3}},
+             "i": {"int": {"count": 3, "min": 0, "max": 2}}}
+    report = render(tmp_path, source, {"Bag.add": types}).functions[0]
+    assert report.specialized, report.reason
+
+
+@pytest.mark.parametrize("rebinding", ["from os.path import join as scale", "def later():\n    global scale\n"
+                                       "    scale = None"])
+def test_a_function_the_module_binds_again_is_not_specialized(tmp_path, rebinding):
+    # an import after the def (missed before: only defs and stores were counted), or a global
+    # statement in a function, binds the name again: the dispatcher must not replace it
+    source = ("def scale(x):\n    total = 0.0\n    for i in range(3):\n        total += x * i\n"
+              f"    return total\n{rebinding}\n")
+    types = {"x": {"float": {"count": 3}}, "total": {"float": {"count": 3}},
+             "i": {"int": {"count": 3, "min": 0, "max": 2}}}
+    report = render(tmp_path, source, {"scale": types}).functions[0]
+    assert not report.specialized and "bound more than once" in report.reason

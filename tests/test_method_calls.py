@@ -179,3 +179,20 @@ def test_an_instance_attribute_added_later_shadows_the_method(vectors):
         results.append((before, module.walk(points, 0.5)))
     assert results[0] == results[1] and results[0][0] != results[0][1]
 
+
+
+def test_names_bound_to_a_specialized_function_while_the_module_ran_name_its_dispatcher(kernels_build):
+    # sortedcontainers' `bisect = bisect_right` in a class body kept the original function
+    # (found running autocy on it): `C.step is C.bump` was False, and calls through the alias
+    # never took the specialization
+    pure, compiled = kernels_build.modules("aliases")
+    assert "kernels.aliases:Counter.bump: specialized" in kernels_build.report
+    assert "kernels.aliases:scaled_sum: specialized" in kernels_build.report
+    for module in (pure, compiled):
+        assert module.Counter.step is module.Counter.bump and module.sum_of is module.scaled_sum
+        counter = module.Counter()
+        assert [counter.step(1.5, 4), counter.bump(1.5, 4)] == [9.0, 18.0]
+    assert compiled.Counter.bump.__qualname__ == "Counter.bump"
+    # a function kept inside a container is not looked for: it stays the original (same results)
+    assert compiled.HANDLERS["sum"] is not compiled.scaled_sum
+    assert compiled.HANDLERS["sum"]([1.0, 2.0], 2.0) == pure.HANDLERS["sum"]([1.0, 2.0], 2.0) == 6.0

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
-                                      direct_callees, module_facts)
-from autocy.annotate.emit import AttributeSites, render_function
+                                      direct_callees, module_facts, walk_scope)
+from autocy.annotate.emit import AttributeSites, dispatch_names, render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
 from autocy.annotate.flagging import flagging_function
 from autocy.annotate.hoist import c_only_function
@@ -68,15 +68,24 @@ class GeneratedModule:
 
 
 def _bindings(body: list[ast.stmt], name: str) -> int:
-    """How often ``name`` is bound by the statements of one scope (defs, classes, stores)."""
+    """How often ``name`` is bound by the statements of one scope (defs, classes, stores,
+    imports), not counting the locals of the functions and classes defined in it, which are
+    names of their own scopes (``add = self.add`` in one method does not rebind the method
+    ``add``)."""
     count = 0
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
+    for node in walk_scope(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
             count += 1
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
-                count += 1
+        elif isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            count += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            count += sum((alias.asname or alias.name).split(".")[0] == name for alias in node.names)
     return count
+
+
+def _declared_global(tree: ast.Module, name: str) -> bool:
+    """Whether some function of the module declares ``global name`` (and so may rebind it)."""
+    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(tree))
 
 
 def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | None, str]:
@@ -87,13 +96,13 @@ def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | N
         node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == qualname), None)
         if node is None:
             return None, "only module-level functions and methods of module-level classes are specialized"
-        if _bindings(tree.body, qualname) != 1:
+        if _bindings(tree.body, qualname) != 1 or _declared_global(tree, qualname):
             return None, "the name is bound more than once at module level"
         return node, ""
     if len(parts) != 2:
         return None, "only module-level functions and methods of module-level classes are specialized"
     cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
-    if cls is None or _bindings(tree.body, parts[0]) != 1:
+    if cls is None or _bindings(tree.body, parts[0]) != 1 or _declared_global(tree, parts[0]):
         return None, "the class is not bound exactly once at module level"
     node = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == parts[1]), None)
     if node is None or _bindings(cls.body, parts[1]) != 1:
@@ -168,6 +177,7 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
     generated = Lines()
     numpy = False
     sites = AttributeSites()
+    dispatched: list[tuple[str, str]] = []
     for fn_plan in module.functions:
         qualname = fn_plan.profile.qualname
         report, analysis = _report(fn_plan, specialize, analyses.get(qualname), tree)
@@ -185,9 +195,14 @@ def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, fa
                 generated.add(0, "", rendered.origin[0])
                 generated.extend(rendered)
                 numpy = numpy or bool(NUMPY & set(analysis.kinds.values()))
+                dispatched.append(dispatch_names(qualname))
         elif qualname in failed:
             report = FunctionReport(qualname, False, "autocy could not generate it; please report this")
         reports.append(report)
+    if dispatched:  # aliases made while the module ran (`step = bump` in a class body) get the dispatcher too
+        pairs = "".join(f"({original}, {dispatcher}), " for original, dispatcher in dispatched)
+        generated.add(0, "", 0)
+        generated.add(0, f"_autocy_realias(globals(), ({pairs}))", 0)
     return reports, generated, numpy, sites
 
 

@@ -30,6 +30,7 @@ import itertools
 import sys
 from dataclasses import dataclass, field
 
+from autocy.annotate.closures import Closures, opaque_closures
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
@@ -47,15 +48,14 @@ SPECIALIZED_BUILTINS = frozenset({
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
 
 _UNSUPPORTED_NODES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.GeneratorExp, ast.Yield,
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Yield,
     ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Try, ast.With,
     ast.AsyncWith, ast.AsyncFor, ast.Delete, ast.Import, ast.ImportFrom) + (
     (ast.TryStar,) if sys.version_info >= (3, 11) else ()) + (
     (ast.Match,) if sys.version_info >= (3, 10) else ())
-"""Statements and expressions the specializer does not handle. Closures (lambdas, generator
-expressions, nested functions) are among them: Cython reads a closure's C-typed outer
-variables as zero inside ``cfunc`` specializations (found while building this; comprehensions,
-which Cython inlines, are fine)."""
+"""Statements and expressions the specializer does not handle. Nested functions are among
+them; generator expressions and lambdas reach the analysis as opaque calls of the locals they
+name (see :mod:`autocy.annotate.closures`)."""
 
 ATTRIBUTE_KINDS = {"float": Kind.DOUBLE, "int": Kind.CINT}
 """Profile type name -> the kind an instance attribute seen only as that exact type is read as."""
@@ -115,6 +115,8 @@ class FunctionAnalysis:
         record_locals: untyped local (or :data:`~autocy.profiledata.RETURN`, the result) ->
             the record class whose instances alone the type feedback saw in it (see
             :mod:`autocy.annotate.records`).
+        closures: the generator expressions and lambdas that ``node`` holds as placeholder
+            calls (see :mod:`autocy.annotate.closures`); the locals they name stay objects.
     """
 
     node: ast.FunctionDef
@@ -137,6 +139,7 @@ class FunctionAnalysis:
     calls_only: bool = False
     records_only: bool = False
     record_locals: dict[str, str] = field(default_factory=dict)
+    closures: Closures = field(default_factory=Closures)
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -167,7 +170,7 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
         elif isinstance(node, ast.Global):
             for name in node.names:
                 bind(name)
-    for node in _walk_scope(tree):
+    for node in walk_scope(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bind(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -187,7 +190,7 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
     return facts
 
 
-def _walk_scope(root: ast.AST):
+def walk_scope(root: ast.AST):
     """``ast.walk`` over the nodes that run in ``root``'s own scope.
 
     A ``def``, ``lambda`` or ``class`` inside it is yielded, and so are the parts of it that
@@ -524,8 +527,9 @@ def direct_callees(typer: ExprTyper, function: ast.FunctionDef) -> set[str]:
 
 class _Analyzer:
     def __init__(self, node: ast.FunctionDef, profile: FunctionProfile, module: ModuleFacts,
-                 is_method: bool, overrides: Overrides):
+                 is_method: bool, overrides: Overrides, closures: Closures):
         self.node = node
+        self.closures = closures
         self.profile = profile
         self.module = module
         self.is_method = is_method
@@ -592,10 +596,10 @@ class _Analyzer:
         """The typed variables of ``self.node``: proposals from the type feedback, demoted until
         every one is justified."""
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
-                                  module=self.module, assume_int=self.assume_int)
+                                  module=self.module, assume_int=self.assume_int, closures=self.closures)
         kinds = {name: self.proposal(name) for name in self.locals}
         kinds = {name: kind for name, kind in kinds.items() if kind is not Kind.OBJECT}
-        for name in self.identity_uses():
+        for name in self.identity_uses() | self.closures.captured:
             kinds.pop(name, None)
         reasons: dict[str, tuple[str, str]] = {}
         while True:
@@ -677,7 +681,7 @@ class _Analyzer:
         found: dict[str, str] = {}
         if not fast_paths_available():
             return found
-        for name in [*sorted(self.locals - set(self.params) - set(kinds)), RETURN]:
+        for name in [*sorted(self.locals - set(self.params) - set(kinds) - self.closures.captured), RETURN]:
             seen = self.profile.types.get(name, {})
             module, _, cls = next(iter(seen), "").rpartition(".")
             if len(seen) == 1 and module == self.profile.module and cls in self.module.records:
@@ -1175,4 +1179,11 @@ def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: Mo
     Returns:
         A :class:`FunctionAnalysis`; ``rejected`` says why nothing is specialized.
     """
-    return _Analyzer(without_unreachable(node), profile, module, is_method, overrides or Overrides()).analyze()
+    node = without_unreachable(node)
+    opaque = opaque_closures(node, _INTROSPECTION, module.bound)
+    if isinstance(opaque, str):
+        params = [a.arg for a in node.args.posonlyargs + node.args.args]
+        return FunctionAnalysis(node=node, params=params, locals=set(params) | assigned_names(node.body),
+                                module=module, rejected=opaque)
+    node, closures = opaque
+    return _Analyzer(node, profile, module, is_method, overrides or Overrides(), closures).analyze()

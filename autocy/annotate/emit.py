@@ -66,6 +66,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, range_call,
                                       range_parts)
+from autocy.annotate.closures import restore
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.floatarrays import array_lists, index_offset
@@ -2181,6 +2182,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return out
 
 
+def dispatch_names(qualname: str) -> tuple[str, str]:
+    """``(original, dispatcher)``: the generated names that hold a specialized function's
+    original (the generic path) and its dispatcher (for a module-level function, its own name;
+    for a method, a module-level name besides the class attribute)."""
+    cls, _, name = qualname.rpartition(".")
+    return f"_autocy_generic_{mangle(qualname)}", (f"_autocy_dispatch_{mangle(qualname)}" if cls else name)
+
+
 def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: str) -> Lines:
     """The def under the user's name: exact-type guards, then the specialization or the original."""
     out, line = Lines(), analysis.node.lineno
@@ -2197,7 +2206,7 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     for p, kind in analysis.entry_guards.items():
         guards.append(kind.check(p, analysis.bounds.get(p, CINT_BOUND)))
     cls, _, name = qualname.rpartition(".")
-    dispatch = f"_autocy_dispatch_{mangle(qualname)}" if cls else name
+    dispatch = dispatch_names(qualname)[1]
     out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)
     out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
     if guards:
@@ -2263,5 +2272,7 @@ def render_function(analysis: FunctionAnalysis, qualname: str, c_result: Kind = 
         if flagging:
             out.add(0, "", analysis.node.lineno)
             out.extend(_flagging_variant(analysis, key, c_result))
-    out.extend(_dispatcher(analysis, qualname, f"_autocy_spec_{key}", f"_autocy_generic_{key}"))
+    out.extend(_dispatcher(analysis, qualname, f"_autocy_spec_{key}", dispatch_names(qualname)[0]))
+    if analysis.closures.sources:
+        out.text = [restore(line, analysis.closures, qualname) for line in out.text]
     return out

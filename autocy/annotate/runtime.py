@@ -951,6 +951,33 @@ cdef inline object _autocy_op_result(object result, str symbol, object a, object
         raise TypeError(f"unsupported operand type(s) for {symbol}: '{type(a).__name__}' and '{type(b).__name__}'")
     return result
 
+cdef inline object _autocy_realias(dict namespace, tuple pairs):
+    # at the end of the module: every other name that the module's run bound to a specialized
+    # function's original, module-level or in one of the module's own classes (`step = bump`
+    # in a class body, `alias = f`), is bound to its dispatcher, as in Python it names the
+    # same function as the def's name; pairs: ((original, dispatcher), ...)
+    for name, value in list(namespace.items()):
+        if name.startswith("_autocy_"):
+            continue
+        for original, dispatcher in pairs:
+            if value is original:
+                namespace[name] = dispatcher
+        if isinstance(value, type) and getattr(value, "__module__", None) == namespace.get("__name__"):
+            for attribute, member in list(value.__dict__.items()):
+                for original, dispatcher in pairs:
+                    if member is original:
+                        setattr(value, attribute, dispatcher)
+
+cdef inline object _autocy_named_closure(object closure, str qualname):
+    # a generator expression or lambda made by a specialization (or its object copy), which
+    # Cython names after that function (_autocy_spec_f.<locals>.<lambda>): the generic path's
+    # name instead (f.<locals>.<lambda>); see autocy/annotate/closures.py
+    name = closure.__qualname__
+    at = name.find(".<locals>.")
+    if at >= 0:
+        closure.__qualname__ = qualname + name[at:]
+    return closure
+
 # ---- exact mixed int/float operations -------------------------------------------------------
 
 cdef inline double _autocy_itruediv(long long a, long long b) except? -1.0:
