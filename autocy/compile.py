@@ -45,7 +45,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "23"
+IMPLEMENTATION_VERSION = "24"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -260,6 +260,7 @@ def _first_lines(text: str, pattern: str, line_map: dict[int, int] | None = None
 
 
 _PYX_ERR = re.compile(r"__PYX_ERR\(0, (\d+), ")
+_CODE_FIRST_LINE = re.compile(r"(__Pyx_PyCode_New_function_description descr = \{[^{}\n]*, )(\d+)(\};)")
 
 
 def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
@@ -271,7 +272,10 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
 
     Returns:
         The text with every ``__PYX_ERR(0, N, `` replaced by ``__PYX_ERR(0, line_map[N], ``,
-        so tracebacks from compiled code name the user's lines.
+        so tracebacks from compiled code name the user's lines, and the first line of each
+        code object (``f.__code__.co_firstlineno``, ``inspect.getsource(f.__code__)``) of a
+        function in the generated section (a dispatcher, a closure of a specialization)
+        mapped alike.
     """
     if not line_map:
         return c_text
@@ -281,7 +285,11 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
         number = int(match.group(1))
         return f"__PYX_ERR(0, {mapping.get(number, number)}, "
 
-    return _PYX_ERR.sub(replace, c_text)
+    def first_line(match: re.Match[str]) -> str:
+        number = int(match.group(2))
+        return f"{match.group(1)}{mapping.get(number, number)}{match.group(3)}"
+
+    return _CODE_FIRST_LINE.sub(first_line, _PYX_ERR.sub(replace, c_text))
 
 
 _SPEC_FRAME = re.compile(

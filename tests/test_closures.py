@@ -178,3 +178,11 @@ def test_a_traceback_through_a_closure_names_the_users_function_and_line(closure
     compiled_entries, pure_entries = entries(compiled), entries(pure)
     assert not any("_autocy" in name for name, _ in compiled_entries), compiled_entries
     assert [line for _, line in compiled_entries] == [line for _, line in pure_entries]
+
+
+def test_code_objects_of_a_specialized_function_point_at_the_users_lines(closures):
+    # a dispatcher's and a closure's code object had the line of the generated section
+    pure, compiled = closures
+    assert compiled.spread.__code__.co_firstlineno == pure.spread.__code__.co_firstlineno
+    made, expected = compiled.offsets([1.0], 2.0)[1], pure.offsets([1.0], 2.0)[1]
+    assert made.__code__.co_firstlineno == expected.__code__.co_firstlineno

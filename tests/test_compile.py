@@ -565,6 +565,12 @@ def test_remap_c_lines_touches_only_the_main_file():
         "__PYX_ERR(1, 3, __pyx_L1_error)\n")
 
 
+def test_remap_c_lines_maps_the_first_lines_of_code_objects():
+    c_text = ("const __Pyx_PyCode_New_function_description descr = {2, 0, 0, 3, (unsigned int)(CO_OPTIMIZED), 75};\n"
+              "const __Pyx_PyCode_New_function_description descr = {1, 0, 0, 1, (unsigned int)(CO_OPTIMIZED), 4};\n")
+    assert remap_c_lines(c_text, {75: 9}) == c_text.replace("75};", "9};")
+
+
 def test_duplicate_names_are_rejected(tmp_path):
     path = write_module(tmp_path, "dup", "X = 1\n")
     with pytest.raises(ValueError, match="duplicate"):
