@@ -830,3 +830,18 @@ def test_a_function_the_module_binds_again_is_not_specialized(tmp_path, rebindin
              "i": {"int": {"count": 3, "min": 0, "max": 2}}}
     report = render(tmp_path, source, {"scale": types}).functions[0]
     assert not report.specialized and "bound more than once" in report.reason
+
+
+def test_a_rebound_builtin_that_the_generated_code_uses_only_where_named_refuses_only_its_users():
+    # sortedcontainers' sortedlist: `if py2: from itertools import izip as zip` at module
+    # level refused every function of the module
+    source = ("import sys\nif sys.version_info < (3,):\n    from itertools import izip as zip\n\n"
+              "def f(x):\n    return abs(x) * 2.0\n\n"
+              "def g(xs, ys):\n    total = 0.0\n    for a, b in zip(xs, ys):\n        total += a * b\n"
+              "    return total\n")
+    types = {"x": {"float": {"count": 1}}, "xs": {"list": {"count": 1}}, "ys": {"list": {"count": 1}},
+             "total": {"float": {"count": 1}}, "a": {"float": {"count": 1}}, "b": {"float": {"count": 1}}}
+    assert analyze(source, types, name="f").rejected is None
+    assert "rebinds builtins ['zip']" in analyze(source, types, name="g").rejected
+    rebinds_len = "len = 3\n" + source  # (the generated code itself calls len())
+    assert "rebinds builtins ['len']" in analyze(rebinds_len, types, name="f").rejected

@@ -43,7 +43,14 @@ from autocy.profiledata import RETURN, FunctionProfile
 SPECIALIZED_BUILTINS = frozenset({
     "type", "len", "abs", "range", "complex", "float", "int", "bool", "list", "dict", "str",
     "tuple", "bytes", "set", "enumerate", "zip", "min", "max", "iter", "next", "object"})
-"""Builtins the generated code relies on; a module that rebinds any of them is not specialized."""
+"""Builtins the generated code relies on; a module that rebinds any of them is not specialized
+(but see :data:`NAMED_BUILTINS`)."""
+
+NAMED_BUILTINS = frozenset({"zip", "enumerate", "min", "max"})
+"""Builtins the generated code calls only where the function itself names them (a loop over
+``zip()``, a ``min()`` call): a module that rebinds one keeps the functions that do not name
+it specialized (sortedcontainers' ``if py2: from itertools import izip as zip`` cost every
+function of ``sortedlist`` its specialization)."""
 
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
 
@@ -550,7 +557,8 @@ class _Analyzer:
             return "has *args, **kwargs or keyword-only parameters"
         if self.is_method and (node.name in _NO_INIT_METHODS or not self.params):
             return "an implicit static or class method"
-        rebound = SPECIALIZED_BUILTINS & self.module.bound
+        named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        rebound = ((SPECIALIZED_BUILTINS - NAMED_BUILTINS) | (NAMED_BUILTINS & named)) & self.module.bound
         if rebound:
             return f"the module rebinds builtins {sorted(rebound)}"
         for sub in ast.walk(node):
