@@ -50,7 +50,10 @@ def test_each_closure_becomes_a_call_of_the_locals_it_names_and_comes_back():
     assert "_autocy_closure_1(k)" in text and "_autocy_closure_2(xs)" in text and "lambda" not in text
     assert closures.captured == {"k", "xs"}
     assert "lambda" in ast.unparse(function)  # the original is left as it was
+    assert closures.consumed == {1, 2}  # a key= lambda of max, a generator expression summed
     line = "    return sum(_autocy_closure_2(xs)) + m"
+    assert restore(line, closures, "f") == "    return sum((x for x in xs)) + m"
+    closures.consumed.clear()  # (one that may be seen later gets the generic path's name)
     assert restore(line, closures, "f") == "    return sum(_autocy_named_closure((x for x in xs), 'f')) + m"
     with pytest.raises(AssertionError):  # emitted in another form: the function is left generic
         restore("    return sum(_autocy_closure_2(_ac_b_xs))", closures, "f")
@@ -102,7 +105,11 @@ def closures(kernels_build):
 def test_functions_with_closures_are_specialized(kernels_build):
     for name in ("spread", "rows_above", "offsets", "halves"):
         assert f"kernels.closures:{name}: specialized" in kernels_build.report
-        assert "_autocy_named_closure(" in kernels_build.specialization("closures", name)
+    # consumed where they are made: as written (Cython inlines any() over a generator)
+    assert "any((v > limit for v in row))" in kernels_build.specialization("closures", "rows_above")
+    assert "key=lambda v: abs(v - mean)" in kernels_build.specialization("closures", "spread")
+    # returned to the caller: named as the generic path names it
+    assert "_autocy_named_closure(lambda y: y + k, 'offsets')" in kernels_build.specialization("closures", "offsets")
     assert "total        float -> C double" in kernels_build.report
     assert "kernels.closures:late_binding: has a closure that may outlive its statement" in kernels_build.report
 

@@ -7,9 +7,12 @@ opaque call of the function's locals it names, ``_autocy_closure_<n>(a, b)``: un
 that receives those objects. So nothing it names is typed, kept in C (a record instance not
 made, a list held in a C array) or assumed unchanged across it, and the statement around it
 is never evaluated twice. The emitted code gets the closure back in the placeholder's place
-(:func:`restore`), passed through ``_autocy_named_closure``, which gives it the
-``__qualname__`` the generic path gives (Cython names it after the enclosing generated
-function: ``_autocy_spec_f.<locals>.<lambda>``).
+(:func:`restore`); one that may be seen after its statement passes through
+``_autocy_named_closure``, which gives it the ``__qualname__`` the generic path gives (Cython
+names it after the enclosing generated function: ``_autocy_spec_f.<locals>.<lambda>``). One
+consumed by the call it is passed to (below) stays as written, so Cython inlines ``any(...)``
+and the like as it does in the generic path (wrapped, it made a generator object per call:
+``rows_above`` of tests/projects/kernels ran slower than CPython).
 
 **A closure must not outlive its statement while a variable it names can change.** Where a
 guard fails, the call finishes in the object copy, whose variables are its own: a closure made
@@ -58,11 +61,14 @@ class Closures:
         sources: placeholder number -> the closure's source (``(x * k for x in xs)``).
         arguments: placeholder number -> the placeholder's argument list (``xs, k``).
         captured: every local of the function that some closure names (they stay objects).
+        consumed: the placeholder numbers of the closures consumed by the call they are
+            passed to (:func:`consumed_closures`).
     """
 
     sources: dict[int, str] = field(default_factory=dict)
     arguments: dict[int, str] = field(default_factory=dict)
     captured: set[str] = field(default_factory=set)
+    consumed: set[int] = field(default_factory=set)
 
 
 def _inside(node: ast.AST, kinds: tuple[type, ...]) -> bool:
@@ -172,6 +178,8 @@ def opaque_closures(function: ast.FunctionDef, refused_names: frozenset[str],
                 self.problem = ("has a closure that may outlive its statement and names a variable the function "
                                 "assigns (not handled by the specializer)")
             number = len(closures.sources) + 1
+            if id(node) in consumed:
+                closures.consumed.add(number)
             closures.sources[number] = ast.unparse(node)
             closures.arguments[number] = ", ".join(names)
             closures.captured.update(names)
@@ -185,8 +193,9 @@ def opaque_closures(function: ast.FunctionDef, refused_names: frozenset[str],
 
 
 def restore(line: str, closures: Closures, qualname: str) -> str:
-    """An emitted line with every placeholder call replaced by its closure, named as the
-    generic path names it (``qualname``: ``f``, or ``C.m`` for a method).
+    """An emitted line with every placeholder call replaced by its closure; one that may be
+    seen after its statement named as the generic path names it (``qualname``: ``f``, or
+    ``C.m`` for a method).
 
     Raises:
         AssertionError: a placeholder was emitted in another form than the call of the
@@ -195,6 +204,8 @@ def restore(line: str, closures: Closures, qualname: str) -> str:
     def put_back(match: re.Match[str]) -> str:
         number = int(match.group(1))
         assert closures.arguments.get(number) == match.group(2), f"closure placeholder emitted as {match.group(0)}"
+        if number in closures.consumed:
+            return closures.sources[number]
         return f"_autocy_named_closure({closures.sources[number]}, {qualname!r})"
 
     restored = _PLACEHOLDER_CALL.sub(put_back, line)
