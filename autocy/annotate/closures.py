@@ -75,11 +75,14 @@ def _inside(node: ast.AST, kinds: tuple[type, ...]) -> bool:
     return any(isinstance(sub, kinds) for sub in ast.walk(node) if sub is not node)
 
 
+def _parameters(args: ast.arguments) -> set[str]:
+    return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
+
+
 def _bound_outside_closures(function: ast.FunctionDef) -> set[str]:
     """The parameters and every name stored or deleted in ``function`` outside its closures:
     its locals, and comprehension variables too (naming more of them only keeps more objects)."""
-    args = function.args
-    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
+    names = _parameters(function.args)
     todo: list[ast.AST] = list(function.body)
     while todo:
         node = todo.pop()
@@ -103,8 +106,7 @@ def free_names(closure: ast.GeneratorExp | ast.Lambda) -> set[str]:
     objects)."""
     if isinstance(closure, ast.Lambda):
         args = closure.args
-        params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
-        return _names([*args.defaults, *args.kw_defaults]) | (_names([closure.body]) - params)
+        return _names([*args.defaults, *args.kw_defaults]) | (_names([closure.body]) - _parameters(args))
     first, *rest = closure.generators
     bound = _names([g.target for g in closure.generators])
     inner = _names([closure.elt, *first.ifs, *(part for g in rest for part in (g.iter, *g.ifs))])
@@ -149,10 +151,8 @@ def opaque_closures(function: ast.FunctionDef, refused_names: frozenset[str],
     function = copy.deepcopy(function)
     local_names = _bound_outside_closures(function)
     consumed = consumed_closures(function, local_names | module_names)
-    args = function.args
-    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
     stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    constant = params - stored
+    constant = _parameters(function.args) - stored
     for comprehension in ast.walk(function):
         if isinstance(comprehension, _COMPREHENSIONS) and _inside(comprehension, _CLOSURES):
             return "contains a closure inside a comprehension (not handled by the specializer yet)"

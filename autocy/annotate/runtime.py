@@ -955,7 +955,8 @@ cdef inline object _autocy_realias(dict namespace, tuple pairs):
     # at the end of the module: every other name that the module's run bound to a specialized
     # function's original, module-level or in one of the module's own classes (`step = bump`
     # in a class body, `alias = f`), is bound to its dispatcher, as in Python it names the
-    # same function as the def's name; pairs: ((original, dispatcher), ...)
+    # same function as the def's name; pairs: ((original, dispatcher), ...). A class that
+    # refuses the assignment keeps the original (the generic path: the same results).
     for name, value in list(namespace.items()):
         if name.startswith("_autocy_"):
             continue
@@ -966,7 +967,10 @@ cdef inline object _autocy_realias(dict namespace, tuple pairs):
             for attribute, member in list(value.__dict__.items()):
                 for original, dispatcher in pairs:
                     if member is original:
-                        setattr(value, attribute, dispatcher)
+                        try:
+                            setattr(value, attribute, dispatcher)
+                        except (AttributeError, TypeError):
+                            pass
 
 cdef inline object _autocy_named_closure(object closure, str qualname):
     # a generator expression or lambda made by a specialization (or its object copy), which
