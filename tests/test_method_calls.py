@@ -16,9 +16,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_differential import FloatSub, outcome
 
 from autocy.inline_caches import fast_paths_available
-from test_differential import FloatSub, outcome
 
 
 @pytest.fixture(scope="module")
