@@ -64,6 +64,7 @@ def test_each_closure_becomes_a_call_of_the_locals_it_names_and_comes_back():
     ("def f(xs):\n    return sum((lambda: x)() for x in xs)\n", "inside a closure"),
     ("def f(xs):\n    return sum((y := x) for x in xs)\n", "yield, await or :="),
     ("def f(xs):\n    return (locals() for x in xs)\n", "introspection"),
+    ("def f(self, xs):\n    return max(xs, key=lambda v: v * self.__scale)\n", "private"),
 ])
 def test_closures_the_specializer_does_not_handle_are_refused(source, why):
     result = opaque_closures(parse_def(source), frozenset({"locals"}), set())

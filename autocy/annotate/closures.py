@@ -27,7 +27,8 @@ parameters that the function never assigns.
 Left out (the function is not specialized): a closure that may outlive its statement and
 names a variable the function assigns, a closure inside another closure or inside a
 comprehension (whose variables the specialization may type), and a closure that contains
-what the specializer refuses elsewhere (``yield``, ``await``, ``:=``, ``locals()`` ...).
+what the specializer refuses elsewhere (``yield``, ``await``, ``:=``, ``locals()``, a private
+``__name``, which Python mangles in a method's closure but not in the generated code ...).
 """
 
 from __future__ import annotations
@@ -92,6 +93,13 @@ def _bound_outside_closures(function: ast.FunctionDef) -> set[str]:
             names.add(node.id)
         todo.extend(ast.iter_child_nodes(node))
     return names
+
+
+def _private(node: ast.AST) -> bool:
+    """A name Python mangles inside a class body (``__x``, not ``__x__``)."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) \
+        else node.arg if isinstance(node, ast.arg) else ""
+    return name.startswith("__") and not name.endswith("__")
 
 
 def _names(nodes: list[ast.AST | None]) -> set[str]:
@@ -173,6 +181,8 @@ def opaque_closures(function: ast.FunctionDef, refused_names: frozenset[str],
                 self.problem = "contains a closure with yield, await or := (not handled by the specializer)"
             elif any(isinstance(n, ast.Name) and n.id in refused_names for n in ast.walk(node)):
                 self.problem = "uses an introspection builtin inside a closure (typed locals would not be visible)"
+            elif any(_private(n) for n in ast.walk(node)):
+                self.problem = "uses a private __name inside a closure (mangled only inside the class)"
             names = sorted(free_names(node) & local_names)
             if id(node) not in consumed and not set(names) <= constant:
                 self.problem = ("has a closure that may outlive its statement and names a variable the function "
