@@ -273,9 +273,8 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
     Returns:
         The text with every ``__PYX_ERR(0, N, `` replaced by ``__PYX_ERR(0, line_map[N], ``,
         so tracebacks from compiled code name the user's lines, and the first line of each
-        code object (``f.__code__.co_firstlineno``, ``inspect.getsource(f.__code__)``) of a
-        function in the generated section (a dispatcher, a closure of a specialization)
-        mapped alike.
+        code object (``f.__code__.co_firstlineno``) of a function in the generated section (a
+        dispatcher, a closure of a specialization) mapped alike.
     """
     if not line_map:
         return c_text
