@@ -45,7 +45,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "24"
+IMPLEMENTATION_VERSION = "25"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -61,6 +61,9 @@ SAFE_DIRECTIVES: dict[str, Any] = {
     # CPython's (FINDINGS Q2/Q3); the annotator declares every C type it wants explicitly.
     "infer_types": False,
     "embedsignature": False,
+    # no `__test__` dict: doctest finds a compiled module's functions itself, and ran each
+    # example a second time through Cython's copy of the docstrings
+    "autotestdict": False,
 }
 """Cython compiler directives of every compiled module (the semantics-preserving baseline)."""
 

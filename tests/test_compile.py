@@ -111,6 +111,15 @@ GOOD = textwrap.dedent("""\
 
     def keyword_only(a=1, *, b=2):
         return a, b
+
+
+    def documented(x):
+        '''Twice x.
+
+        >>> documented(2)
+        4
+        '''
+        return 2 * x
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -502,6 +511,16 @@ def test_defaults_copied_onto_a_wrapper_warn_about_nothing(good_module):
     for name, value in (("__defaults__", (3,)), ("__kwdefaults__", {"b": 4})):
         with pytest.warns(RuntimeWarning, match="will not currently affect"):
             setattr(good_module.keyword_only, name, value)
+
+
+def test_doctest_finds_each_example_once_as_in_the_pure_module(good_module):
+    # Cython's autotestdict added a `__test__` copy of every docstring: doctest and pytest's
+    # --doctest-modules ran each example twice (found running autocy on sortedcontainers)
+    import doctest
+
+    tests = [t for t in doctest.DocTestFinder().find(good_module) if t.examples]
+    assert [t.name for t in tests] == [f"{PACKAGE}.good.documented"]
+    assert doctest.DocTestRunner().run(tests[0]).failed == 0
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
