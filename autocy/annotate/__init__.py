@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +84,11 @@ def _bindings(body: list[ast.stmt], name: str) -> int:
     return count
 
 
-def _declared_global(tree: ast.Module, name: str) -> bool:
-    """Whether some function of the module declares ``global name`` (and so may rebind it)."""
-    return any(isinstance(node, ast.Global) and name in node.names for node in ast.walk(tree))
+@functools.lru_cache(maxsize=4)
+def _declared_globals(tree: ast.Module) -> frozenset[str]:
+    """The names some function of the module declares ``global`` (and so may rebind); read
+    once per module, not once per lookup of each of its functions."""
+    return frozenset(name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names)
 
 
 def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | None, str]:
@@ -96,13 +99,13 @@ def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | N
         node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == qualname), None)
         if node is None:
             return None, "only module-level functions and methods of module-level classes are specialized"
-        if _bindings(tree.body, qualname) != 1 or _declared_global(tree, qualname):
+        if _bindings(tree.body, qualname) != 1 or qualname in _declared_globals(tree):
             return None, "the name is bound more than once at module level"
         return node, ""
     if len(parts) != 2:
         return None, "only module-level functions and methods of module-level classes are specialized"
     cls = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == parts[0]), None)
-    if cls is None or _bindings(tree.body, parts[0]) != 1 or _declared_global(tree, parts[0]):
+    if cls is None or _bindings(tree.body, parts[0]) != 1 or parts[0] in _declared_globals(tree):
         return None, "the class is not bound exactly once at module level"
     node = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == parts[1]), None)
     if node is None or _bindings(cls.body, parts[1]) != 1:
