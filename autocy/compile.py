@@ -45,7 +45,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "25"
+IMPLEMENTATION_VERSION = "26"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -295,16 +295,17 @@ def remap_c_lines(c_text: str, line_map: dict[int, int]) -> str:
 
 
 _SPEC_FRAME = re.compile(
-    r'__Pyx_AddTraceback\("([\w.]*?)\._autocy_(?:spec|specd|speci|dispatch|resume)_(\w+)((?:\.\w+)*)"')
+    r'__Pyx_AddTraceback\("((?:[\w.]*?\.)?)_autocy_(?:spec|specd|speci|dispatch|resume)_(\w+)((?:\.\w+)*)"')
 
 
 def user_frame_names(c_text: str) -> str:
     """Name traceback frames of generated specializations after the user's function:
     ``pkg.mod._autocy_spec_f`` becomes ``pkg.mod.f``, ``pkg.mod._autocy_spec_C_autocy_dot_m``
     becomes ``pkg.mod.C.m`` (see :mod:`autocy.annotate.emit`), and the frames of closures
-    made there alike (``pkg.mod._autocy_spec_f.genexpr``: ``pkg.mod.f.genexpr``)."""
+    made there alike (``pkg.mod._autocy_spec_f.genexpr``: ``pkg.mod.f.genexpr``); a generator's
+    body names its frame without the module (``_autocy_spec_f``: ``f``)."""
     return _SPEC_FRAME.sub(
-        lambda m: f'__Pyx_AddTraceback("{m.group(1)}.{m.group(2).replace("_autocy_dot_", ".")}{m.group(3)}"',
+        lambda m: f'__Pyx_AddTraceback("{m.group(1)}{m.group(2).replace("_autocy_dot_", ".")}{m.group(3)}"',
         c_text)
 
 

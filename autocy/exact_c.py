@@ -393,6 +393,14 @@ _SPECIALIZATION = re.compile(r"^static [^\n(]*__pyx_f_\w+__autocy_spec[di]?_\w+\
 _RESUMED = re.compile(r"(= __pyx_f_\w+__autocy_resume_\w+\([^;\n]*\); if \(unlikely\(!\w+\)\) )"
                       r"__PYX_ERR\(0, \d+, __pyx_L1_error\)")
 _SPECIALIZATION_FRAME = re.compile(r'^([ \t]*)(__Pyx_AddTraceback\("[\w.]*\._autocy_spec[di]?_\w+", )', re.MULTILINE)
+_GENERATOR_BODY = re.compile(r"^static PyObject \*__pyx_gb_\w+\(__pyx_CoroutineObject \*__pyx_generator, [^)]*\)"
+                             r"[^;\n]*\n?\{\n"
+                             r".*?^\}\n", re.MULTILINE | re.DOTALL)
+_RESUMED_GENERATOR = re.compile(r"__pyx_n_u_autocy_resume_\w+\);.*?goto __pyx_L0;", re.DOTALL)
+_DELEGATION_ERROR = re.compile(r"(if \(unlikely\(!__pyx_sent_value\)\) |__Pyx_XGOTREF\(__pyx_r\);\n[ \t]*)"
+                               r"__PYX_ERR\(0, \d+, __pyx_L1_error\)")
+_SPECIALIZED_GENERATOR_FRAME = re.compile(r'^([ \t]*)(__Pyx_AddTraceback\("(?:[\w.]*\.)?_autocy_spec_\w+", )',
+                                          re.MULTILINE)
 _HELPER_FRAME = re.compile(r'^[ \t]*__Pyx_AddTraceback\("[\w.]*\._autocy_(?!(?:spec|specd|speci|specf|dispatch|resume)_)'
                            r'\w*", __pyx_clineno, __pyx_lineno, __pyx_filename\);\n', re.MULTILINE)
 
@@ -411,6 +419,7 @@ def one_frame_per_function(c_text: str) -> str:
                                else m.group(), c_text)
     if "__autocy_resume_" in c_text:  # (most modules have no specialization)
         c_text = _SPECIALIZATION.sub(_resumed_without_frame, c_text)
+        c_text = _GENERATOR_BODY.sub(_delegated_without_frame, c_text)
     return _HELPER_FRAME.sub("", c_text)
 
 
@@ -423,6 +432,63 @@ def _resumed_without_frame(specialization: re.Match[str]) -> str:
         return body
     return _SPECIALIZATION_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
 
+
+def _delegated_without_frame(generator: re.Match[str]) -> str:
+    """The same for a specialized generator function (a generator's body in C), whose object
+    copy is a generator it delegates to (``return (yield from _autocy_resume_f(...))``): an
+    exception that leaves the object copy adds no entry for the specialization's frame at
+    the delegation (a user's own ``yield from`` keeps its entry, as in CPython)."""
+    body = generator.group()
+    if _SPECIALIZED_GENERATOR_FRAME.search(body) is None:
+        return body
+    count = 0
+
+    def frameless(delegation: re.Match[str]) -> str:
+        nonlocal count
+        text, found = _DELEGATION_ERROR.subn(r"\1{ __pyx_lineno = 0; goto __pyx_L1_error; }", delegation.group())
+        count += found
+        return text
+
+    body = _RESUMED_GENERATOR.sub(frameless, body)
+    if not count:
+        return body
+    return _SPECIALIZED_GENERATOR_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
+
+
+
+_NAMING_DEF = re.compile(r"^static PyObject \*(__pyx_pf_\w+)\([^)]*\) \{\n.*?^\}\n", re.MULTILINE | re.DOTALL)
+_WRAPPER_CALL = re.compile(r"^static PyObject \*__pyx_pw_(\w+)\(.*?^\}\n", re.MULTILINE | re.DOTALL)
+_CODE_OBJECT = re.compile(r"(const __Pyx_PyCode_New_function_description descr = \{[^{}\n]*\(unsigned int\)\()"
+                          r"([\w|]+)(\)[^{}\n]*\};\n[^\n]*\n[ \t]*__pyx_mstate_global->__pyx_codeobj_tab\[(\d+)\] = )")
+
+
+def generator_dispatchers(c_text: str) -> str:
+    """Flag the code object of a specialized generator function's dispatcher as a
+    generator's (``CO_GENERATOR``), as the original's is.
+
+    The dispatcher is a plain ``def`` that returns the generator its specialization made, so
+    ``inspect.isgeneratorfunction`` (which reads ``__code__.co_flags``; pytest uses it to find
+    ``yield`` fixtures) said False of a function that is a generator function in pure Python.
+    A dispatcher is found as the ``def`` whose body calls ``_autocy_named_generator`` (see
+    :mod:`autocy.annotate.emit`); its code object as the one its function object is made
+    with."""
+    if "_autocy_named_generator(" not in c_text:
+        return c_text
+    bodies = {m.group(1) for m in _NAMING_DEF.finditer(c_text) if "_autocy_named_generator(" in m.group()}
+    wrappers = {m.group(1) for m in _WRAPPER_CALL.finditer(c_text)
+                if any(f"= {body}(" in m.group() for body in bodies)}
+    tables = set()
+    for wrapper in wrappers:
+        made = re.search(rf"__Pyx_CyFunction_New\(&__pyx_mdef_{wrapper}, [^;]*?__pyx_codeobj_tab\[(\d+)\]\)", c_text)
+        if made:
+            tables.add(made.group(1))
+
+    def flagged(code: re.Match[str]) -> str:
+        if code.group(4) not in tables or "CO_GENERATOR" in code.group(2):
+            return code.group()
+        return f"{code.group(1)}{code.group(2)}|CO_GENERATOR{code.group(3)}"
+
+    return _CODE_OBJECT.sub(flagged, c_text)
 
 
 SHARED_TYPES_TAG = "autocy1"
@@ -449,6 +515,6 @@ def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
                     exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet,
-                    one_frame_per_function, private_shared_types):
+                    one_frame_per_function, generator_dispatchers, private_shared_types):
         c_text = rewrite(c_text)
     return c_text

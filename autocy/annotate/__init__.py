@@ -234,8 +234,10 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
         recursive = _recursive({name: direct_callees(a.typer(), a.node) for name, a in specialized.items()})
         for name, analysis in analyses.items():
             analysis.recursive = name in recursive
-        callees = {name: _callee(a) for name, a in specialized.items() if "." not in name}
-        methods = _methods({name: _callee(a) for name, a in specialized.items() if "." in name}, shared)
+        # (a generator function's call makes a generator: its callers call the dispatcher)
+        called = {name: a for name, a in specialized.items() if not a.generator}
+        callees = {name: _callee(a) for name, a in called.items() if "." not in name}
+        methods = _methods({name: _callee(a) for name, a in called.items() if "." in name}, shared)
         if callees == facts.functions and methods == facts.methods:
             break
         facts.functions, facts.methods = callees, methods

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from autocy.annotate.closures import Closures, opaque_closures
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
-from autocy.annotate.kinds import BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
+from autocy.annotate.kinds import ARRAYS, BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
 from autocy.annotate.rangebounds import constant_step, hoist_range_bounds
 from autocy.annotate.records import RegionCompiler, has_fast_path, record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
@@ -55,14 +55,14 @@ function of ``sortedlist`` its specialization)."""
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
 
 _UNSUPPORTED_NODES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Yield,
-    ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Try, ast.With,
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Try, ast.With,
     ast.AsyncWith, ast.AsyncFor, ast.Delete, ast.Import, ast.ImportFrom) + (
     (ast.TryStar,) if sys.version_info >= (3, 11) else ()) + (
     (ast.Match,) if sys.version_info >= (3, 10) else ())
 """Statements and expressions the specializer does not handle. Nested functions are among
 them; generator expressions and lambdas reach the analysis as opaque calls of the locals they
-name (see :mod:`autocy.annotate.closures`)."""
+name (see :mod:`autocy.annotate.closures`). ``yield`` is handled: a generator function's
+specialization is a generator (see :func:`is_generator`)."""
 
 ATTRIBUTE_KINDS = {"float": Kind.DOUBLE, "int": Kind.CINT}
 """Profile type name -> the kind an instance attribute seen only as that exact type is read as."""
@@ -124,6 +124,8 @@ class FunctionAnalysis:
             :mod:`autocy.annotate.records`).
         closures: the generator expressions and lambdas that ``node`` holds as placeholder
             calls (see :mod:`autocy.annotate.closures`); the locals they name stay objects.
+        generator: ``node`` is a generator function (:func:`is_generator`): its
+            specialization is a generator, which no other specialization calls directly.
     """
 
     node: ast.FunctionDef
@@ -147,6 +149,7 @@ class FunctionAnalysis:
     records_only: bool = False
     record_locals: dict[str, str] = field(default_factory=dict)
     closures: Closures = field(default_factory=Closures)
+    generator: bool = False
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -228,6 +231,14 @@ def _scope_header(node: ast.AST) -> list[ast.AST]:
     every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
     annotations = [a.annotation for a in every if a.annotation is not None]
     return [*node.decorator_list, *header, *annotations, *([node.returns] if node.returns else [])]
+
+
+def is_generator(function: ast.FunctionDef) -> bool:
+    """True when ``function`` is a generator function: a ``yield`` or ``yield from`` runs in
+    its own scope (a nested ``def`` or ``lambda`` of its own does not count; ``yield`` in a
+    comprehension is a SyntaxError). Its specialization is a generator too (see
+    :mod:`autocy.annotate.emit`)."""
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in walk_scope(function))
 
 
 def retry_nodes(function: ast.FunctionDef, statements: set[int], prefixed: set[int] = frozenset()) -> set[int]:
@@ -546,6 +557,7 @@ class _Analyzer:
         self.locals = set(self.params) | assigned_names(node.body)
         self.parents = parents(node)
         self.range_bounds: dict[str, str] = {}  # (see analyze)
+        self.generator = is_generator(node)
 
     # ---- structure
 
@@ -604,9 +616,13 @@ class _Analyzer:
         """The typed variables of ``self.node``: proposals from the type feedback, demoted until
         every one is justified."""
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
-                                  module=self.module, assume_int=self.assume_int, closures=self.closures)
+                                  module=self.module, assume_int=self.assume_int, closures=self.closures,
+                                  generator=self.generator)
         kinds = {name: self.proposal(name) for name in self.locals}
-        kinds = {name: kind for name, kind in kinds.items() if kind is not Kind.OBJECT}
+        # (a generator's memoryview would hold its array's buffer while the generator waits:
+        # resizing the array there raises where the pure function lets it)
+        kinds = {name: kind for name, kind in kinds.items()
+                 if kind is not Kind.OBJECT and not (self.generator and kind in ARRAYS)}
         for name in self.identity_uses() | self.closures.captured:
             kinds.pop(name, None)
         reasons: dict[str, tuple[str, str]] = {}

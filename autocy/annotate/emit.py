@@ -23,6 +23,10 @@ The output for ``def f(a, b): ...`` is, after the module's own (untouched) code:
 
 A method ``C.m`` is specialized the same way; its dispatcher is assigned to ``C.m``.
 
+A generator function's specialization and object copy are ``def`` generators (Cython makes
+no ``cdef`` generator), the deoptimized exit is ``return (yield from _autocy_resume_f(...))``,
+and the dispatcher names the generator it returns after itself (``_autocy_named_generator``).
+
 Expressions of a typed kind are emitted as C expressions that compute what CPython computes
 (see :mod:`autocy.annotate.expressions`); anything else is emitted as a Python-object
 expression whose typed operands are boxed first, so Cython never applies a C operator whose
@@ -2113,7 +2117,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out = counted
         spec_params = [f"_ac_arg_{p}" if self.kinds.get(p) is Kind.COMPLEX else p for p in params]
         result = Lines()
-        result.add(0, f"@{CY}.cfunc", line)
+        if not self.a.generator:  # (Cython makes no cdef generators: a generator's is a def)
+            result.add(0, f"@{CY}.cfunc", line)
         result.add(0, f"@{CY}.locals({self.declarations(chr(10).join(self.out.text))})", line)
         name = f"_autocy_spec_{key}"
         if self.c_result is not None:  # no second resume function: the object variant's serves
@@ -2166,12 +2171,16 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.out.add(1, "except UnboundLocalError:", line)
             self.out.add(2, f"_ac_in_{name} = _autocy_UNBOUND", line)
             arguments.append(f"_ac_in_{name}")
-        self.out.add(1, self.returned(f"_autocy_resume_{key}({', '.join(arguments)})"), line)
+        resumed = f"_autocy_resume_{key}({', '.join(arguments)})"
+        if self.a.generator:  # the object copy is a generator too: it takes over send(), throw() and close()
+            resumed = f"(yield from {resumed})"
+        self.out.add(1, self.returned(resumed), line)
         out = Lines()
         decls = [f"_ac_at={CY}.int"] + [f"{n}={CY}.longlong" for n in c_state] + [
             f"_ac_exh_{L.number}={CY}.bint" for L in self.loops.values()
             if f"_ac_exh_{L.number}" in used]
-        out.add(0, f"@{CY}.cfunc", line)
+        if not self.a.generator:
+            out.add(0, f"@{CY}.cfunc", line)
         out.add(0, f"@{CY}.locals({', '.join(decls)})", line)
         names = ["_ac_at"] + c_state + shadows + [f"_ac_in_{n}" for n in objects]
         out.add(0, f"def _autocy_resume_{key}({', '.join(names)}):", line)
@@ -2209,11 +2218,14 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     dispatch = dispatch_names(qualname)[1]
     out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)
     out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
+    specialized = f"{spec}({call})"
+    if analysis.generator:  # named as CPython names a generator: after the function called
+        specialized = f"_autocy_named_generator({specialized}, {dispatch})"
     if guards:
         out.add(1, f"if {' and '.join(guards)}:", line)
-        out.add(2, f"return {spec}({call})", line)
+        out.add(2, f"return {specialized}", line)
     else:
-        out.add(1, f"return {spec}({call})", line)
+        out.add(1, f"return {specialized}", line)
     out.add(1, f"return {generic}({call})", line)
     attributes = ("__doc__", "__annotations__", "__dict__") + (("__name__", "__qualname__") if cls else ())
     for attribute in attributes:

@@ -982,6 +982,14 @@ cdef inline object _autocy_named_closure(object closure, str qualname):
         closure.__qualname__ = qualname + name[at:]
     return closure
 
+cdef inline object _autocy_named_generator(object generator, object function):
+    # the generator that a specialized generator function's dispatcher returns, which Cython
+    # names after the specialization (_autocy_spec_f): named after the function called, as
+    # CPython names a generator (see autocy/annotate/emit.py)
+    generator.__name__ = function.__name__
+    generator.__qualname__ = function.__qualname__
+    return generator
+
 # ---- exact mixed int/float operations -------------------------------------------------------
 
 cdef inline double _autocy_itruediv(long long a, long long b) except? -1.0:

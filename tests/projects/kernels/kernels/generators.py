@@ -1,0 +1,111 @@
+"""Generator functions with typed loops: their specializations are generators too.
+
+Differential tests (tests/test_generators.py) drive each one pure and compiled, with inputs
+inside and outside the types ``train()`` shows, and compare what is yielded, what is returned
+(``StopIteration.value``), exceptions, ``send()``, ``throw()`` and ``close()``.
+"""
+
+
+def permutations(iterable, r=None):
+    """itertools.permutations in Python (pyperformance's nqueens): ints kept in C between
+    yields, lists of ints read and updated in place."""
+    pool = tuple(iterable)
+    n = len(pool)
+    if r is None:
+        r = n
+    indices = list(range(n))
+    cycles = list(range(n - r + 1, n + 1))[::-1]
+    yield tuple(pool[i] for i in indices[:r])
+    while n:
+        for i in reversed(range(r)):
+            cycles[i] -= 1
+            if cycles[i] == 0:
+                indices[i:] = indices[i + 1:] + indices[i:i + 1]
+                cycles[i] = n - i
+            else:
+                j = cycles[i]
+                indices[i], indices[-j] = indices[-j], indices[i]
+                yield tuple(pool[i] for i in indices[:r])
+                break
+        else:
+            return
+
+
+def running_mean(xs):
+    """Yields the mean of each prefix; returns the total (a float accumulator kept in C across
+    yields; an element of another type deoptimizes in the middle of the loop)."""
+    total = 0.0
+    count = 0
+    for x in xs:
+        total += x
+        count += 1
+        yield total / count
+    return total
+
+
+def scaled(xs, k):
+    """Yields ``x * k``; ``send(v)`` replaces the factor for the items after it (the sent
+    value enters the typed loop as any object)."""
+    for x in xs:
+        sent = yield x * k
+        if sent is not None:
+            k = sent
+
+
+def windows(xs, width):
+    """Yields the sum of each window of ``width`` items (a C int index, list elements read
+    typed), then the number of windows."""
+    count = 0
+    for start in range(len(xs) - width + 1):
+        acc = 0.0
+        for i in range(start, start + width):
+            acc += xs[i]
+        yield acc
+        count += 1
+    yield count
+
+
+def delegating(xs, k):
+    """``yield from`` another generator, then yields its return value scaled."""
+    total = yield from running_mean(xs)
+    yield total * k
+
+
+class Grid:
+    """A generator method over the instance's attributes."""
+
+    def __init__(self, width, height):
+        self.width = width
+        self.height = height
+
+    def cells(self, step):
+        y = 0
+        while y < self.height:
+            for x in range(self.width):
+                yield x * step + y
+            y += 1
+
+
+def n_queens(queen_count):
+    """pyperformance's nqueens solver, a generator over another."""
+    cols = range(queen_count)
+    for vec in permutations(cols):
+        if (queen_count == len(set(vec[i] + i for i in cols))
+                == len(set(vec[i] - i for i in cols))):
+            yield vec
+
+
+def train():
+    """The profiling workload: each generator with the types the tests call 'inside'."""
+    for _ in range(3):
+        list(permutations(range(5)))
+        list(permutations([1, 2, 3, 4], 2))
+        list(running_mean([0.5 * i for i in range(50)]))
+        gen = scaled([1.5, 2.5, 3.5] * 10, 2.0)
+        next(gen)
+        gen.send(3.0)
+        list(gen)
+        list(windows([float(i) for i in range(40)], 4))
+        list(delegating([1.0, 2.0, 3.0], 2.0))
+        list(Grid(6, 5).cells(3))
+        list(n_queens(5))
