@@ -845,3 +845,14 @@ def test_a_rebound_builtin_that_the_generated_code_uses_only_where_named_refuses
     assert "rebinds builtins ['zip']" in analyze(source, types, name="g").rejected
     rebinds_len = "len = 3\n" + source  # (the generated code itself calls len())
     assert "rebinds builtins ['len']" in analyze(rebinds_len, types, name="f").rejected
+
+
+@pytest.mark.parametrize(("prefix", "counted_down"), [("", True), ("reversed = list\n", False)])
+def test_a_reversed_range_loop_is_a_c_range_loop_unless_the_module_rebinds_reversed(prefix, counted_down):
+    source = prefix + ("def f(xs, n):\n    t = 0.0\n    for i in reversed(range(1, n)):\n"
+                       "        t += xs[i]\n    return t\n")
+    types = {"xs": {"list": {"count": 3}}, "n": {"int": {"count": 3, "min": 0, "max": 9}},
+             "i": {"int": {"count": 9, "min": 0, "max": 8}}, "t": {"float": {"count": 3}}}
+    result = analyze(source, types)
+    reasons = {t.name: t.reason for t in result.typings}
+    assert ("range() index over C bounds" in reasons.get("i", "")) is counted_down, reasons

@@ -59,7 +59,7 @@ def test_every_kernel_is_specialized(resume):
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists",
-                 "scaled_sum", "unpack_then_return"):
+                 "scaled_sum", "unpack_then_return", "backwards"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -112,6 +112,21 @@ def test_enumerate(resume, xs):
 @given(a=st.one_of(lists, st.tuples(values)), b=st.one_of(lists, st.tuples(values, values)))
 def test_zip(resume, a, b):
     same(resume, "zipped", a, b)
+
+
+@fast
+@given(xs=st.one_of(lists, st.tuples(values, values)),
+       lo=st.one_of(st.integers(-8, 8), st.sampled_from([2 ** 63, -(2 ** 64), 2.0, None, True])),
+       hi=st.one_of(st.integers(-8, 8), st.sampled_from([2 ** 62, 2 ** 63 + 1, 3.0, "4"])))
+def test_a_reversed_range_loop_counts_down_in_c_and_goes_on_as_python(resume, xs, lo, hi):
+    if isinstance(lo, int) and isinstance(hi, int) and hi - lo > 100:
+        hi = lo + 100  # (a huge range fails on its first element: IndexError)
+    same(resume, "backwards", xs, lo, hi, [])
+
+
+def test_a_reversed_range_loop_is_a_c_loop(kernels_build):
+    spec = kernels_build.specialization("resume", "backwards")
+    assert "for i in range(_ac_start_1, _ac_stop_1, -1):" in spec and "reversed" not in spec
 
 
 @pytest.mark.parametrize("n", [0, 1, 50, 55109, 55111, 100000, -5, 2.0, None, "3"])

@@ -483,7 +483,28 @@ def conjuncts(test: ast.expr) -> list[ast.expr]:
 
 
 def range_call(typer: ExprTyper, node: ast.expr) -> list[ast.expr] | None:
-    """The arguments of ``range(...)`` with C-int bounds and a constant nonzero step, else None."""
+    """The arguments of ``range(...)`` with C-int bounds and a constant nonzero step, else None.
+
+    ``reversed(range(start, stop))`` (or ``reversed(range(stop))``) counts as ``range(stop - 1,
+    start - 1, -1)``, the same ints in the same order, when both bounds are proven within
+    +-2**62 (so subtracting 1 cannot overflow); the arguments returned are made once per
+    ``reversed`` call and kept on it, so the typer sees the same nodes each time."""
+    if isinstance(node, ast.Call) and typer.builtin(node.func, "reversed") and len(node.args) == 1 \
+            and not node.keywords:
+        inner = node.args[0]
+        if not (isinstance(inner, ast.Call) and typer.builtin(inner.func, "range") and not inner.keywords
+                and 1 <= len(inner.args) <= 2 and all(typer.of(a) is Kind.CINT and _small(typer.interval(a))
+                                                       for a in inner.args)):
+            return None
+        made = getattr(node, "_autocy_range", None)
+        if made is None or len(made[0]) != len(inner.args) or any(a is not b for a, b in zip(made[0], inner.args)):
+            start, stop, _step = range_parts(inner.args)  # (made again for arguments replaced since)
+
+            def less_one(bound: ast.expr) -> ast.expr:
+                return ast.copy_location(ast.BinOp(bound, ast.Sub(), ast.Constant(1)), bound)
+
+            made = node._autocy_range = (tuple(inner.args), [less_one(stop), less_one(start), ast.Constant(-1)])
+        return made[1]
     if not (isinstance(node, ast.Call) and typer.builtin(node.func, "range") and not node.keywords
             and 1 <= len(node.args) <= 3 and all(typer.of(a) is Kind.CINT for a in node.args)):
         return None
@@ -1143,7 +1164,8 @@ def _pure_statements(stmts: list[ast.stmt], typer: ExprTyper) -> bool:  # noqa: 
                 return False
         elif isinstance(stmt, ast.For):
             iterable = stmt.iter
-            ranged = range_call(typer, iterable) is not None and all(typer.pure(a) for a in iterable.args)
+            bounds = range_call(typer, iterable)
+            ranged = bounds is not None and all(typer.pure(a) for a in bounds)
             sequence = isinstance(iterable, ast.Name) and typer.of(iterable) in (Kind.LIST, Kind.TUPLE, Kind.STR)
             if not (isinstance(stmt.target, ast.Name) and (ranged or sequence)
                     and _pure_statements(stmt.body, typer) and _pure_statements(stmt.orelse, typer)):

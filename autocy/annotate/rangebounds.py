@@ -7,7 +7,8 @@ nested, per point). :func:`hoist_range_bounds` gives such bounds names of their 
 before the loop: ``_ac_rb1 = self.degree + 1; for ik in range(1, _ac_rb1)``. The analysis then
 types the new names as C ints like any local (a guard where the value enters: an exact int within
 the loop variable's bound, else the code deoptimizes with the value computed, and the generic
-``range()`` raises or iterates as Python does), and the loop is a C loop.
+``range()`` raises or iterates as Python does), and the loop is a C loop. The same holds for
+the ``range()`` inside ``reversed(range(...))``.
 
 The rewrite keeps Python's order of evaluation: every argument up to the last one hoisted that is
 not a constant is hoisted, in order, so nothing the loop's ``range()`` evaluated before a hoisted
@@ -56,7 +57,7 @@ def hoist_range_bounds(function: ast.FunctionDef, typer: ExprTyper,
         result = []
         for stmt in body:
             if isinstance(stmt, ast.For) and (stmt.lineno, stmt.col_offset) in wanted:
-                result.extend(_hoist(stmt, wanted[stmt.lineno, stmt.col_offset], fresh, hoisted))
+                result.extend(_hoist(stmt, wanted[stmt.lineno, stmt.col_offset], fresh, hoisted, typer))
             for field in ("body", "orelse", "finalbody"):
                 if isinstance(getattr(stmt, field, None), list) and not _new_scope(stmt):
                     setattr(stmt, field, rewrite(getattr(stmt, field)))
@@ -88,8 +89,19 @@ def _own_loops(body: list[ast.stmt]):
             yield from _own_loops(handler.body)
 
 
-def _qualifies(loop: ast.For, typer: ExprTyper, kinds: dict[str, Kind]) -> bool:
+def _range_of(loop: ast.For, typer: ExprTyper) -> ast.expr:
+    """The ``range()`` call a loop iterates: ``loop.iter``, or the one inside
+    ``reversed(range(...))`` (which :func:`~autocy.annotate.analysis.range_call` takes as a
+    ``range()`` too)."""
     call = loop.iter
+    if isinstance(call, ast.Call) and typer.builtin(call.func, "reversed") and len(call.args) == 1 \
+            and not call.keywords and isinstance(call.args[0], ast.Call) and len(call.args[0].args) <= 2:
+        return call.args[0]
+    return call
+
+
+def _qualifies(loop: ast.For, typer: ExprTyper, kinds: dict[str, Kind]) -> bool:
+    call = _range_of(loop, typer)
     if not (isinstance(loop.target, ast.Name) and kinds.get(loop.target.id) is Kind.CINT
             and isinstance(call, ast.Call) and typer.builtin(call.func, "range") and not call.keywords
             and 1 <= len(call.args) <= 3 and not any(isinstance(a, ast.Starred) for a in call.args)):
@@ -109,13 +121,13 @@ def constant_step(typer: ExprTyper, step: ast.expr) -> bool:
 
 def _last_object_bound(loop: ast.For, typer: ExprTyper) -> int:
     """The position of the last of the loop's ``range()`` bounds that is not a C int."""
-    return max(k for k, a in enumerate(loop.iter.args[:2]) if typer.of(a) is not Kind.CINT)
+    return max(k for k, a in enumerate(_range_of(loop, typer).args[:2]) if typer.of(a) is not Kind.CINT)
 
 
-def _hoist(loop: ast.For, last: int, fresh, hoisted: dict[str, str]) -> list[ast.stmt]:
+def _hoist(loop: ast.For, last: int, fresh, hoisted: dict[str, str], typer: ExprTyper) -> list[ast.stmt]:
     """The assignments of the loop's ``range()`` arguments up to position ``last`` to new locals
     (constants stay), the loop's ``range()`` rewritten to read them."""
-    args = loop.iter.args
+    args = _range_of(loop, typer).args
     assignments = []
     for k in range(last + 1):
         if isinstance(args[k], ast.Constant):

@@ -205,6 +205,17 @@ def neighbours(xs, lo, hi):
     return total
 
 
+def backwards(xs, lo, hi, log):
+    """xs[i] weighted by i over reversed(range(lo, hi)), logging each index: a C loop counting
+    down; an element of another type deoptimizes in the middle and the object copy goes on
+    from that index downwards, logging nothing twice."""
+    total = 0.0
+    for i in reversed(range(lo, hi)):
+        log.append(i)
+        total += xs[i] * i
+    return total
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -297,6 +308,7 @@ def train():
         scaled_sum([3, 4], Cell(2), 3, 4)
         mixed_sum([1, 2.5, 3, 4.0], 2)
         neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
+        backwards([1.0, 2.0, 3.0, 4.0], 1, 4, [])
         mixed_sum([1.5, 3], 2)
         mixed_sum([], 3)
         float_ops(7.5, 2.0)
