@@ -856,3 +856,11 @@ def test_a_reversed_range_loop_is_a_c_range_loop_unless_the_module_rebinds_rever
     result = analyze(source, types)
     reasons = {t.name: t.reason for t in result.typings}
     assert ("range() index over C bounds" in reasons.get("i", "")) is counted_down, reasons
+
+
+def test_del_of_elements_and_attributes_is_specialized_and_del_of_a_variable_is_refused():
+    types = {"xs": {"list": {"count": 3}}, "i": {"int": {"count": 3, "min": 0, "max": 9}}}
+    accepted = analyze("def f(xs, i, o):\n    del xs[i], o.attr\n    return i + 1\n", types)
+    assert accepted.rejected is None and accepted.kinds["i"] is Kind.CINT
+    refused = analyze("def f(xs, i):\n    del xs[i]\n    del i\n    return xs\n", types)
+    assert "deletes a variable" in refused.rejected

@@ -59,7 +59,7 @@ def test_every_kernel_is_specialized(resume):
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists",
-                 "scaled_sum", "unpack_then_return", "backwards"):
+                 "scaled_sum", "unpack_then_return", "backwards", "prune"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -122,6 +122,16 @@ def test_a_reversed_range_loop_counts_down_in_c_and_goes_on_as_python(resume, xs
     if isinstance(lo, int) and isinstance(hi, int) and hi - lo > 100:
         hi = lo + 100  # (a huge range fails on its first element: IndexError)
     same(resume, "backwards", xs, lo, hi, [])
+
+
+@fast
+@given(xs=st.one_of(lists, st.tuples(values, values)), limit=st.one_of(floats, odd),
+       last=st.sampled_from([None, 1.0, "x", "missing"]))
+def test_deletions_happen_once_and_in_order(resume, xs, limit, last):
+    box = resume[0].Box(last)
+    if last == "missing":
+        del box.last  # (box.last raises AttributeError: in both, after the deletions)
+    same(resume, "prune", xs, limit, box)
 
 
 def test_a_reversed_range_loop_is_a_c_loop(kernels_build):

@@ -55,14 +55,15 @@ function of ``sortedlist`` its specialization)."""
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
 
 _UNSUPPORTED_NODES = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Try, ast.With,
-    ast.AsyncWith, ast.AsyncFor, ast.Delete, ast.Import, ast.ImportFrom) + (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal,
+    ast.Try, ast.With, ast.AsyncWith, ast.AsyncFor, ast.Import, ast.ImportFrom) + (
     (ast.TryStar,) if sys.version_info >= (3, 11) else ()) + (
     (ast.Match,) if sys.version_info >= (3, 10) else ())
 """Statements and expressions the specializer does not handle. Nested functions are among
 them; generator expressions and lambdas reach the analysis as opaque calls of the locals they
 name (see :mod:`autocy.annotate.closures`). ``yield`` is handled: a generator function's
-specialization is a generator (see :func:`is_generator`)."""
+specialization is a generator (see :func:`is_generator`); so is ``del`` of elements and
+attributes (not of variables: a C variable cannot be unbound)."""
 
 ATTRIBUTE_KINDS = {"float": Kind.DOUBLE, "int": Kind.CINT}
 """Profile type name -> the kind an instance attribute seen only as that exact type is read as."""
@@ -599,6 +600,9 @@ class _Analyzer:
                 continue
             if isinstance(sub, _UNSUPPORTED_NODES):
                 return f"contains {type(sub).__name__} (not handled by the specializer yet)"
+            if isinstance(sub, ast.Delete) and not all(isinstance(t, (ast.Subscript, ast.Attribute))
+                                                       for t in sub.targets):
+                return "deletes a variable (del name; not handled by the specializer yet)"
             if isinstance(sub, ast.Name) and sub.id in _INTROSPECTION:
                 return f"uses {sub.id}() (typed locals would not be visible to it)"
             name = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else ""

@@ -1097,6 +1097,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if stmt.cause is not None:
                 text += f" from {self.obj(stmt.cause)}"
             add(ind, text, line)
+        elif isinstance(stmt, ast.Delete):  # (of elements and attributes only: the analysis checks)
+            add(ind, "del " + ", ".join(self.generic(target)[1:-1] for target in stmt.targets), line)
         elif isinstance(stmt, ast.Assert):
             text = f"assert {self.truth(stmt.test)}"
             if stmt.msg is not None:

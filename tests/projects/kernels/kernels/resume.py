@@ -216,6 +216,30 @@ def backwards(xs, lo, hi, log):
     return total
 
 
+def prune(xs, limit, box):
+    """Deletes the elements of xs below limit, from the end down (del of a list element at a C
+    int index), then box's attribute ``last`` if it has one: an element of another type
+    deoptimizes between deletions, which the object copy goes on with."""
+    i = len(xs) - 1
+    while i >= 0:
+        if xs[i] < limit:
+            del xs[i]
+        i -= 1
+    if box.last is not None:
+        del box.last
+    return len(xs)
+
+
+class Box:
+    """What prune() deletes an attribute of."""
+
+    def __init__(self, last):
+        self.last = last
+
+    def __repr__(self):
+        return f"Box({self.__dict__})"
+
+
 def float_ops(a, b):
     f = a // b
     m = a % b
@@ -309,6 +333,7 @@ def train():
         mixed_sum([1, 2.5, 3, 4.0], 2)
         neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
         backwards([1.0, 2.0, 3.0, 4.0], 1, 4, [])
+        prune([1.0, 5.0, 2.0, 7.0], 3.0, Box(1.0))
         mixed_sum([1.5, 3], 2)
         mixed_sum([], 3)
         float_ops(7.5, 2.0)
