@@ -196,3 +196,33 @@ def test_names_bound_to_a_specialized_function_while_the_module_ran_name_its_dis
     # a function kept inside a container is not looked for: it stays the original (same results)
     assert compiled.HANDLERS["sum"] is not compiled.scaled_sum
     assert compiled.HANDLERS["sum"]([1.0, 2.0], 2.0) == pure.HANDLERS["sum"]([1.0, 2.0], 2.0) == 6.0
+
+
+def test_static_methods_class_methods_and_properties_are_specialized_and_stay_what_they_were(kernels_build):
+    pure, compiled = kernels_build.modules("decorated")
+    for name in ("Stats.power_sum", "Stats.scaled_sum", "Stats.mean"):
+        assert f"kernels.decorated:{name}: specialized" in kernels_build.report, name
+    for attribute, kind in (("power_sum", staticmethod), ("scaled_sum", classmethod), ("mean", property)):
+        assert type(compiled.Stats.__dict__[attribute]) is kind
+    assert compiled.Stats.mean.__doc__ == pure.Stats.mean.__doc__ and compiled.Stats.mean.fset is None
+    assert compiled.Stats.power_sum.__qualname__ == "Stats.power_sum"
+    assert "_autocy_spec_Stats_autocy_dot_power_sum" in kernels_build.generated("decorated")
+
+
+decorated_lists = st.one_of(st.lists(st.floats(-1e3, 1e3), max_size=6),
+                            st.lists(st.sampled_from([1.5, -2.0, 3, None, "a", 2 ** 70, math.inf]), max_size=4),
+                            st.sampled_from([(1.0, 2.0), [], "ab"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(xs=decorated_lists, k=st.sampled_from([2, 2.0, -0.5, 0.0, None, "x", 3, -1]))
+def test_decorated_methods_agree_with_python(kernels_build, xs, k):
+    pure, compiled = kernels_build.modules("decorated")
+
+    def calls(module):
+        return [outcome(module.Stats.power_sum, (xs, k)), outcome(module.Stats(xs).power_sum, (xs, k)),
+                outcome(module.Stats.scaled_sum, (xs, k)), outcome(module.Scaled.scaled_sum, (xs, k)),
+                outcome(module.Scaled(xs).scaled_sum, (xs, k)), outcome(lambda: module.Stats(xs).mean, ()),
+                outcome(lambda: module.Scaled(xs).spread(), ())]
+
+    assert calls(compiled) == calls(pure)

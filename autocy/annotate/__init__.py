@@ -110,6 +110,8 @@ def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | N
     node = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == parts[1]), None)
     if node is None or _bindings(cls.body, parts[1]) != 1:
         return None, "the method is not defined exactly once by a plain def in its class"
+    if any(isinstance(d, ast.Name) and _bindings(cls.body, d.id) for d in node.decorator_list):
+        return None, "the class body binds the name of the method's decorator"
     return node, ""
 
 
@@ -234,8 +236,9 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
         recursive = _recursive({name: direct_callees(a.typer(), a.node) for name, a in specialized.items()})
         for name, analysis in analyses.items():
             analysis.recursive = name in recursive
-        # (a generator function's call makes a generator: its callers call the dispatcher)
-        called = {name: a for name, a in specialized.items() if not a.generator}
+        # (a generator function's call makes a generator, and a decorated method's class
+        # attribute is no function: their callers call the dispatcher)
+        called = {name: a for name, a in specialized.items() if not (a.generator or a.decorator)}
         callees = {name: _callee(a) for name, a in called.items() if "." not in name}
         methods = _methods({name: _callee(a) for name, a in called.items() if "." in name}, shared)
         if callees == facts.functions and methods == facts.methods:

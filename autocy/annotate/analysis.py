@@ -127,6 +127,8 @@ class FunctionAnalysis:
             calls (see :mod:`autocy.annotate.closures`); the locals they name stay objects.
         generator: ``node`` is a generator function (:func:`is_generator`): its
             specialization is a generator, which no other specialization calls directly.
+        decorator: a method's one builtin decorator (:func:`method_decorator`), or ``""``;
+            its dispatcher is wrapped alike, and no other specialization calls it directly.
     """
 
     node: ast.FunctionDef
@@ -151,6 +153,7 @@ class FunctionAnalysis:
     record_locals: dict[str, str] = field(default_factory=dict)
     closures: Closures = field(default_factory=Closures)
     generator: bool = False
+    decorator: str = ""
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -232,6 +235,21 @@ def _scope_header(node: ast.AST) -> list[ast.AST]:
     every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
     annotations = [a.annotation for a in every if a.annotation is not None]
     return [*node.decorator_list, *header, *annotations, *([node.returns] if node.returns else [])]
+
+
+METHOD_DECORATORS = ("staticmethod", "classmethod", "property")
+"""The decorators a specialized method may have: its dispatcher is wrapped the same way."""
+
+
+def method_decorator(function: ast.FunctionDef, bound: set[str]) -> str:
+    """``"staticmethod"``, ``"classmethod"`` or ``"property"`` when that builtin is the one
+    decorator of a method (the name not bound at module level: see also
+    :func:`autocy.annotate._find_function` for the class body), else ``""``."""
+    decorators = function.decorator_list
+    if len(decorators) == 1 and isinstance(decorators[0], ast.Name) and decorators[0].id in METHOD_DECORATORS \
+            and decorators[0].id not in bound:
+        return decorators[0].id
+    return ""
 
 
 def is_generator(function: ast.FunctionDef) -> bool:
@@ -585,11 +603,12 @@ class _Analyzer:
 
     def structural_problem(self) -> str | None:  # noqa: C901 - one check per refusal
         node, args = self.node, self.node.args
-        if node.decorator_list:
+        if node.decorator_list and not (self.is_method and method_decorator(node, self.module.bound)):
             return "decorated (the decorator's result is what the module exports)"
         if args.vararg or args.kwarg or args.kwonlyargs:
             return "has *args, **kwargs or keyword-only parameters"
-        if self.is_method and (node.name in _NO_INIT_METHODS or not self.params):
+        if self.is_method and (node.name in _NO_INIT_METHODS
+                               or not (self.params or method_decorator(node, self.module.bound) == "staticmethod")):
             return "an implicit static or class method"
         named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         rebound = ((SPECIALIZED_BUILTINS - NAMED_BUILTINS) | (NAMED_BUILTINS & named)) & self.module.bound
@@ -642,7 +661,8 @@ class _Analyzer:
         every one is justified."""
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
                                   module=self.module, assume_int=self.assume_int, closures=self.closures,
-                                  generator=self.generator)
+                                  generator=self.generator,
+                                  decorator=method_decorator(self.node, self.module.bound) if self.is_method else "")
         kinds = {name: self.proposal(name) for name in self.locals}
         # (a generator's memoryview would hold its array's buffer while the generator waits:
         # resizing the array there raises where the pure function lets it)

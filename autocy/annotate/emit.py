@@ -21,7 +21,8 @@ The output for ``def f(a, b): ...`` is, after the module's own (untouched) code:
             return _autocy_spec_f(a, b)
         return _autocy_generic_f(a, b)
 
-A method ``C.m`` is specialized the same way; its dispatcher is assigned to ``C.m``.
+A method ``C.m`` is specialized the same way; its dispatcher is assigned to ``C.m``, wrapped
+in ``staticmethod``, ``classmethod`` or ``property`` as the original was.
 
 A generator function's specialization and object copy are ``def`` generators (Cython makes
 no ``cdef`` generator), the deoptimized exit is ``return (yield from _autocy_resume_f(...))``,
@@ -2218,7 +2219,9 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
         guards.append(kind.check(p, analysis.bounds.get(p, CINT_BOUND)))
     cls, _, name = qualname.rpartition(".")
     dispatch = dispatch_names(qualname)[1]
-    out.add(0, f"{generic} = {cls}.__dict__[{name!r}]" if cls else f"{generic} = {name}", line)
+    wrapped = f"{cls}.__dict__[{name!r}]"  # (a staticmethod, classmethod or property object)
+    unwrapped = {"staticmethod": ".__func__", "classmethod": ".__func__", "property": ".fget"}.get(analysis.decorator, "")
+    out.add(0, f"{generic} = {wrapped}{unwrapped}" if cls else f"{generic} = {name}", line)
     out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
     specialized = f"{spec}({call})"
     if analysis.generator:  # named as CPython names a generator: after the function called
@@ -2232,7 +2235,11 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     attributes = ("__doc__", "__annotations__", "__dict__") + (("__name__", "__qualname__") if cls else ())
     for attribute in attributes:
         out.add(0, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
-    if cls:
+    if analysis.decorator == "property":  # (the property's setter, deleter and doc stay)
+        out.add(0, f"{cls}.{name} = property({dispatch}, {wrapped}.fset, {wrapped}.fdel, {wrapped}.__doc__)", line)
+    elif analysis.decorator:
+        out.add(0, f"{cls}.{name} = {analysis.decorator}({dispatch})", line)
+    elif cls:
         out.add(0, f"{cls}.{name} = {dispatch}", line)
     else:  # what direct calls from other specializations compare the name with
         out.add(0, f"_autocy_fn_{name} = {name}", line)
