@@ -456,6 +456,25 @@ def _delegated_without_frame(generator: re.Match[str]) -> str:
 
 
 
+_SEQUENCE_FIRST = "if (seq_or_mapping != Py_TPFLAGS_SEQUENCE) {"
+
+
+def mapping_first_item_access(c_text: str) -> str:
+    """Make ``obj[i]``, ``obj[i] = v`` and ``del obj[i]`` with a C integer ``i`` (a literal
+    index such as ``seq[-1]``, or a C-int local) call the type's mapping slot first, as
+    CPython's ``PyObject_GetItem``, ``PyObject_SetItem`` and ``PyObject_DelItem`` do.
+
+    Cython 3's ``__Pyx_GetItemInt_Fast`` (and its set and delete twins) took the sequence slot
+    first for any type flagged a sequence (a subclass of ``list``, ``tuple`` or
+    ``collections.abc.Sequence``), adding the length to a negative index itself: a
+    ``__getitem__`` written in Python was called with ``i + len(seq)``, so ``seq[-4]`` of a
+    three-item sequence returned its last item where CPython raises IndexError (found running
+    autocy on sortedcontainers: ``SortedSet.__delitem__(-13)`` of a 12-item set removed a
+    value, then raised). Exact lists and tuples keep their own fast paths; other sequences
+    now reach the same slot as in CPython."""
+    return c_text.replace(_SEQUENCE_FIRST, "if (1) {  /* autocy (exact_c.mapping_first_item_access) */")
+
+
 _NAMING_DEF = re.compile(r"^static PyObject \*(__pyx_pf_\w+)\([^)]*\) \{\n.*?^\}\n", re.MULTILINE | re.DOTALL)
 _WRAPPER_CALL = re.compile(r"^static PyObject \*__pyx_pw_(\w+)\(.*?^\}\n", re.MULTILINE | re.DOTALL)
 _CODE_OBJECT = re.compile(r"(const __Pyx_PyCode_New_function_description descr = \{[^{}\n]*\(unsigned int\)\()"
@@ -514,7 +533,8 @@ def private_shared_types(c_text: str) -> str:
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
-                    exact_chr, no_frame_for_argument_errors, eager_genexpr_iter, inert_defaults_quiet,
+                    exact_chr, mapping_first_item_access, no_frame_for_argument_errors, eager_genexpr_iter,
+                    inert_defaults_quiet,
                     one_frame_per_function, generator_dispatchers, private_shared_types):
         c_text = rewrite(c_text)
     return c_text

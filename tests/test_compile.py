@@ -120,6 +120,13 @@ GOOD = textwrap.dedent("""\
         4
         '''
         return 2 * x
+
+
+    def ends(seq, v):
+        first, last = seq[0], seq[-1]
+        seq[-1] = v
+        del seq[-2]
+        return first, last
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -605,3 +612,41 @@ def test_find_compiler_problem_without_compiler(monkeypatch):
     problem = find_compiler_problem()
     assert problem is not None and "\n" not in problem
     assert "no C compiler found" in problem and "/nonexistent/cc" in problem
+
+
+class Recording(list):
+    """A list whose item methods record the index they were given."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.seen = []
+
+    def __getitem__(self, i):
+        self.seen.append(("get", i))
+        return super().__getitem__(i)
+
+    def __setitem__(self, i, v):
+        self.seen.append(("set", i))
+        super().__setitem__(i, v)
+
+    def __delitem__(self, i):
+        self.seen.append(("del", i))
+        super().__delitem__(i)
+
+
+@pytest.mark.parametrize("items", [[1, 2, 3], [7], []])
+def test_a_literal_index_reaches_a_sequences_own_item_methods_as_in_cpython(good_module, items):
+    # Cython's fast path gave a list subclass's __getitem__ -1 + len(seq) (autocy.exact_c
+    # .mapping_first_item_access): [7][-2] deleted the one item instead of raising IndexError
+    namespace = {}
+    exec(GOOD, namespace)  # (the pure module)
+
+    def outcome(function):
+        seq = Recording(items)
+        try:
+            result = function(seq, 9)
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            result = type(exc)
+        return result, list(seq), seq.seen
+
+    assert outcome(good_module.ends) == outcome(namespace["ends"])

@@ -59,7 +59,7 @@ def test_every_kernel_is_specialized(resume):
     for name in ("accumulate", "nested", "while_else", "pairs", "enum_weights", "zipped", "int_squares",
                  "growing", "swaps", "dot", "flips", "mixed_sum", "neighbours", "norms", "float_ops", "int_ops", "Body.advance",
                  "weight", "weighted_sum", "doubled", "sum_doubled", "root_sum", "drift", "local_int_lists",
-                 "scaled_sum", "unpack_then_return", "backwards", "prune"):
+                 "scaled_sum", "unpack_then_return", "backwards", "prune", "pick"):
         assert f"kernels.resume:{name}: specialized" in report, (name, report)
 
 
@@ -132,6 +132,13 @@ def test_deletions_happen_once_and_in_order(resume, xs, limit, last):
     if last == "missing":
         del box.last  # (box.last raises AttributeError: in both, after the deletions)
     same(resume, "prune", xs, limit, box)
+
+
+@fast
+@given(items=st.one_of(lists, st.tuples(values, values)),
+       index=st.one_of(st.integers(-4, 4), st.sampled_from([slice(0, 2), slice(None, None, -1), 1.0, None])))
+def test_a_local_bound_only_in_a_branch_that_returns(resume, items, index):
+    same(resume, "pick", items, index, {1.0: 0.5, 2.0: 1.5, 3: 2.5, math.inf: 0.0})
 
 
 def test_a_reversed_range_loop_is_a_c_loop(kernels_build):

@@ -812,11 +812,13 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         unassigned (the bm_chaos specializations, whose every point was in the statement that
         first binds ``v = GVector(...)``, did not compile before). A compound statement that
         holds the point counts only through its loops (an ``if`` whose body assigns a name
-        after the point has not assigned it yet)."""
+        after the point has not assigned it yet), and a branch of an earlier ``if`` that ends in
+        ``return`` or ``raise`` not at all (sortedcontainers' ``SortedItemsView.__getitem__``
+        binds ``keys`` only in a branch that returns: passing it did not compile)."""
         names: set[str] = set()
         for depth, (block, index) in enumerate(self.path):
             simple = current and depth == len(self.path) - 1 and not isinstance(block[index], _COMPOUND)
-            names |= assigned_names(block[:index + 1] if simple else block[:index])
+            names |= _reaching_assignments(block[:index + 1] if simple else block[:index])
             owner = self.owners.get(id(block))
             if isinstance(owner, (ast.For, ast.While)):
                 names |= assigned_names([owner])
@@ -2192,6 +2194,21 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             out.add(2, f"{name} = _ac_in_{name}", line)
         out.extend(copy_lines)
         return out
+
+
+def _reaching_assignments(stmts: list[ast.stmt]) -> set[str]:
+    """The names ``stmts`` may have stored to when the statement after them runs: those of a
+    branch of an ``if`` that ends in ``return`` or ``raise`` cannot be (nothing else leaves
+    a branch unseen: the specializer handles no ``try``)."""
+    names: set[str] = set()
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            for branch in (stmt.body, stmt.orelse):
+                if not (branch and isinstance(branch[-1], (ast.Return, ast.Raise))):
+                    names |= _reaching_assignments(branch)
+        else:
+            names |= assigned_names([stmt])
+    return names
 
 
 def dispatch_names(qualname: str) -> tuple[str, str]:

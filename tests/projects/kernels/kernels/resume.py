@@ -230,6 +230,17 @@ def prune(xs, limit, box):
     return len(xs)
 
 
+def pick(items, index, table):
+    """``keys`` is bound only in a branch that returns, before the guard of ``key``: the
+    deoptimized exit must not read it (Cython refuses to compile a read of a local it proves
+    unbound, and the module's specializations were all lost)."""
+    if isinstance(index, slice):
+        keys = items[index]
+        return [table[k] for k in keys]
+    key = items[index]
+    return key * 2.0 + table[key]
+
+
 class Box:
     """What prune() deletes an attribute of."""
 
@@ -334,6 +345,9 @@ def train():
         neighbours([1.0, 2.0, 3.0, 4.0], 1, 3)
         backwards([1.0, 2.0, 3.0, 4.0], 1, 4, [])
         prune([1.0, 5.0, 2.0, 7.0], 3.0, Box(1.0))
+        pick([1.0, 2.0, 3.0], 1, {1.0: 0.5, 2.0: 1.5, 3.0: 2.5})
+        pick([1.0, 2.0, 3.0], slice(0, 2), {1.0: 0.5, 2.0: 1.5, 3.0: 2.5})
+        pick((1.0, 2.0, 3.0), slice(1, 3), {1.0: 0.5, 2.0: 1.5, 3.0: 2.5})  # (keys: a list or a tuple)
         mixed_sum([1.5, 3], 2)
         mixed_sum([], 3)
         float_ops(7.5, 2.0)
