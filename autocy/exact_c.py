@@ -456,6 +456,47 @@ def _delegated_without_frame(generator: re.Match[str]) -> str:
 
 
 
+_FIRST_SEND = re.compile(
+    r'(if \(unlikely\(__pyx_sent_value\)\)) (PyErr_SetString\(PyExc_TypeError, '
+    r'"can\'t send non-None value to a just-started generator"\);)')
+
+
+def unstarted_after_bad_send(c_text: str) -> str:
+    """Leave a generator that was sent a value other than None before it started as it was,
+    as CPython does (it raises TypeError before it runs the generator's code): Cython's
+    generator raised from inside its code, which finished it, so a later ``next()`` got
+    nothing (found running autocy on more-itertools). A ``throw()`` into an unstarted
+    generator still finishes it, as in CPython."""
+    return _FIRST_SEND.sub(r"\1 { \2 __Pyx_RefNannyFinishContext(); return NULL; }  /* autocy: unstarted */",
+                           c_text)
+
+
+_RUNNING_GETTER = re.compile(r'^([ \t]*)\{"gi_running", __Pyx_Coroutine_get_is_running_getter, NULL, NULL, NULL\},\n',
+                             re.MULTILINE)
+_SUSPENDED_GETTER = """static PyObject *__autocy_generator_suspended(PyObject *gen, void *closure) {
+    /* autocy (exact_c.generator_suspended): paused at a yield, as CPython's gi_suspended */
+    __pyx_CoroutineObject *self = (__pyx_CoroutineObject *) gen;
+    CYTHON_UNUSED_VAR(closure);
+    if (self->resume_label > 0 && !__Pyx_Coroutine_get_is_running(self)) Py_RETURN_TRUE;
+    Py_RETURN_FALSE;
+}
+"""
+
+
+def generator_suspended(c_text: str) -> str:
+    """Give Cython's generator type the ``gi_suspended`` attribute of CPython's (3.11+), True
+    while the generator is paused at a ``yield``: ``inspect.getgeneratorstate`` reads it and
+    raised AttributeError on a compiled generator (found running autocy on more-itertools).
+    The type is shared by the modules autocy builds (see :func:`private_shared_types`)."""
+    match = _RUNNING_GETTER.search(c_text)
+    table = c_text.rfind("static PyGetSetDef __pyx_Generator_getsets[]", 0, match.start()) if match else -1
+    if table < 0:
+        return c_text
+    entry = f'{match.group(1)}{{"gi_suspended", __autocy_generator_suspended, NULL, NULL, NULL}},\n'
+    c_text = c_text[:match.end()] + entry + c_text[match.end():]
+    return c_text[:table] + _SUSPENDED_GETTER + c_text[table:]
+
+
 _SEQUENCE_FIRST = "if (seq_or_mapping != Py_TPFLAGS_SEQUENCE) {"
 
 
@@ -510,7 +551,7 @@ def generator_dispatchers(c_text: str) -> str:
     return _CODE_OBJECT.sub(flagged, c_text)
 
 
-SHARED_TYPES_TAG = "autocy1"
+SHARED_TYPES_TAG = "autocy2"
 """Suffix of the module that holds the Cython types (functions, generators) the modules autocy
 builds share; bumped when a rewrite here changes one of those types' code."""
 
@@ -526,7 +567,7 @@ def private_shared_types(c_text: str) -> str:
     ``__defaults__`` setter, so whether it applied depended on which Cython module was
     imported first (it did not in one CI run, where another module came first), and an
     autocy module imported first changed other packages' functions too. The modules autocy
-    builds now share these types only with each other (``_cython_<ABI>_autocy1``)."""
+    builds now share these types only with each other (``_cython_<ABI>_<SHARED_TYPES_TAG>``)."""
     return c_text.replace(_ABI_MODULE_NAME, _ABI_MODULE_NAME.replace(
         "CYTHON_ABI\n", f'CYTHON_ABI "_{SHARED_TYPES_TAG}"\n'))
 
@@ -535,6 +576,7 @@ def make_exact(c_text: str) -> str:
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
                     exact_chr, mapping_first_item_access, no_frame_for_argument_errors, eager_genexpr_iter,
                     inert_defaults_quiet,
-                    one_frame_per_function, generator_dispatchers, private_shared_types):
+                    one_frame_per_function, generator_dispatchers, unstarted_after_bad_send,
+                    generator_suspended, private_shared_types):
         c_text = rewrite(c_text)
     return c_text

@@ -127,6 +127,11 @@ GOOD = textwrap.dedent("""\
         seq[-1] = v
         del seq[-2]
         return first, last
+
+
+    def numbers(n):
+        for i in range(n):
+            yield i
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -650,3 +655,40 @@ def test_a_literal_index_reaches_a_sequences_own_item_methods_as_in_cpython(good
         return result, list(seq), seq.seen
 
     assert outcome(good_module.ends) == outcome(namespace["ends"])
+
+
+def test_a_generator_sent_a_value_before_it_started_stays_unstarted(good_module):
+    # Cython's generator raised the TypeError from inside its code, which finished it
+    # (autocy.exact_c.unstarted_after_bad_send)
+    namespace = {}
+    exec(GOOD, namespace)
+
+    def outcome(numbers):
+        made = numbers(3)
+        with pytest.raises(TypeError, match="just-started"):
+            made.send(7)
+        return list(made)
+
+    assert outcome(good_module.numbers) == outcome(namespace["numbers"]) == [0, 1, 2]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="gi_suspended is new in Python 3.11")
+def test_a_compiled_generator_reports_its_state_as_cpythons_does(good_module):
+    # inspect.getgeneratorstate read gi_suspended, which Cython's generator lacked
+    # (autocy.exact_c.generator_suspended)
+    import inspect
+
+    namespace = {}
+    exec(GOOD, namespace)
+
+    def states(numbers):
+        made = numbers(2)
+        seen = [inspect.getgeneratorstate(made)]
+        next(made)
+        seen.append(inspect.getgeneratorstate(made))
+        list(made)
+        seen.append(inspect.getgeneratorstate(made))
+        return seen
+
+    assert states(good_module.numbers) == states(namespace["numbers"]) == ["GEN_CREATED", "GEN_SUSPENDED",
+                                                                           "GEN_CLOSED"]
