@@ -205,6 +205,13 @@ def test_static_methods_class_methods_and_properties_are_specialized_and_stay_wh
     for attribute, kind in (("power_sum", staticmethod), ("scaled_sum", classmethod), ("mean", property)):
         assert type(compiled.Stats.__dict__[attribute]) is kind
     assert compiled.Stats.mean.__doc__ == pure.Stats.mean.__doc__ and compiled.Stats.mean.fset is None
+
+    def refused(module):  # (the message names the property, as __set_name__ told it)
+        with pytest.raises(AttributeError) as raised:
+            module.Stats([1.0]).mean = 2.0
+        return str(raised.value)
+
+    assert refused(compiled) == refused(pure)
     assert compiled.Stats.power_sum.__qualname__ == "Stats.power_sum"
     assert "_autocy_spec_Stats_autocy_dot_power_sum" in kernels_build.generated("decorated")
 

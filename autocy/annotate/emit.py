@@ -2252,8 +2252,8 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     attributes = ("__doc__", "__annotations__", "__dict__") + (("__name__", "__qualname__") if cls else ())
     for attribute in attributes:
         out.add(0, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
-    if analysis.decorator == "property":  # (the property's setter, deleter and doc stay)
-        out.add(0, f"{cls}.{name} = property({dispatch}, {wrapped}.fset, {wrapped}.fdel, {wrapped}.__doc__)", line)
+    if analysis.decorator == "property":  # (the property's setter, deleter, doc and name stay)
+        out.add(0, f"{cls}.{name} = _autocy_property({cls}, {name!r}, {dispatch}, {wrapped})", line)
     elif analysis.decorator:
         out.add(0, f"{cls}.{name} = {analysis.decorator}({dispatch})", line)
     elif cls:

@@ -982,6 +982,16 @@ cdef inline object _autocy_named_closure(object closure, str qualname):
         closure.__qualname__ = qualname + name[at:]
     return closure
 
+cdef inline object _autocy_property(object cls, str name, object getter, object original):
+    # a specialized property getter's dispatcher, as a property like the original (setter,
+    # deleter, doc) that knows its name, as the class statement's __set_name__ call told the
+    # original (CPython's "property 'name' of 'C' object has no setter"); see emit.py
+    made = property(getter, original.fset, original.fdel, original.__doc__)
+    set_name = getattr(made, "__set_name__", None)
+    if set_name is not None:
+        set_name(cls, name)
+    return made
+
 cdef inline object _autocy_named_generator(object generator, object function):
     # the generator that a specialized generator function's dispatcher returns, which Cython
     # names after the specialization (_autocy_spec_f): named after the function called, as
