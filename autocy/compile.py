@@ -25,6 +25,7 @@ A module that Cython or the compiler rejects is reported in its :class:`CompileR
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.machinery
 import io
@@ -153,12 +154,28 @@ def _toolchain() -> dict[str, Any]:
 # ---------------------------------------------------------------- helpers
 
 
+_REWRITERS = ("compile.py", "exact_c.py", "recursion.py", "inline_caches.py")
+"""autocy's modules that rewrite the C Cython writes (files beside this one)."""
+
+
+@functools.lru_cache(maxsize=1)
+def rewriters_digest() -> str:
+    """SHA-256 (hex) of the source of autocy's C rewrites (:data:`_REWRITERS`): part of every
+    cache key, so a changed rewrite rebuilds a module even where :data:`IMPLEMENTATION_VERSION`
+    was not bumped (an extension cached by the previous autocy shipped without a fix)."""
+    digest = hashlib.sha256()
+    for name in _REWRITERS:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
 def _cache_key(source: ModuleSource, text: str, pxd: str | None, toolchain: dict[str, Any]) -> str:
     """SHA-256 (hex) of everything that determines the built extension."""
     import Cython
 
     material = {
         "implementation": IMPLEMENTATION_VERSION,
+        "rewriters": rewriters_digest(),
         "inline_caches": INLINE_CACHE_HELPERS,
         "recursion": RECURSION_HELPERS,
         "name": source.name,

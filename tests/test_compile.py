@@ -579,6 +579,19 @@ def test_cache_key_covers_every_input(built):
     assert len({base, *variants}) == 1 + len(variants)
 
 
+def test_cache_key_covers_autocys_c_rewrites(built, monkeypatch):
+    # an extension cached by the previous autocy shipped without a fix of exact_c.py, whose
+    # change did not bump IMPLEMENTATION_VERSION (found dogfooding: a stale generator)
+    import autocy.compile as compile_module
+
+    toolchain = {"compiler_so": ["gcc"]}
+    digest = compile_module.rewriters_digest()
+    assert len(digest) == 64
+    base = compile_module._cache_key(built["good"], GOOD, None, toolchain)
+    monkeypatch.setattr(compile_module, "rewriters_digest", lambda: "0" * 64)
+    assert compile_module._cache_key(built["good"], GOOD, None, toolchain) != base
+
+
 def test_compiler_error_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("CFLAGS", "-fno-such-option-for-autocy")
     source = ModuleSource("cflags_mod", write_module(tmp_path / "gen", "cflags_mod", "X = 1\n"), {})
