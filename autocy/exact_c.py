@@ -455,7 +455,6 @@ def _delegated_without_frame(generator: re.Match[str]) -> str:
     return _SPECIALIZED_GENERATOR_FRAME.sub(r"\1if (__pyx_lineno != 0) \2", body)
 
 
-
 _FIRST_SEND = re.compile(
     r'(if \(unlikely\(__pyx_sent_value\)\)) (PyErr_SetString\(PyExc_TypeError, '
     r'"can\'t send non-None value to a just-started generator"\);)')
@@ -571,12 +570,12 @@ def private_shared_types(c_text: str) -> str:
     return c_text.replace(_ABI_MODULE_NAME, _ABI_MODULE_NAME.replace(
         "CYTHON_ABI\n", f'CYTHON_ABI "_{SHARED_TYPES_TAG}"\n'))
 
+
 def make_exact(c_text: str) -> str:
     """``c_text`` with every rewrite of this module applied."""
     for rewrite in (exact_binops, exact_ord, owned_display_items, exact_with, exact_mapping_unpack,
                     exact_chr, mapping_first_item_access, no_frame_for_argument_errors, eager_genexpr_iter,
-                    inert_defaults_quiet,
-                    one_frame_per_function, generator_dispatchers, unstarted_after_bad_send,
-                    generator_suspended, private_shared_types):
+                    inert_defaults_quiet, one_frame_per_function, generator_dispatchers,
+                    unstarted_after_bad_send, generator_suspended, private_shared_types):
         c_text = rewrite(c_text)
     return c_text

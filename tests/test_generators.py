@@ -77,7 +77,7 @@ def drive(module, name: str, args: tuple, steps: list) -> list:
     """What each step did to a new generator: ``"next"``, ``("send", v)``, ``("throw", exc)``
     or ``"close"``; each step's result is ("yield", repr), ("return", repr of the value) or
     ("raise", type name), and the generator is run to its end after the steps."""
-    function = getattr(module, name) if "." not in name else getattr(module.Grid(*args[:2]), "cells")
+    function = getattr(module, name) if "." not in name else module.Grid(*args[:2]).cells
     made = function(*args) if "." not in name else function(*args[2:])
     seen = []
     for step in [*steps, *["next"] * 200]:

@@ -2237,7 +2237,8 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     cls, _, name = qualname.rpartition(".")
     dispatch = dispatch_names(qualname)[1]
     wrapped = f"{cls}.__dict__[{name!r}]"  # (a staticmethod, classmethod or property object)
-    unwrapped = {"staticmethod": ".__func__", "classmethod": ".__func__", "property": ".fget"}.get(analysis.decorator, "")
+    unwrapped = {"staticmethod": ".__func__", "classmethod": ".__func__",
+                 "property": ".fget"}.get(analysis.decorator, "")
     out.add(0, f"{generic} = {wrapped}{unwrapped}" if cls else f"{generic} = {name}", line)
     out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
     specialized = f"{spec}({call})"
