@@ -34,7 +34,7 @@ from autocy.annotate.closures import Closures, opaque_closures
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
 from autocy.annotate.kinds import ARRAYS, BY_TYPE_NAME, Kind, element_kind, guard_bound, kind_from_feedback
-from autocy.annotate.rangebounds import constant_step, hoist_range_bounds
+from autocy.annotate.rangebounds import constant_step, hoist_range_bounds, reversed_range
 from autocy.annotate.records import RegionCompiler, has_fast_path, record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
 from autocy.inline_caches import fast_paths_available
@@ -508,12 +508,9 @@ def range_call(typer: ExprTyper, node: ast.expr) -> list[ast.expr] | None:
     start - 1, -1)``, the same ints in the same order, when both bounds are proven within
     +-2**62 (so subtracting 1 cannot overflow); the arguments returned are made once per
     ``reversed`` call and kept on it, so the typer sees the same nodes each time."""
-    if isinstance(node, ast.Call) and typer.builtin(node.func, "reversed") and len(node.args) == 1 \
-            and not node.keywords:
-        inner = node.args[0]
-        if not (isinstance(inner, ast.Call) and typer.builtin(inner.func, "range") and not inner.keywords
-                and 1 <= len(inner.args) <= 2 and all(typer.of(a) is Kind.CINT and _small(typer.interval(a))
-                                                       for a in inner.args)):
+    inner = reversed_range(typer, node)
+    if inner is not None:
+        if not all(typer.of(a) is Kind.CINT and _small(typer.interval(a)) for a in inner.args):
             return None
         made = getattr(node, "_autocy_range", None)
         if made is None or len(made[0]) != len(inner.args) or any(a is not b for a, b in zip(made[0], inner.args)):
@@ -598,17 +595,18 @@ class _Analyzer:
         self.parents = parents(node)
         self.range_bounds: dict[str, str] = {}  # (see analyze)
         self.generator = is_generator(node)
+        self.decorator = method_decorator(node, module.bound) if is_method else ""
 
     # ---- structure
 
     def structural_problem(self) -> str | None:  # noqa: C901 - one check per refusal
         node, args = self.node, self.node.args
-        if node.decorator_list and not (self.is_method and method_decorator(node, self.module.bound)):
+        if node.decorator_list and not self.decorator:
             return "decorated (the decorator's result is what the module exports)"
         if args.vararg or args.kwarg or args.kwonlyargs:
             return "has *args, **kwargs or keyword-only parameters"
         if self.is_method and (node.name in _NO_INIT_METHODS
-                               or not (self.params or method_decorator(node, self.module.bound) == "staticmethod")):
+                               or not (self.params or self.decorator == "staticmethod")):
             return "an implicit static or class method"
         named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         rebound = ((SPECIALIZED_BUILTINS - NAMED_BUILTINS) | (NAMED_BUILTINS & named)) & self.module.bound
@@ -662,7 +660,7 @@ class _Analyzer:
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
                                   module=self.module, assume_int=self.assume_int, closures=self.closures,
                                   generator=self.generator,
-                                  decorator=method_decorator(self.node, self.module.bound) if self.is_method else "")
+                                  decorator=self.decorator)
         kinds = {name: self.proposal(name) for name in self.locals}
         # (a generator's memoryview would hold its array's buffer while the generator waits:
         # resizing the array there raises where the pure function lets it)

@@ -89,15 +89,23 @@ def _own_loops(body: list[ast.stmt]):
             yield from _own_loops(handler.body)
 
 
+def reversed_range(typer: ExprTyper, node: ast.expr) -> ast.Call | None:
+    """The ``range(...)`` call of ``reversed(range(...))`` with one or two arguments (``node``
+    a call of the builtins themselves), else None."""
+    if isinstance(node, ast.Call) and typer.builtin(node.func, "reversed") and len(node.args) == 1 \
+            and not node.keywords:
+        inner = node.args[0]
+        if isinstance(inner, ast.Call) and typer.builtin(inner.func, "range") and not inner.keywords \
+                and 1 <= len(inner.args) <= 2:
+            return inner
+    return None
+
+
 def _range_of(loop: ast.For, typer: ExprTyper) -> ast.expr:
     """The ``range()`` call a loop iterates: ``loop.iter``, or the one inside
     ``reversed(range(...))`` (which :func:`~autocy.annotate.analysis.range_call` takes as a
     ``range()`` too)."""
-    call = loop.iter
-    if isinstance(call, ast.Call) and typer.builtin(call.func, "reversed") and len(call.args) == 1 \
-            and not call.keywords and isinstance(call.args[0], ast.Call) and len(call.args[0].args) <= 2:
-        return call.args[0]
-    return call
+    return reversed_range(typer, loop.iter) or loop.iter
 
 
 def _qualifies(loop: ast.For, typer: ExprTyper, kinds: dict[str, Kind]) -> bool:
