@@ -108,3 +108,69 @@ def test_finalizers_that_switch_threads_while_the_sampler_walks_do_not_crash_the
     assert result.returncode == 0, result.stderr[-3000:]
     assert "finished" in result.stdout
     assert Path(tmp_path, "autocy-profile.json").is_file()
+
+
+class _Frame:
+    """A stand-in for a frame object: what the sampler reads of one."""
+
+    def __init__(self, function, back=None):
+        self.f_code = function.__code__
+        self.f_globals = {"__name__": "work"}
+        self.f_back = back
+        self.f_lasti = 0
+
+
+class _Stacks:
+    """Stands for the native readers: the stacks of one thread, one look after another."""
+
+    def __init__(self, looks):
+        self._looks = iter(looks)
+
+    def current_frames(self):
+        return {1: next(self._looks)}, {}
+
+    @staticmethod
+    def frame_back(frame):
+        return frame.f_back
+
+    @staticmethod
+    def frame_locals(frame):
+        return {}
+
+
+ACTIVATIONS = """
+    def main():
+        return helper()
+
+
+    def helper():
+        return 1
+
+
+    def walker():
+        yield 1
+"""
+
+
+def test_a_look_whose_walk_ends_early_does_not_count_a_running_call_again(tmp_path):
+    # On CPython 3.11 a look taken while the hook's own Python code ran a generator saw only
+    # that generator's frame, without its callers; the next look counted the running main
+    # again, and `autocy profile -m` reported 2 calls of a main called once
+    from autocy.profile.registry import Registry
+    from autocy.profile.sampler import Sampler
+    from autocy.profile.schedule import Schedule
+
+    write(tmp_path, {"work.py": ACTIVATIONS})
+    namespace: dict = {}
+    exec(compile(Path(tmp_path, "work.py").read_text(), str(tmp_path / "work.py"), "exec"), namespace)
+    main = _Frame(namespace["main"])
+    helper = _Frame(namespace["helper"], back=main)
+    truncated = _Frame(namespace["walker"])
+    again = _Frame(namespace["main"])  # a second activation of main: a frame of its own
+    registry = Registry(tmp_path)
+    sampler = Sampler(registry, hook=None, schedule=Schedule(always_open=True), read_locals=False,
+                      stacks=_Stacks([helper, truncated, helper, main, again]))
+    for _ in range(5):
+        sampler._sample(0.001, 0.001)
+    counts = {record.info.qualname: record.activations for record in registry.records}
+    assert counts == {"main": 2, "helper": 1, "walker": 1}

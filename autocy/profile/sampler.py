@@ -30,7 +30,10 @@ about 10 microseconds per look, independent of how many calls the program makes.
 
 The same thread drives the hook's sampling windows (:mod:`autocy.profile.schedule`), counts the
 distinct activations it sees (a lower bound for calls, so a long call that started outside a
-window still counts), and where the hook cannot see every new function's first call
+window still counts; a frame seen in either of the two previous looks is no new activation,
+because one look's walk can end early: on CPython 3.11 a look taken while the hook's own Python
+code ran a generator saw that generator's frame with no caller, and the next look counted a
+running ``main`` a second time), and where the hook cannot see every new function's first call
 (Python 3.10/3.11, whose hook is off between windows) reads the locals of a running project
 function that has no recorded end yet, so a function called once for a long time still gets
 type feedback.
@@ -117,6 +120,9 @@ class Sampler:
         self.samples = 0
         self._codes: dict[int, Any] = {}
         self._previous: dict[int, set[int]] = {}
+        """``{thread id: ids of the project frames on its stack}`` at the previous look."""
+        self._earlier: dict[int, set[int]] = {}
+        """The same at the look before that."""
         self._clocks: dict[int, float] = {}
         """``{thread id: its CPU seconds at the previous look}``."""
         self._stop = _thread.allocate_lock()
@@ -213,6 +219,7 @@ class Sampler:
         me = _thread.get_ident()
         codes = self._codes
         previous = self._previous
+        earlier = self._earlier
         current: dict[int, set[int]] = {}
         clocks: dict[int, float] = {}
         back = self._back
@@ -222,6 +229,7 @@ class Sampler:
                 continue
             elapsed = self._cpu_seconds(thread_id, cpu.get(thread_id), span, share, clocks)
             before = previous.get(thread_id, ())
+            before_that = earlier.get(thread_id, ())
             running: set[int] = set()
             on_stack: set[int] = set()
             top = None
@@ -243,7 +251,7 @@ class Sampler:
                         on_stack.add(id(record))
                         record.total_time += elapsed
                     running.add(id(frame))
-                    if id(frame) not in before:
+                    if id(frame) not in before and id(frame) not in before_that:
                         record.activations += 1
                 frame = back(frame)
             current[thread_id] = running
@@ -251,5 +259,6 @@ class Sampler:
                 top.self_time += elapsed
                 if self.read_locals and not top.exits and top.reads < READS:
                     self.registry.read_running(top, self._locals(top_frame))
+        self._earlier = previous
         self._previous = current
         self._clocks = clocks
