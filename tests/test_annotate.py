@@ -220,6 +220,19 @@ def test_identity_uses_keep_their_objects():
     assert not {"x", "y", "z"} & set(result.kinds)  # a boxed copy would be another object
 
 
+def test_a_test_against_none_keeps_a_typed_value_typed(tmp_path):
+    # an optional parameter: typed as the float the profile saw, its `is None` tests constant
+    source = ("def mix(a, b, t=None):\n    if t is None:\n        t = 0.5\n"
+              "    if None is not t and a is not b:\n        return a + (b - a) * t\n    return a\n")
+    types = {name: {"float": {"count": 3}} for name in ("a", "b", "t")}
+    result = analyze(source, types)
+    assert result.kinds["t"] is Kind.DOUBLE
+    assert "a" not in result.kinds and "b" not in result.kinds  # (compared with each other: kept)
+    generated = render(tmp_path, source, {"mix": types}).text
+    spec = generated[generated.index("def _autocy_spec_mix"):]
+    assert "if False:" in spec and "(True and (a is not b))" in spec
+
+
 def test_prefix_reversal_of_one_list_is_done_in_place(tmp_path):
     source = textwrap.dedent("""\
         def f(perm, other, k):

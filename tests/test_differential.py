@@ -12,6 +12,7 @@ from __future__ import annotations
 import cmath
 import ctypes
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -289,6 +290,17 @@ def test_comparisons_with_module_constants_of_any_type(kernels, xs, n, threshold
     finally:
         for module, t, limit_ in saved:
             module.THRESHOLD, module.LIMIT = t, limit_
+
+
+@settings(max_examples=300)
+@given(xs=st.lists(st.one_of(st.floats(allow_nan=True), st.integers(-5, 5)), max_size=4),
+       weight=st.one_of(st.none(), numbers), bias=st.one_of(st.none(), numbers), given_args=st.integers(1, 3))
+def test_optional_parameters_tested_against_none(kernels, xs, weight, bias, given_args):
+    # typed as floats, their `is None` tests constant in the specialization; None, other types
+    # and left-out arguments take the generic function
+    blend = kernels[2].split("kernels.numeric:blend: specialized")[1].split("\n  kernels.")[0]
+    assert re.search(r"weight +float -> C double", blend) and re.search(r"bias +float -> C double", blend)
+    same(kernels, "blend", *(xs, weight, bias)[:given_args])
 
 
 @pytest.mark.parametrize("k", [7, 3])

@@ -494,6 +494,24 @@ def is_increment(stmt: ast.stmt, name: str) -> bool:
     return False
 
 
+def none_test(node: ast.AST) -> ast.Name | None:
+    """The variable of ``name is None`` or ``name is not None`` (either side), else None.
+
+    Every kind but OBJECT holds a value of one exact type that is not ``NoneType`` (a guard
+    or the assigned expression proves it, and a typed local is always bound where it is
+    read), so for a typed variable the test is constant: False for ``is``, True for
+    ``is not``, as the pure function computes it for that value."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.Is, ast.IsNot))):
+        return None
+    left, right = node.left, node.comparators[0]
+    if isinstance(right, ast.Constant) and right.value is None and isinstance(left, ast.Name):
+        return left
+    if isinstance(left, ast.Constant) and left.value is None and isinstance(right, ast.Name):
+        return right
+    return None
+
+
 def conjuncts(test: ast.expr) -> list[ast.expr]:
     """The operands of a (nested) ``and``, or ``[test]``."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
@@ -852,9 +870,13 @@ class _Analyzer:
         return -EXACT_DOUBLE_BOUND <= record.get("min", 0) and record.get("max", 0) <= EXACT_DOUBLE_BOUND
 
     def identity_uses(self) -> set[str]:
-        """Names used with ``is``/``is not`` or passed to ``id()``: they keep their objects."""
+        """Names used with ``is``/``is not`` or passed to ``id()``: they keep their objects.
+        A test against ``None`` alone (``x is None``) is no such use: no typed value is None
+        (see :func:`none_test`)."""
         names: set[str] = set()
         for node in ast.walk(self.node):
+            if none_test(node) is not None:
+                continue
             if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
                 names.update(n.id for n in [node.left, *node.comparators] if isinstance(n, ast.Name))
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id":

@@ -69,15 +69,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, range_call,
-                                      range_parts)
+from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, none_test,
+                                      range_call, range_parts)
 from autocy.annotate.closures import restore
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
 from autocy.annotate.floatarrays import array_lists, index_offset
 from autocy.annotate.hoist import c_only_range_loop, c_only_sequence_loop, direct_calls, math_calls
 from autocy.annotate.intlists import element_stores, fill_parts, made_list, prefix_reversal
-from autocy.annotate.kinds import ARRAYS, CONTAINERS, Kind, stores_in_c
+from autocy.annotate.kinds import ARRAYS, CONTAINERS, NUMBERS, Kind, stores_in_c
 from autocy.annotate.lines import Lines
 from autocy.annotate.records import (RegionCompiler, certainly_bound, find_made_value, find_region,
                                      made_local)
@@ -514,6 +514,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         reduced = self.abs_compare(node)
         if reduced:
             return Typed(Kind.BOOL, reduced)
+        tested = none_test(node)
+        if tested is not None and self.typer.var(tested.id) in NUMBERS:  # a C value is never None
+            return Typed(kind, str(isinstance(node.ops[0], ast.IsNot)))
         operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
         kinds = {o.kind for o in operands}
         if kind is Kind.BOOL and kinds <= {Kind.DOUBLE, Kind.CINT, Kind.BOOL, Kind.NUM} \

@@ -358,6 +358,18 @@ def against_constants(xs, n):
     return above, below, steps, n != LIMIT, THRESHOLD <= n
 
 
+def blend(xs, weight=None, bias=None):
+    """Optional parameters tested against None: typed as the floats the profile saw."""
+    if weight is None:
+        weight = 0.5
+    total = 0.0
+    for x in xs:
+        total += x * weight
+    if bias is not None:
+        total += bias
+    return total, None is weight, bias is None
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -392,3 +404,5 @@ def train():
     sequence_loops([1.0, 4.0, 2.25], (3, -1, 7), 2.0)
     sequence_loops([0.5, 9.0], (2, 5), 0.5)
     against_constants([0.25, 0.75, 4.0], 5)
+    blend([0.5, 1.5, 2.0], 0.25, 1.0)
+    blend([1.0, 4.0], 2.0, -0.5)
