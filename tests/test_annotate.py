@@ -233,6 +233,17 @@ def test_a_test_against_none_keeps_a_typed_value_typed(tmp_path):
     assert "if False:" in spec and "(True and (a is not b))" in spec
 
 
+def test_a_value_tested_against_none_that_enters_mid_body_stays_an_object():
+    # `after` is None for every new key: a guard where it enters would deoptimize each time
+    source = ("def pairs(table, words):\n    for w in words:\n        after = table.get(w)\n"
+              "        if after is None:\n            after = {}\n            table[w] = after\n"
+              "        after[w] = after.get(w, 0) + 1\n    return table\n")
+    types = {"table": {"dict": {"count": 1}}, "words": {"list": {"count": 1}}, "after": {"dict": {"count": 1}},
+             "w": {"str": {"count": 1}}}
+    result = analyze(source, types)
+    assert "after" not in result.kinds and result.kinds["w"] is Kind.STR
+
+
 def test_prefix_reversal_of_one_list_is_done_in_place(tmp_path):
     source = textwrap.dedent("""\
         def f(perm, other, k):

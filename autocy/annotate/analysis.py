@@ -614,6 +614,7 @@ class _Analyzer:
         self.range_bounds: dict[str, str] = {}  # (see analyze)
         self.generator = is_generator(node)
         self.decorator = method_decorator(node, module.bound) if is_method else ""
+        self.none_tested: set[str] = set()  # (see fixpoint)
 
     # ---- structure
 
@@ -675,6 +676,7 @@ class _Analyzer:
     def fixpoint(self) -> FunctionAnalysis:
         """The typed variables of ``self.node``: proposals from the type feedback, demoted until
         every one is justified."""
+        self.none_tested = {tested.id for tested in map(none_test, ast.walk(self.node)) if tested is not None}
         result = FunctionAnalysis(node=self.node, params=self.params, locals=self.locals,
                                   module=self.module, assume_int=self.assume_int, closures=self.closures,
                                   generator=self.generator,
@@ -1040,6 +1042,8 @@ class _Analyzer:
             if verdict is None:
                 return None
             if verdict.startswith("guard"):
+                if name in self.none_tested:
+                    return None  # (a value it is tested against None for would deoptimize, mid-body)
                 klass = "guarded"
             if verdict not in how:
                 how.append(verdict)
