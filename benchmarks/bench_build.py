@@ -13,7 +13,8 @@ Each project comes in these variants:
 ``pure``
     the ``.py`` files loaded by path under private module names (``_pure_benchkernels_julia``);
 ``untyped``
-    autocy with ``AUTOCY_SPECIALIZE=0``: plain Cython compilation of the unchanged source;
+    autocy with ``AUTOCY_SPECIALIZE=0``: plain Cython compilation of the source as autocy
+    respells it for every build (literal arithmetic, comprehensions), without types;
 ``autocy``
     ``python -m autocy profile --full workload.py`` then ``python -m autocy build``: the annotator's
     guarded typed specializations from the profile;

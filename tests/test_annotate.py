@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from autocy.annotate import MARKER, generate, render_module
 from autocy.annotate.analysis import Overrides, analyze_function, module_facts, without_unreachable
-from autocy.annotate.literals import rewrite_literal_operations
 from autocy.annotate.kinds import Kind, element_kind, kind_from_feedback
+from autocy.annotate.literals import literal_respellings
+from autocy.annotate.respell import respell
 from autocy.inline_caches import fast_paths_available
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import FunctionProfile, function_sources
@@ -615,7 +616,7 @@ def test_an_int_constant_on_python_objects_stays_a_literal(tmp_path):
 ])
 def test_literal_arithmetic_is_spelled_with_python_builtins(expression, spelled):
     source = f"x = 3.0\ny = {expression}  # {expression}\n"
-    rewritten = rewrite_literal_operations(source, ast.parse(source))
+    rewritten = respell(source, literal_respellings(ast.parse(source)))
     assert rewritten == f"x = 3.0\ny = {spelled}  # {expression}\n"
     values = []
     for text in (source, rewritten):
@@ -635,7 +636,7 @@ LITERAL_HELPERS = {"_autocy_py_pow": pow, "_autocy_py_divmod": divmod, "_autocy_
 def test_literal_arithmetic_is_rewritten_when_the_module_binds_pow_and_divmod():
     # the helpers are C functions of the .pxd: the module's own pow and divmod cannot shadow them
     source = "def pow(a, b):\n    return 0\n\ndivmod = 3\ny = 2.0 ** 0.5 + (1 << len('ab'))\n"
-    assert rewrite_literal_operations(source, ast.parse(source)) == (
+    assert respell(source, literal_respellings(ast.parse(source))) == (
         "def pow(a, b):\n    return 0\n\ndivmod = 3\ny = _autocy_py_pow(2.0, 0.5) + (1 << _autocy_py_int(len('ab')))\n")
 
 
@@ -666,7 +667,7 @@ def test_typed_code_computes_with_a_len_the_literal_pass_spelled_as_a_python_int
      "y = (_autocy_py_int(len('abc') % 2 +\n     3)) << len(\n  'ab' * 31)\n"),
 ])
 def test_literal_arithmetic_over_several_lines_keeps_its_line_breaks(source, spelled):
-    rewritten = rewrite_literal_operations(source, ast.parse(source))
+    rewritten = respell(source, literal_respellings(ast.parse(source)))
     assert rewritten == spelled
     old, new = ast.parse(source), ast.parse(rewritten)
     assert [n.lineno for n in ast.walk(old) if isinstance(n, ast.stmt)] == \

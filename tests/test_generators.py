@@ -15,13 +15,16 @@ import math
 import traceback
 
 import pytest
+from conftest import KERNELS
 from hypothesis import given
 from hypothesis import strategies as st
 from test_annotate import analyze
 from test_differential import fast
 
 from autocy.annotate.analysis import is_generator
+from autocy.annotate.comprehensions import comprehension_respellings
 from autocy.annotate.kinds import Kind
+from autocy.annotate.respell import respell
 
 
 @pytest.mark.parametrize(("source", "generator"), [
@@ -161,3 +164,104 @@ def test_a_traceback_after_a_failed_guard_has_one_entry_per_function(generators)
         return [(frame.name, frame.lineno) for frame in traceback.extract_tb(raised.value.__traceback__)[1:]]
 
     assert entries(compiled) == entries(pure) == [("running_mean", 40)]
+
+
+@pytest.mark.parametrize(("source", "spelled"), [
+    ("def f(xs):\n    yield tuple(x * 2 for x in xs)\n", "def f(xs):\n    yield tuple([x * 2 for x in xs])\n"),
+    ("def f(xs):\n    yield set(x for x in xs if x), list((x for x in xs))\n",
+     "def f(xs):\n    yield {x for x in xs if x}, [x for x in xs]\n"),
+    ("def f(xs):\n    yield ''.join(\n        str(x) for x in xs)\n",
+     "def f(xs):\n    yield ''.join([\n        str(x) for x in xs])\n"),
+    ("def f(xs):\n    yield sorted((x for x in xs), key=lambda t: -t,\n                 reverse=True)\n",
+     "def f(xs):\n    yield sorted([x for x in xs], key=lambda t: -t,\n                 reverse=True)\n"),
+    ("def f(xs):\n    yield sorted(y for y in tuple(x for x in xs))\n",
+     "def f(xs):\n    yield sorted([y for y in tuple([x for x in xs])])\n"),
+    # a generator expression left as it is: no generator function, a try or with around it,
+    # a rebound builtin, a receiver that need not be a str, an argument that could fail or run
+    # code after the generator is made, frozenset (it hashes each item as it comes), a scope
+    # of its own, an f-string
+    ("def f(xs):\n    return tuple(x for x in xs)\n", None),
+    ("def f(xs):\n    try:\n        yield tuple(x for x in xs)\n    except StopIteration:\n        pass\n", None),
+    ("def f(xs, c):\n    with c:\n        yield set(x for x in xs)\n", None),
+    ("tuple = list\ndef f(xs):\n    yield tuple(x for x in xs)\n", None),
+    ("def f(xs, sep):\n    yield sep.join(x for x in xs)\n", None),
+    ("def f(xs):\n    yield sorted((x for x in xs), key=weight)\n", None),
+    ("def f(xs):\n    yield sorted((x for x in xs), key=len)\n    len = 1\n", None),
+    ("def f(xs):\n    yield tuple((x for x in xs), 1)\n", None),
+    ("def f(xs):\n    yield frozenset(x for x in xs)\n", None),
+    ("async def f(xs):\n    yield tuple(x for x in xs)\n", None),
+    ("def f(xs):\n    yield lambda: tuple(x for x in xs)\n    yield [set(y for y in x) for x in xs]\n", None),
+    ("def f(xs):\n    yield f'{tuple(x for x in xs)}'\n", None),
+])
+def test_a_generator_expression_a_builtin_consumes_whole_becomes_a_comprehension(source, spelled):
+    rewritten = respell(source, comprehension_respellings(ast.parse(source)))
+    assert rewritten == (spelled or source)
+
+
+class StopOnMul:
+    """An item whose product raises StopIteration (a generator expression turns it into a
+    RuntimeError)."""
+
+    def __mul__(self, other):
+        raise StopIteration("mul")
+
+    def __repr__(self):
+        return "StopOnMul()"
+
+
+class StopOnAdd:
+    """A false item whose product and difference are 0 and whose sum raises StopIteration."""
+
+    def __mul__(self, other):
+        return 0
+
+    __sub__ = __mul__
+
+    def __add__(self, other):
+        raise StopIteration("add")
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "StopOnAdd()"
+
+
+rows = st.lists(st.lists(st.one_of(st.integers(-3, 3), st.floats(-2.0, 2.0),
+                                   st.sampled_from([StopOnMul(), StopOnAdd(), "a", None])), max_size=5), max_size=3)
+
+
+@fast
+@given(rows=rows, sep=st.sampled_from(["/", b"/", None]))
+def test_comprehensions_from_generator_expressions_agree_with_python(generators, rows, sep):
+    pure, compiled = generators
+    assert drive(compiled, "digests", (rows, sep), []) == drive(pure, "digests", (rows, sep), [])
+
+
+def test_the_compiled_copy_has_comprehensions_on_the_same_lines(kernels_build):
+    path = kernels_build.site.parent / "project" / "build" / "autocy" / "gen" / "kernels" / "generators.py"
+    generated, user = path.read_text().splitlines(), (KERNELS / "kernels" / "generators.py").read_text().splitlines()
+    start = user.index("def digests(rows, sep):")
+    assert generated[start + 6:start + 17] == [
+        "        yield tuple([x * 2 for x in row])",
+        "        yield sorted([x for x in row if x], key=abs, reverse=True)",
+        "        yield len({x - 1 for x in row}), frozenset(",
+        "            x for x in row)",
+        "        yield \", \".join([",
+        "            repr(x) for x in row])",
+        "        yield sep.join(str(x) for x in row)",
+        "        try:",
+        "            yield list(x + 1 for x in row)",
+        "        except StopIteration:",
+        "            yield \"caught\""]
+
+
+def test_a_stop_iteration_raised_by_an_item_is_a_runtime_error_in_both(generators):
+    pure, compiled = generators
+    for module in (pure, compiled):
+        with pytest.raises(RuntimeError, match="generator raised StopIteration"):
+            next(module.digests([[1, StopOnMul()]], "/"))  # (a comprehension in the compiled copy)
+        made = module.digests([[1, StopOnAdd()]], "/")
+        assert [next(made) for _ in range(5)][:2] == [(2, 0), [1]]
+        with pytest.raises(RuntimeError, match="generator raised StopIteration"):
+            next(made)  # (not "caught": the try keeps its generator expression)

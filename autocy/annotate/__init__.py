@@ -3,7 +3,9 @@
 A generated module is the user's module text, unchanged and on its original lines (so every
 function keeps working as the generic path, compiled without types; only arithmetic between
 number literals that Cython would do with C's rules is respelled, see
-:mod:`autocy.annotate.literals`), followed by a generated
+:mod:`autocy.annotate.literals`, and generator expressions that a builtin consumes whole inside
+a generator function become comprehensions, see :mod:`autocy.annotate.comprehensions`),
+followed by a generated
 section with one guarded typed specialization and dispatcher per specialized function or
 method (see :mod:`autocy.annotate.emit`), and an augmenting ``.pxd`` with the C helpers the
 section uses (:mod:`autocy.annotate.runtime`). The user's files are only read.
@@ -19,14 +21,16 @@ from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
                                       direct_callees, module_facts, walk_scope)
+from autocy.annotate.comprehensions import comprehension_respellings
 from autocy.annotate.emit import AttributeSites, dispatch_names, render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
 from autocy.annotate.flagging import flagging_function
 from autocy.annotate.hoist import c_only_function
 from autocy.annotate.kinds import NUMPY, Kind
 from autocy.annotate.lines import Lines
-from autocy.annotate.literals import LITERAL_PXD, rewrite_literal_operations
+from autocy.annotate.literals import LITERAL_PXD, literal_respellings
 from autocy.annotate.records import capture_lines
+from autocy.annotate.respell import respell
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -132,9 +136,10 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     """
     source, encoding = read_source(module.source)
     tree = ast.parse(source)
-    rewritten = rewrite_literal_operations(source, tree)  # (the same lines; see autocy.annotate.literals)
-    spelled_anew = rewritten is not source  # (then the text calls the helpers of LITERAL_PXD)
-    if spelled_anew:
+    literal = literal_respellings(tree)  # (the same lines; see autocy.annotate.respell)
+    rewritten = respell(source, literal + comprehension_respellings(tree))
+    spelled_anew = bool(literal) and rewritten is not source  # (then the text calls the helpers of LITERAL_PXD)
+    if rewritten is not source:
         source, tree = rewritten, ast.parse(rewritten)
     facts = module_facts(tree)
     reserved = sorted(n for n in facts.bound if n.startswith("_autocy_"))

@@ -27,7 +27,7 @@ integer becomes a double: ``max(0, float(s))`` gave ``0.0`` where CPython return
 compares exactly; the C integers of such a ``min()``/``max()``, and those of such a
 comparison that could exceed 2**53, are spelled as Python ints too.
 
-:func:`rewrite_literal_operations` spells each such operation as a call that means the same
+:func:`literal_respellings` spells each such operation as a call that means the same
 in Python and that Cython leaves to CPython, of a helper of the module's ``.pxd``
 (:data:`LITERAL_PXD`, which no name of the module can shadow): ``a ** b`` as
 ``_autocy_py_pow(a, b)`` (CPython's ``pow``), ``a // b`` and ``a % b`` with a float as
@@ -40,6 +40,8 @@ expression, which keeps its line breaks, so line numbers stay the user's.
 from __future__ import annotations
 
 import ast
+
+from autocy.annotate.respell import Respelling, Span, bound_names
 
 _C_BUILTINS = frozenset({"abs", "int", "round", "min", "max"})
 """Builtins that Cython computes in C when their arguments are C numbers."""
@@ -149,7 +151,7 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     the module binds (Cython then calls the module's, whose result is a Python object)."""
     found: list[tuple[ast.expr, str, list[ast.expr]]] = []
     builtins = _C_BUILTINS | set(_C_RESULTS) | {"divmod"}
-    bound = _bound(tree, builtins)
+    bound = bound_names(tree, builtins)
 
     def as_python(node: ast.expr) -> None:
         """Spell the C integer ``node`` as a Python int, which makes the operation it is an
@@ -262,75 +264,14 @@ def _literal_operations(tree: ast.Module) -> list[tuple[ast.expr, str, list[ast.
     return list({id(r[0]): r for r in found}.values())  # (a node spelled once)
 
 
-def _bound(tree: ast.Module, names: set[str]) -> set[str]:
-    """Those of ``names`` that some scope of the module binds (then the builtin of that name
-    that Cython computes in C, or that the rewrite calls, might not be the builtin)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            found.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return found & names
-
-
-def rewrite_literal_operations(source: str, tree: ast.Module) -> str:
-    """``source`` with every ``**``, ``//`` and ``%`` between number literals, ``float()`` or
-    ``len()`` calls (or operations on them) spelled as a call of a helper of
-    :data:`LITERAL_PXD`, and every operation on C integers whose C result could differ from
-    Python's given a C integer operand as a Python object (see the module docstring).
-
-    An operation written over several lines keeps its line breaks: the text between its
-    operands (the operator, comments, line breaks) is replaced by as many line breaks inside
-    the helper call's parentheses. A module that ends lines with a lone carriage return is
-    left as it is. The result parses to the same program given the helpers (a rewritten
-    ``float()`` or ``len()`` that the module rebinds is merely spelled differently).
-
-    Args:
-        source: a module's source text.
-        tree: ``ast.parse(source)``.
-
-    Returns:
-        The text (the same object when nothing needed a change); it calls the helpers of
-        :data:`LITERAL_PXD` when it differs.
-    """
-    rewrites = _literal_operations(tree)
-    if not rewrites or "\r" in source.replace("\r\n", ""):
-        return source  # (a lone carriage return ends a line for ast, not for split("\n"))
-    lines = [line.encode("utf-8") for line in source.split("\n")]
-    starts = [0]  # the byte offset in the text where each line starts
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    text = b"\n".join(lines)
-    edits: list[tuple[int, int]] = []  # (end offset in the source, growth) of each edit so far
-
-    def now(lineno: int, col: int) -> int:
-        """Where byte ``col`` of line ``lineno`` of the source is after the edits so far (edits
-        never overlap partly: an operation contains its operands' spans)."""
-        offset = starts[lineno - 1] + col
-        return offset + sum(growth for end, growth in edits if end <= offset)
-
-    # inner spans first, so that an operation spelled anew keeps its operands' new spelling
-    def size(rewrite: tuple[ast.expr, str, list[ast.expr]]) -> int:
-        node = rewrite[0]
-        return starts[node.end_lineno - 1] + node.end_col_offset - starts[node.lineno - 1] - node.col_offset
-
-    for node, template, operands in sorted(rewrites, key=size):
-        start, end = now(node.lineno, node.col_offset), now(node.end_lineno, node.end_col_offset)
-        spans = [(now(o.lineno, o.col_offset), now(o.end_lineno, o.end_col_offset)) for o in operands]
-        # the text around the operands (the operator, parentheses, comments) is dropped, its
-        # line breaks kept where they were relative to the operands: inside the call's
-        # parentheses, where a line break needs no backslash
-        bounds = [start] + [offset for span in spans for offset in span] + [end]
-        gaps = [text[a:b].count(b"\n") for a, b in zip(bounds[::2], bounds[1::2])]
-        pieces = template.split("{}")
-        spelled = pieces[0].encode("utf-8") + b"\n" * gaps[0]
-        for (a, b), gap, piece in zip(spans, gaps[1:], pieces[1:]):
-            spelled += text[a:b] + b"\n" * gap + piece.encode("utf-8")
-        text = text[:start] + spelled + text[end:]
-        edits.append((starts[node.end_lineno - 1] + node.end_col_offset, len(spelled) - (end - start)))
-    return text.decode("utf-8")
+def literal_respellings(tree: ast.Module) -> list[Respelling]:
+    """Every ``**``, ``//`` and ``%`` between number literals, ``float()`` or ``len()`` calls
+    (or operations on them) spelled as a call of a helper of :data:`LITERAL_PXD`, and every
+    operation on C integers whose C result could differ from Python's given a C integer
+    operand as a Python object (see the module docstring), for
+    :func:`~autocy.annotate.respell.respell`. The
+    respelled text calls the helpers of :data:`LITERAL_PXD`, and parses to the same program
+    given them (a rewritten ``float()`` or ``len()`` that the module rebinds is merely spelled
+    differently)."""
+    return [Respelling(Span.of(node), template, tuple(Span.of(o) for o in operands))
+            for node, template, operands in _literal_operations(tree)]

@@ -95,6 +95,25 @@ def n_queens(queen_count):
             yield vec
 
 
+def digests(rows, sep):
+    """Generator expressions that builtins consume whole: the compiled copy makes them
+    comprehensions, except where a ``try`` could tell a StopIteration raised by an item from
+    the RuntimeError the generator expression turns it into (and for the ``join`` of ``sep``,
+    which need not be a str)."""
+    for row in rows:
+        yield tuple(x * 2 for x in row)
+        yield sorted((x for x in row if x), key=abs, reverse=True)
+        yield len(set(x - 1 for x in row)), frozenset(
+            x for x in row)
+        yield ", ".join(
+            repr(x) for x in row)
+        yield sep.join(str(x) for x in row)
+        try:
+            yield list(x + 1 for x in row)
+        except StopIteration:
+            yield "caught"
+
+
 def train():
     """The profiling workload: each generator with the types the tests call 'inside'."""
     for _ in range(3):
@@ -109,3 +128,4 @@ def train():
         list(delegating([1.0, 2.0, 3.0], 2.0))
         list(Grid(6, 5).cells(3))
         list(n_queens(5))
+        list(digests([[1, 2, 3], [4.5, -1.0], []], "/"))
