@@ -114,6 +114,19 @@ def digests(rows, sep):
             yield "caught"
 
 
+def doubled_rows(rows):
+    """``tuple()`` of generator expressions in an ordinary function: ``tuple(list(...))`` in
+    the compiled copy, where a StopIteration raised by an item is still a RuntimeError that
+    ``except StopIteration`` does not catch."""
+    out = []
+    for row in rows:
+        try:
+            out.append(tuple(x * 2 for x in row))
+        except StopIteration:
+            out.append("caught")
+    return tuple(tuple(x - 1 for x in row) for row in rows), out
+
+
 def train():
     """The profiling workload: each generator with the types the tests call 'inside'."""
     for _ in range(3):
@@ -129,3 +142,4 @@ def train():
         list(Grid(6, 5).cells(3))
         list(n_queens(5))
         list(digests([[1, 2, 3], [4.5, -1.0], []], "/"))
+        doubled_rows([[1, 2, 3], [4.5, -1.0], []])
