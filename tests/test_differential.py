@@ -13,6 +13,7 @@ import cmath
 import ctypes
 import math
 import re
+import sys
 from decimal import Decimal
 from fractions import Fraction
 
@@ -301,6 +302,28 @@ def test_optional_parameters_tested_against_none(kernels, xs, weight, bias, give
     blend = kernels[2].split("kernels.numeric:blend: specialized")[1].split("\n  kernels.")[0]
     assert re.search(r"weight +float -> C double", blend) and re.search(r"bias +float -> C double", blend)
     same(kernels, "blend", *(xs, weight, bias)[:given_args])
+
+
+@fast
+@given(xs=st.one_of(st.lists(st.floats(allow_nan=True), max_size=6),
+                    st.lists(st.one_of(st.floats(-1e300, 1e300), st.integers(-5, 5), st.sampled_from(
+                        [FloatSub(2.0), True, 2 ** 80, None, "a", Decimal(1)])), max_size=4),
+                    st.sampled_from([(), (1.5, 2.5), range(3)])),
+       k=st.one_of(st.floats(allow_nan=True), st.integers(-5, 5), st.sampled_from(SPECIAL_FLOATS + ODD_VALUES)),
+       d=st.one_of(st.floats(allow_nan=True), numbers))
+def test_a_sum_of_a_generator_expression_agrees_with_python(kernels, xs, k, d):
+    # a C loop over exact floats where Python's sum() adds them one by one as doubles; any
+    # other item, k or d, a zero d and an empty list run the statement as written
+    same(kernels, "weighted_total", xs, k, d)
+    same(kernels, "negated_total", xs)
+
+
+def test_a_sum_of_a_generator_expression_is_a_c_loop_up_to_python_3_11(kernels_build):
+    spec = kernels_build.specialization("numeric", "weighted_total")
+    assert ("for _ac_t" in spec) is (sys.version_info < (3, 12))
+    assert "sum((x * k - -x / d + 0.5 for x in xs))" in spec  # (the statement as written, else)
+    if sys.version_info < (3, 12):
+        assert "kernels.numeric:negated_total: specialized (for its sum() loops)" in kernels_build.report
 
 
 @pytest.mark.parametrize("k", [7, 3])

@@ -306,7 +306,8 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
     if analysis.rejected:
         return FunctionReport(qualname, False, analysis.rejected), None
     reason = "specialized (for its direct calls of other specializations)" if analysis.calls_only \
-        else "specialized (for its record temporaries)" if analysis.records_only else "specialized"
+        else "specialized (for its record temporaries)" if analysis.records_only \
+        else "specialized (for its sum() loops)" if analysis.sums_only else "specialized"
     report = FunctionReport(qualname, True, reason, analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis

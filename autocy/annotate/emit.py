@@ -83,6 +83,7 @@ from autocy.annotate.records import (RegionCompiler, certainly_bound, find_made_
                                      made_local)
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
+from autocy.annotate.sums import SumLoop, element_code
 from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
 
 _COMPOUND = (ast.If, ast.For, ast.While)
@@ -1065,6 +1066,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         add, line = self.out.add, stmt.lineno
         if id(stmt) in self.a.prefixed:
             self.prefix_arguments(call_prefix(stmt), ind, line)
+        if isinstance(stmt, (ast.Assign, ast.Return)) and id(stmt.value) in self.a.sums:
+            self.sum_loop(stmt.value, self.a.sums[id(stmt.value)], ind, line)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if stmt.value is not None:
                 self.assign(stmt, ind)
@@ -1112,6 +1115,43 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind, text, line)
         else:  # the analysis rejects every other statement; keep the generator honest
             raise AssertionError(f"unsupported statement {type(stmt).__name__} reached the emitter")
+
+    def sum_loop(self, call: ast.Call, loop: SumLoop, ind: int, line: int) -> None:
+        """Compute ``call``, a ``sum()`` of a generator expression, with a C loop where it can
+        (see :mod:`autocy.annotate.sums`), else as written, into an object temporary that the
+        statement then uses. Not where a local the loop reads might be unbound, nor inside a
+        C-only loop (whose fallback could not run Python code)."""
+        if self.hoisted is not None or self.flagging or not set(loop.names) <= self.certainly_bound(*self.here()):
+            return
+        add, seq = self.out.add, loop.iterable
+        result, ok, total, item, j = (self.temp(Kind.OBJECT), self.temp(Kind.BOOL), self.temp(Kind.DOUBLE),
+                                      self.temp(Kind.OBJECT), self.temp(Kind.CINT))
+        values = {name: self.temp(Kind.DOUBLE) for name in (loop.var, *loop.names)}
+        checks = [f"(type({seq}) is list or type({seq}) is tuple)", f"len({seq}) > 0",
+                  *(f"type({name}) is float" for name in loop.names)]
+        add(ind, f"{ok} = {' and '.join(checks)}", line)
+        add(ind, f"if {ok}:", line)
+        for name in loop.names:
+            add(ind + 1, f"{values[name]} = {CY}.cast({CY}.double, {name})", line)
+        add(ind + 1, f"{total} = 0.0", line)
+        add(ind + 1, f"for {j} in range(len({seq})):", line)
+        add(ind + 2, f"{item} = {seq}[{j}]", line)
+        add(ind + 2, f"if type({item}) is not float:", line)
+        add(ind + 3, f"{ok} = False", line)
+        add(ind + 3, "break", line)
+        add(ind + 2, f"{values[loop.var]} = {CY}.cast({CY}.double, {item})", line)
+        divisors: list[str] = []
+        code = element_code(loop.element, values, divisors)
+        if divisors:
+            add(ind + 2, f"if {' or '.join(f'{d} == 0.0' for d in divisors)}:", line)
+            add(ind + 3, f"{ok} = False", line)
+            add(ind + 3, "break", line)
+        add(ind + 2, f"{total} = {total} + {code}", line)
+        add(ind + 1, f"if {ok}:", line)
+        add(ind + 2, f"{result} = {CY}.cast(object, {total})", line)
+        add(ind, f"if not {ok}:", line)
+        add(ind + 1, f"{result} = {self.obj(call)}", line)
+        self.substitutes[id(call)] = Typed(Kind.OBJECT, result)
 
     def prefix_arguments(self, call: ast.Call, ind: int, line: int) -> None:
         """Evaluate the arguments of ``call`` that hold a checked operation into C temporaries

@@ -370,6 +370,20 @@ def blend(xs, weight=None, bias=None):
     return total, None is weight, bias is None
 
 
+def weighted_total(xs, k, d):
+    """``sum()`` of a generator expression over floats: a C loop in the compiled copy (up to
+    Python 3.11), which gives up for an empty list, items or locals that are no exact floats
+    and a zero divisor, and then runs the statement as written."""
+    total = sum(x * k - -x / d + 0.5 for x in xs)
+    return total
+
+
+def negated_total(xs):
+    """The same loop, with nothing else typed: ``sum()`` starts from the int 0, so the sum of
+    ``[0.0]`` negated is ``0.0``, not ``-0.0``."""
+    return sum(-x for x in xs)
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -406,3 +420,6 @@ def train():
     against_constants([0.25, 0.75, 4.0], 5)
     blend([0.5, 1.5, 2.0], 0.25, 1.0)
     blend([1.0, 4.0], 2.0, -0.5)
+    weighted_total([0.5, 1.5, 2.0], 0.25, 3.0)
+    weighted_total([1.0, 4.0], 2.0, -0.5)
+    negated_total([0.5, 1.5, 2.0])

@@ -1,0 +1,124 @@
+"""``sum()`` of a generator expression over a list of floats, as a C loop with a fallback.
+
+``total = sum(x * k for x in xs)`` makes a generator and a float object per item, and adds
+them with CPython's ``sum()``. Up to Python 3.11, that ``sum()`` of floats is a C double that
+starts at ``0.0`` (the int ``0`` plus the first float) and gets each item added in order; the
+items are CPython's float arithmetic. So where the generator expression is ``(E for x in xs)``
+with ``xs`` a local list or tuple of exact floats, and ``E`` made of ``x``, other locals that
+hold exact floats, number literals, ``+ - * /`` and unary ``-``, a loop over C doubles gives
+the same float: the same operations, rounded the same way, in the same order
+(``-ffp-contract=off`` keeps gcc from fusing them).
+
+The loop runs no Python code, so nothing can change ``xs`` or the locals while it runs, and
+it has no effect until it is done. It gives up (before its statement has done anything) for
+an empty ``xs`` (``sum()`` returns the int ``0``), an item or local that is no exact float,
+and a zero divisor (Python raises ZeroDivisionError). The statement then runs as written,
+from its start. From Python 3.12 on, ``sum()`` of floats adds with Neumaier's compensation,
+so there the statement always runs as written.
+
+Taken where the call is the whole value of an assignment to names or of a ``return`` (so
+nothing in the statement runs before it), and the locals it reads are certainly bound (an
+unbound one raises NameError in CPython only when an item is computed).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+
+from autocy.annotate.closures import PLACEHOLDER, Closures
+from autocy.annotate.runtime import EXACT_DOUBLE_BOUND
+
+AVAILABLE = sys.version_info < (3, 12)
+"""The loops are made for the Python this build is for (the one running the annotator)."""
+
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+@dataclass(frozen=True)
+class SumLoop:
+    """``sum((element for var in iterable))``: ``names`` are the other locals ``element``
+    reads, in order of first use."""
+
+    var: str
+    iterable: str
+    element: ast.expr
+    names: tuple[str, ...]
+
+
+def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_sum) -> SumLoop | None:
+    """The :class:`SumLoop` of ``node`` (in the analysis' copy of the function, with closures
+    as placeholder calls), or None when it is no ``sum()`` call the loop can compute.
+
+    Args:
+        node: any node.
+        closures: the function's closures (see :mod:`autocy.annotate.closures`).
+        local_names: the function's locals and parameters.
+        is_sum: ``is_sum(func)`` tells whether a call's ``func`` is the builtin ``sum``.
+    """
+    if not (AVAILABLE and isinstance(node, ast.Call) and is_sum(node.func) and len(node.args) == 1
+            and not node.keywords):
+        return None
+    placeholder = node.args[0]
+    if not (isinstance(placeholder, ast.Call) and isinstance(placeholder.func, ast.Name)
+            and placeholder.func.id.startswith(PLACEHOLDER)):
+        return None
+    number = int(placeholder.func.id[len(PLACEHOLDER):])
+    if number not in closures.consumed:
+        return None
+    generator = ast.parse(closures.sources[number], mode="eval").body
+    if not isinstance(generator, ast.GeneratorExp) or len(generator.generators) != 1:
+        return None
+    loop = generator.generators[0]
+    if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and not loop.ifs
+            and not loop.is_async and loop.iter.id in local_names):
+        return None
+    names: list[str] = []
+    if _computable(generator.elt, loop.target.id, local_names, names) != "float":
+        return None
+    return SumLoop(loop.target.id, loop.iter.id, generator.elt, tuple(names))
+
+
+def _computable(node: ast.expr, var: str, local_names: set[str], names: list[str]) -> str | None:
+    """``"float"`` or ``"int"``, the type of ``node``'s value, when the loop computes it in C
+    doubles exactly as CPython does (see the module docstring), else None; collects the
+    locals other than ``var`` it reads into ``names``. An operation of two ints (exact in
+    Python, rounded in a double) is left to CPython, but for a true division, which CPython
+    rounds once as C does."""
+    if isinstance(node, ast.Constant):
+        if type(node.value) is float:
+            return "float"
+        return "int" if type(node.value) is int and abs(node.value) <= EXACT_DOUBLE_BOUND else None
+    if isinstance(node, ast.Name):
+        if node.id != var and node.id not in names:
+            if node.id not in local_names:
+                return None
+            names.append(node.id)
+        return "float"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _computable(node.operand, var, local_names, names)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left = _computable(node.left, var, local_names, names)
+        right = _computable(node.right, var, local_names, names)
+        if left is None or right is None or (left == right == "int" and not isinstance(node.op, ast.Div)):
+            return None
+        return "float"
+    return None
+
+
+def element_code(node: ast.expr, values: dict[str, str], divisors: list[str]) -> str:
+    """``node`` as a C double expression of the Cython code, each name read from its C double
+    in ``values``; the code of each divisor goes to ``divisors`` (the loop gives up when one
+    is zero)."""
+    if isinstance(node, ast.Constant):
+        return repr(float(node.value))
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = element_code(node.operand, values, divisors)
+        return f"(-{operand})" if isinstance(node.op, ast.USub) else operand
+    left, right = element_code(node.left, values, divisors), element_code(node.right, values, divisors)
+    if isinstance(node.op, ast.Div):
+        divisors.append(right)
+    return f"({left} {_OPERATORS[type(node.op)]} {right})"
