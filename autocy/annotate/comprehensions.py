@@ -9,8 +9,8 @@ loop in the function itself. ``tuple``, ``list``, ``sorted`` and the ``join`` of
 expressions in the same order, the outermost iterable first and in the enclosing scope, and
 makes an equal result. Not ``frozenset``: it hashes each item as it comes, so a list first
 would change which error an unhashable item and a failing one raise, and a set first can
-order the items differently. pyperformance's nqueens, three such calls per permutation, ran
-1.81x -> 2.70x faster than CPython so.
+order the items differently. pyperformance's nqueens, three such calls per permutation, went
+from 1.81x to 2.70x CPython's speed so (``benchmarks/run.py``).
 
 One thing differs: a ``StopIteration`` raised while an item is computed. A generator
 expression turns it into ``RuntimeError("generator raised StopIteration")`` (PEP 479); a
@@ -25,7 +25,7 @@ generator is made, before it is consumed) can neither fail nor run code.
 Everywhere else, ``tuple(g)`` of a generator expression ``g`` becomes ``tuple(list(g))``. The
 generator stays, and with it the RuntimeError, but Cython runs a generator expression that
 ``list()`` consumes as one "inlined" run that builds the list inside the generator, where
-``tuple()`` resumes the generator for every item: 2.2x faster for 100 items, 1.3x for 8.
+``tuple()`` resumes the generator for every item (``benchmarks/idioms.py`` times it).
 ``tuple()`` takes the items in the same order from either. (``join()`` of a list gained
 nothing measurable, and ``set()``, ``sorted()``, ``list()``, ``any()``, ``all()`` and
 ``dict()`` of a generator expression are inlined by Cython already.)

@@ -1,0 +1,1 @@
+"""One-statement idioms whose compiled code autocy changes (see ``benchmarks/idioms.py``)."""
