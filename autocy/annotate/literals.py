@@ -269,9 +269,8 @@ def literal_respellings(tree: ast.Module) -> list[Respelling]:
     (or operations on them) spelled as a call of a helper of :data:`LITERAL_PXD`, and every
     operation on C integers whose C result could differ from Python's given a C integer
     operand as a Python object (see the module docstring), for
-    :func:`~autocy.annotate.respell.respell`. The
-    respelled text calls the helpers of :data:`LITERAL_PXD`, and parses to the same program
-    given them (a rewritten ``float()`` or ``len()`` that the module rebinds is merely spelled
-    differently)."""
+    :func:`~autocy.annotate.respell.respell`. The respelled text calls the helpers of
+    :data:`LITERAL_PXD` and parses to the same program given them (a rewritten ``float()`` or
+    ``len()`` that the module rebinds is merely spelled differently)."""
     return [Respelling(Span.of(node), template, tuple(Span.of(o) for o in operands))
             for node, template, operands in _literal_operations(tree)]

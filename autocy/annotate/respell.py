@@ -61,9 +61,9 @@ def respell(source: str, respellings: list[Respelling]) -> str:
     A respelling may contain others (inner ones are applied first, so an outer one keeps its
     operands' new spelling); two never overlap partly. The text of a respelled span outside
     its operands (operators, parentheses, comments) is dropped, but its line breaks are kept
-    where they were relative to the operands, right after the operand before them (or at the
-    start): templates put them inside their own brackets, where a line break needs no
-    backslash. So every statement stays on its lines. A module that ends lines with a lone
+    where they were relative to the operands, right after the operand before them (or after
+    the template's text before its first operand): templates put them inside their own
+    brackets, where a line break needs no backslash. So every statement stays on its lines. A module that ends lines with a lone
     carriage return is left as it is.
 
     Args:
