@@ -316,6 +316,8 @@ def test_a_sum_of_a_generator_expression_agrees_with_python(kernels, xs, k, d):
     # other item, k or d, a zero d and an empty list run the statement as written
     same(kernels, "weighted_total", xs, k, d)
     same(kernels, "negated_total", xs)
+    same(kernels, "dot", xs, [d, k, 0.5, -1.0, d][:len(xs) + 1], k)  # (zip: the shorter one, either)
+    same(kernels, "dot", [k, 2.5], xs, d)
 
 
 def test_a_sum_of_a_generator_expression_is_a_c_loop_up_to_python_3_11(kernels_build):
@@ -324,6 +326,7 @@ def test_a_sum_of_a_generator_expression_is_a_c_loop_up_to_python_3_11(kernels_b
     assert "sum((x * k - -x / d + 0.5 for x in xs))" in spec  # (the statement as written, else)
     if sys.version_info < (3, 12):
         assert "kernels.numeric:negated_total: specialized (for its sum() loops)" in kernels_build.report
+        assert "for _ac_t" in kernels_build.specialization("numeric", "dot")
 
 
 @pytest.mark.parametrize("k", [7, 3])

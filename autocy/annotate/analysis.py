@@ -769,7 +769,7 @@ class _Analyzer:
             if isinstance(stmt, ast.Return) or (isinstance(stmt, ast.Assign)
                                                 and all(isinstance(t, ast.Name) for t in stmt.targets)):
                 loop = sum_loop(stmt.value, self.closures, self.locals | set(self.params),
-                                lambda func: typer.builtin(func, "sum")) if stmt.value is not None else None
+                                typer.builtin) if stmt.value is not None else None
                 if loop is not None:
                     found[id(stmt.value)] = loop
         return found

@@ -1123,23 +1123,30 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         C-only loop (whose fallback could not run Python code)."""
         if self.hoisted is not None or self.flagging or not set(loop.names) <= self.certainly_bound(*self.here()):
             return
-        add, seq = self.out.add, loop.iterable
-        result, ok, total, item, j = (self.temp(Kind.OBJECT), self.temp(Kind.BOOL), self.temp(Kind.DOUBLE),
-                                      self.temp(Kind.OBJECT), self.temp(Kind.CINT))
-        values = {name: self.temp(Kind.DOUBLE) for name in (loop.var, *loop.names)}
-        checks = [f"(type({seq}) is list or type({seq}) is tuple)", f"len({seq}) > 0",
-                  *(f"type({name}) is float" for name in loop.names)]
-        add(ind, f"{ok} = {' and '.join(checks)}", line)
+        add = self.out.add
+        result, ok, total, item, j, n = (self.temp(Kind.OBJECT), self.temp(Kind.BOOL), self.temp(Kind.DOUBLE),
+                                         self.temp(Kind.OBJECT), self.temp(Kind.CINT), self.temp(Kind.CINT))
+        variables = [var for var, _ in loop.items]
+        values = {name: self.temp(Kind.DOUBLE) for name in (*variables, *loop.names)}
+        sequences = list(dict.fromkeys(seq for _, seq in loop.items))
+        checks = [f"(type({seq}) is list or type({seq}) is tuple)" for seq in sequences]
+        add(ind, f"{ok} = {' and '.join(checks + [f'type({name}) is float' for name in loop.names])}", line)
+        add(ind, f"if {ok}:", line)
+        add(ind + 1, f"{n} = len({sequences[0]})", line)
+        for seq in sequences[1:]:  # (zip() stops at the shortest)
+            add(ind + 1, f"{n} = min({n}, len({seq}))", line)
+        add(ind + 1, f"{ok} = {n} > 0", line)
         add(ind, f"if {ok}:", line)
         for name in loop.names:
             add(ind + 1, f"{values[name]} = {CY}.cast({CY}.double, {name})", line)
         add(ind + 1, f"{total} = 0.0", line)
-        add(ind + 1, f"for {j} in range(len({seq})):", line)
-        add(ind + 2, f"{item} = {seq}[{j}]", line)
-        add(ind + 2, f"if type({item}) is not float:", line)
-        add(ind + 3, f"{ok} = False", line)
-        add(ind + 3, "break", line)
-        add(ind + 2, f"{values[loop.var]} = {CY}.cast({CY}.double, {item})", line)
+        add(ind + 1, f"for {j} in range({n}):", line)
+        for var, seq in loop.items:
+            add(ind + 2, f"{item} = {seq}[{j}]", line)
+            add(ind + 2, f"if type({item}) is not float:", line)
+            add(ind + 3, f"{ok} = False", line)
+            add(ind + 3, "break", line)
+            add(ind + 2, f"{values[var]} = {CY}.cast({CY}.double, {item})", line)
         divisors: list[str] = []
         code = element_code(loop.element, values, divisors)
         if divisors:

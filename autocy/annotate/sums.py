@@ -4,14 +4,16 @@
 them with CPython's ``sum()``. Up to Python 3.11, that ``sum()`` of floats is a C double that
 starts at ``0.0`` (the int ``0`` plus the first float) and gets each item added in order; the
 items are CPython's float arithmetic. So where the generator expression is ``(E for x in xs)``
-with ``xs`` a local list or tuple of exact floats, and ``E`` made of ``x``, other locals that
-hold exact floats, number literals, ``+ - * /`` and unary ``-``, a loop over C doubles gives
-the same float: the same operations, rounded the same way, in the same order
-(``-ffp-contract=off`` keeps gcc from fusing them).
+or ``(E for a, b in zip(xs, ys))`` with ``xs`` and ``ys`` local lists or tuples of exact
+floats, and ``E`` made of the loop's variables, other locals that hold exact floats, number
+literals, ``+ - * /`` and unary ``-``, a loop over C doubles gives the same float: the same
+operations, rounded the same way, in the same order (``-ffp-contract=off`` keeps gcc from
+fusing them). ``zip()`` stops at the shortest list, as the loop does (a list's iterator has
+no effects, so the item ``zip()`` takes from a longer list before it stops is not missed).
 
 The loop runs no Python code, so nothing can change ``xs`` or the locals while it runs, and
 it has no effect until it is done. It gives up (before its statement has done anything) for
-an empty ``xs`` (``sum()`` returns the int ``0``), an item or local that is no exact float,
+no items (``sum()`` returns the int ``0``), an item or local that is no exact float,
 and a zero divisor (Python raises ZeroDivisionError). The statement then runs as written,
 from its start. From Python 3.12 on, ``sum()`` of floats adds with Neumaier's compensation,
 so there the statement always runs as written.
@@ -38,16 +40,16 @@ _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 @dataclass(frozen=True)
 class SumLoop:
-    """``sum((element for var in iterable))``: ``names`` are the other locals ``element``
-    reads, in order of first use."""
+    """``sum((element for var in iterable))``, or ``for a, b in zip(xs, ys)``: ``items`` are
+    ``(var, iterable)`` pairs, ``names`` the other locals ``element`` reads, in order of
+    first use."""
 
-    var: str
-    iterable: str
+    items: tuple[tuple[str, str], ...]
     element: ast.expr
     names: tuple[str, ...]
 
 
-def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_sum) -> SumLoop | None:
+def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_builtin) -> SumLoop | None:
     """The :class:`SumLoop` of ``node`` (in the analysis' copy of the function, with closures
     as placeholder calls), or None when it is no ``sum()`` call the loop can compute.
 
@@ -55,9 +57,10 @@ def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_sum) -
         node: any node.
         closures: the function's closures (see :mod:`autocy.annotate.closures`).
         local_names: the function's locals and parameters.
-        is_sum: ``is_sum(func)`` tells whether a call's ``func`` is the builtin ``sum``.
+        is_builtin: ``is_builtin(func, name)`` tells whether a call's ``func`` is the
+            builtin ``name`` (``sum``, ``zip``).
     """
-    if not (AVAILABLE and isinstance(node, ast.Call) and is_sum(node.func) and len(node.args) == 1
+    if not (AVAILABLE and isinstance(node, ast.Call) and is_builtin(node.func, "sum") and len(node.args) == 1
             and not node.keywords):
         return None
     placeholder = node.args[0]
@@ -71,19 +74,35 @@ def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_sum) -
     if not isinstance(generator, ast.GeneratorExp) or len(generator.generators) != 1:
         return None
     loop = generator.generators[0]
-    if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and not loop.ifs
-            and not loop.is_async and loop.iter.id in local_names):
+    items = None if loop.ifs or loop.is_async else _items(loop, local_names, is_builtin)
+    if items is None:
         return None
     names: list[str] = []
-    if _computable(generator.elt, loop.target.id, local_names, names) != "float":
+    if _computable(generator.elt, {var for var, _ in items}, local_names, names) != "float":
         return None
-    return SumLoop(loop.target.id, loop.iter.id, generator.elt, tuple(names))
+    return SumLoop(items, generator.elt, tuple(names))
 
 
-def _computable(node: ast.expr, var: str, local_names: set[str], names: list[str]) -> str | None:
+def _items(loop: ast.comprehension, local_names: set[str], is_builtin) -> tuple[tuple[str, str], ...] | None:
+    """``(var, iterable)`` for ``for x in xs``, one pair per name for ``for a, b in zip(xs, ys)``
+    (distinct names, locals as the iterables, no keywords), else None."""
+    if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and loop.iter.id in local_names:
+        return ((loop.target.id, loop.iter.id),)
+    if not (isinstance(loop.target, ast.Tuple) and isinstance(loop.iter, ast.Call)
+            and is_builtin(loop.iter.func, "zip") and not loop.iter.keywords):
+        return None
+    targets, iterables = loop.target.elts, loop.iter.args
+    if not (targets and len(targets) == len(iterables) and all(isinstance(t, ast.Name) for t in targets)
+            and len({t.id for t in targets}) == len(targets)
+            and all(isinstance(i, ast.Name) and i.id in local_names for i in iterables)):
+        return None
+    return tuple((t.id, i.id) for t, i in zip(targets, iterables, strict=True))
+
+
+def _computable(node: ast.expr, variables: set[str], local_names: set[str], names: list[str]) -> str | None:
     """``"float"`` or ``"int"``, the type of ``node``'s value, when the loop computes it in C
     doubles exactly as CPython does (see the module docstring), else None; collects the
-    locals other than ``var`` it reads into ``names``. An operation of two ints (exact in
+    locals other than the loop's ``variables`` it reads into ``names``. An operation of two ints (exact in
     Python, rounded in a double) is left to CPython, but for a true division, which CPython
     rounds once as C does."""
     if isinstance(node, ast.Constant):
@@ -91,16 +110,16 @@ def _computable(node: ast.expr, var: str, local_names: set[str], names: list[str
             return "float"
         return "int" if type(node.value) is int and abs(node.value) <= EXACT_DOUBLE_BOUND else None
     if isinstance(node, ast.Name):
-        if node.id != var and node.id not in names:
+        if node.id not in variables and node.id not in names:
             if node.id not in local_names:
                 return None
             names.append(node.id)
         return "float"
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _computable(node.operand, var, local_names, names)
+        return _computable(node.operand, variables, local_names, names)
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        left = _computable(node.left, var, local_names, names)
-        right = _computable(node.right, var, local_names, names)
+        left = _computable(node.left, variables, local_names, names)
+        right = _computable(node.right, variables, local_names, names)
         if left is None or right is None or (left == right == "int" and not isinstance(node.op, ast.Div)):
             return None
         return "float"

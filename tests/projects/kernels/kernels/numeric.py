@@ -378,6 +378,11 @@ def weighted_total(xs, k, d):
     return total
 
 
+def dot(xs, ys, bias):
+    """``sum()`` over ``zip()``: the loop stops at the shorter list, as ``zip()`` does."""
+    return sum(a * b + bias for a, b in zip(xs, ys))
+
+
 def negated_total(xs):
     """The same loop, with nothing else typed: ``sum()`` starts from the int 0, so the sum of
     ``[0.0]`` negated is ``0.0``, not ``-0.0``."""
@@ -423,3 +428,4 @@ def train():
     weighted_total([0.5, 1.5, 2.0], 0.25, 3.0)
     weighted_total([1.0, 4.0], 2.0, -0.5)
     negated_total([0.5, 1.5, 2.0])
+    dot([0.5, 1.5, 2.0], [1.0, -2.0, 4.0], 0.25)
