@@ -4,6 +4,7 @@ why, and invariants of the generated module for any type feedback (hypothesis)."
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
 from pathlib import Path
 
@@ -889,3 +890,17 @@ def test_del_of_elements_and_attributes_is_specialized_and_del_of_a_variable_is_
     assert accepted.rejected is None and accepted.kinds["i"] is Kind.CINT
     refused = analyze("def f(xs, i):\n    del xs[i]\n    del i\n    return xs\n", types)
     assert "deletes a variable" in refused.rejected
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sum() of floats compensates rounding from 3.12 on")
+@pytest.mark.parametrize(("element", "looped"), [
+    ("x * k + 0.5", True), ("-x / 3", True), ("a * b", True), ("x * 1e999", False), ("x + (2 + 3)", False),
+    ("x * len(xs)", False), ("x * GLOBAL", False),
+])
+def test_a_sum_of_a_generator_expression_is_looped_only_when_c_computes_what_python_does(element, looped):
+    # (a literal too large for a double would be spelled `inf`; two ints add exactly in Python)
+    loop = "a, b in zip(xs, ys)" if element == "a * b" else "x in xs"
+    source = f"def f(xs, ys, k):\n    return sum({element} for {loop})\n"
+    floats = {"list": {"count": 3, "elements": {"float": 3}}}
+    analysis = analyze(source, {"xs": floats, "ys": floats, "k": {"float": {"count": 3}}})
+    assert bool(analysis.sums) is looped

@@ -26,6 +26,7 @@ unbound one raises NameError in CPython only when an item is computed).
 from __future__ import annotations
 
 import ast
+import math
 import sys
 from dataclasses import dataclass
 
@@ -102,12 +103,12 @@ def _items(loop: ast.comprehension, local_names: set[str], is_builtin) -> tuple[
 def _computable(node: ast.expr, variables: set[str], local_names: set[str], names: list[str]) -> str | None:
     """``"float"`` or ``"int"``, the type of ``node``'s value, when the loop computes it in C
     doubles exactly as CPython does (see the module docstring), else None; collects the
-    locals other than the loop's ``variables`` it reads into ``names``. An operation of two ints (exact in
-    Python, rounded in a double) is left to CPython, but for a true division, which CPython
-    rounds once as C does."""
+    locals other than the loop's ``variables`` it reads into ``names``. An operation of two
+    ints (exact in Python, rounded in a double) is left to CPython, but for a true division,
+    which CPython rounds once as C does; so is a literal too large for a double (``1e999``)."""
     if isinstance(node, ast.Constant):
         if type(node.value) is float:
-            return "float"
+            return "float" if math.isfinite(node.value) else None
         return "int" if type(node.value) is int and abs(node.value) <= EXACT_DOUBLE_BOUND else None
     if isinstance(node, ast.Name):
         if node.id not in variables and node.id not in names:
