@@ -113,15 +113,20 @@ class Project:
     sources: dict[str, Path] = field(repr=False)
 
 
+def committed_project(name: str, folder: Path, package: str, modules: tuple[str, ...]) -> Project:
+    """A project committed under ``benchmarks/``: ``folder`` holds its ``pyproject.toml``,
+    ``workload.py`` and the package ``package``, whose benchmarked ``modules`` the pure
+    variant loads from their ``.py`` files."""
+    package_dir = folder / package
+    files = {file: (folder / file).read_bytes() for file in ("pyproject.toml", "workload.py")}
+    for path in sorted(package_dir.glob("*.py")):
+        files[f"{package}/{path.name}"] = path.read_bytes()
+    return Project(name, package, modules, files, {module: package_dir / f"{module}.py" for module in modules})
+
+
 def kernels_project() -> Project:
     """The committed ``benchmarks/kernels`` project."""
-    package_dir = KERNELS_DIR / "benchkernels"
-    files = {"pyproject.toml": (KERNELS_DIR / "pyproject.toml").read_bytes(),
-             "workload.py": (KERNELS_DIR / "workload.py").read_bytes()}
-    for path in sorted(package_dir.glob("*.py")):
-        files[f"benchkernels/{path.name}"] = path.read_bytes()
-    sources = {module: package_dir / f"{module}.py" for module in KERNEL_MODULES}
-    return Project("kernels", "benchkernels", KERNEL_MODULES, files, sources)
+    return committed_project("kernels", KERNELS_DIR, "benchkernels", KERNEL_MODULES)
 
 
 PYPERF_PYPROJECT = """\

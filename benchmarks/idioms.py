@@ -36,11 +36,7 @@ IDIOMS_DIR = bench_build.BENCH_DIR / "idioms"
 
 def idioms_project() -> Project:
     """The committed ``benchmarks/idioms`` project."""
-    package_dir = IDIOMS_DIR / "benchidioms"
-    files = {name: (IDIOMS_DIR / name).read_bytes() for name in ("pyproject.toml", "workload.py")}
-    for path in sorted(package_dir.glob("*.py")):
-        files[f"benchidioms/{path.name}"] = path.read_bytes()
-    return Project("idioms", "benchidioms", ("idioms",), files, {"idioms": package_dir / "idioms.py"})
+    return bench_build.committed_project("idioms", IDIOMS_DIR, "benchidioms", ("idioms",))
 
 
 def idiom_cases() -> list[Case]:

@@ -97,7 +97,7 @@ def _visit(node: ast.AST, shadowed: set[str], found: list[Respelling]) -> None:
     """Look for calls to respell in the parts of ``node`` that run in the generator
     function's own scope, outside ``try`` and ``with`` (and outside f-strings, whose positions
     are not reliable before Python 3.12)."""
-    if isinstance(node, _SCOPES + _GUARDED) or isinstance(node, ast.JoinedStr):
+    if isinstance(node, _SCOPES + _GUARDED + (ast.JoinedStr,)):
         return
     if isinstance(node, _LOOPS):  # (only its outermost iterable runs in this scope)
         _visit(node.generators[0].iter, shadowed, found)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autocy.annotate.closures import PLACEHOLDER, Closures
@@ -50,7 +51,8 @@ class SumLoop:
     names: tuple[str, ...]
 
 
-def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_builtin) -> SumLoop | None:
+def sum_loop(node: ast.AST, closures: Closures, local_names: set[str],
+             is_builtin: Callable[[ast.expr, str], bool]) -> SumLoop | None:
     """The :class:`SumLoop` of ``node`` (in the analysis' copy of the function, with closures
     as placeholder calls), or None when it is no ``sum()`` call the loop can compute.
 
@@ -84,7 +86,8 @@ def sum_loop(node: ast.AST, closures: Closures, local_names: set[str], is_builti
     return SumLoop(items, generator.elt, tuple(names))
 
 
-def _items(loop: ast.comprehension, local_names: set[str], is_builtin) -> tuple[tuple[str, str], ...] | None:
+def _items(loop: ast.comprehension, local_names: set[str],
+           is_builtin: Callable[[ast.expr, str], bool]) -> tuple[tuple[str, str], ...] | None:
     """``(var, iterable)`` for ``for x in xs``, one pair per name for ``for a, b in zip(xs, ys)``
     (distinct names, locals as the iterables, no keywords), else None."""
     if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and loop.iter.id in local_names:
