@@ -10,7 +10,9 @@ idiom is timed pure, compiled without types and compiled by autocy, round-robin,
 ``--repeat``, every result checked against the pure one. The table is ``run.py``'s:
 
 * ``sum_of_products``: ``sum(x * k + 0.5 for x in xs)`` over 1000 floats, 2000 times (a C loop
-  up to Python 3.11, ``autocy/annotate/sums.py``);
+  up to Python 3.11, ``autocy/annotate/reductions.py``);
+* ``largest_step``: ``max(b - a for a, b in zip(xs, ys))`` over 1000 pairs of floats, 2000
+  times (a C loop, ``autocy/annotate/reductions.py``);
 * ``tuples_of_rows``: ``tuple(x * 2 for x in row)`` for rows of 8 ints, 200,000 times
   (``tuple(list(...))`` in every variant compiled, ``autocy/annotate/comprehensions.py``);
 * ``diagonals``: nqueens' two ``set()`` of generator expressions per permutation of 8, in a
@@ -46,6 +48,8 @@ def idiom_cases() -> list[Case]:
     return [
         Case("sum_of_products", "idioms", "idioms", "1000 floats x 2000",
              lambda m, s: m.sum_of_products(floats, 0.25, 2000), whole_result, repr),
+        Case("largest_step", "idioms", "idioms", "1000 float pairs x 2000",
+             lambda m, s: m.largest_step(floats, floats[1:] + [0.0], 2000), whole_result, repr),
         Case("tuples_of_rows", "idioms", "idioms", "8 ints x 200000",
              lambda m, s: m.tuples_of_rows(rows, 200), whole_result, lambda value: f"{len(value)} tuples"),
         Case("diagonals", "idioms", "idioms", "8! permutations",

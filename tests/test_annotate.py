@@ -903,4 +903,18 @@ def test_a_sum_of_a_generator_expression_is_looped_only_when_c_computes_what_pyt
     source = f"def f(xs, ys, k):\n    return sum({element} for {loop})\n"
     floats = {"list": {"count": 3, "elements": {"float": 3}}}
     analysis = analyze(source, {"xs": floats, "ys": floats, "k": {"float": {"count": 3}}})
-    assert bool(analysis.sums) is looped
+    assert bool(analysis.reductions) is looped
+
+
+@pytest.mark.parametrize(("call", "looped"), [
+    ("max(x * k for x in xs)", True), ("min(-x for x in xs)", True), ("max(a - b for a, b in zip(xs, ys))", True),
+    ("max(x for x in xs if x)", False), ("max((x for x in xs), default=0.0)", False),
+    ("max(x * k for x in xs), 1.0", False), ("max(2 * 3 for x in xs)", False), ("max(len(xs) for x in xs)", False),
+    ("sum(x * k for x in xs)", sys.version_info < (3, 12)),
+])
+def test_a_max_or_min_of_a_generator_expression_is_looped_in_every_python(call, looped):
+    # (no condition, no keyword, one argument; sum() only where it adds as a double does)
+    source = f"def f(xs, ys, k):\n    return {call}\n"
+    floats = {"list": {"count": 3, "elements": {"float": 3}}}
+    analysis = analyze(source, {"xs": floats, "ys": floats, "k": {"float": {"count": 3}}})
+    assert [loop.builtin for loop in analysis.reductions.values()] == ([call[:3]] if looped else [])

@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import KERNELS
@@ -327,6 +327,33 @@ def test_a_sum_of_a_generator_expression_is_a_c_loop_up_to_python_3_11(kernels_b
     if sys.version_info < (3, 12):
         assert "kernels.numeric:negated_total: specialized (for its sum() loops)" in kernels_build.report
         assert "for _ac_t" in kernels_build.specialization("numeric", "dot")
+
+
+@fast
+@given(xs=st.one_of(st.lists(st.floats(allow_nan=True), max_size=6),
+                    st.lists(st.one_of(st.floats(-1e300, 1e300), st.sampled_from(
+                        [0.0, -0.0, math.nan, -math.inf, 2, FloatSub(2.0), 2 ** 80, None, "a"])), max_size=4),
+                    st.sampled_from([(), (1.5, 2.5), range(3)])),
+       ys=st.one_of(st.lists(st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 1])), max_size=6),
+                    st.sampled_from([(0.5, -0.0), None])),
+       k=st.one_of(st.floats(allow_nan=True), numbers))
+@example(xs=[0.0, -0.0], ys=[-0.0, 0.0], k=1.0)  # (equal items: the first one stays)
+@example(xs=[math.nan, 1.0], ys=[2.0, math.nan], k=1.0)  # (NaN first: nothing compares past it)
+@example(xs=[1.0, math.nan, 0.5], ys=[1.0, 1.0, 1.0], k=-1.0)
+def test_a_max_or_min_of_a_generator_expression_agrees_with_python(kernels, xs, ys, k):
+    # a C loop over exact floats (ties and NaN as Python's comparisons decide them); any other
+    # item or k, a zero k and an empty list run the statement as written
+    same(kernels, "extremes", xs, ys, k)
+    same(kernels, "smallest", xs)
+
+
+def test_a_max_or_min_of_a_generator_expression_is_a_c_loop_that_returns_the_winning_item(kernels, kernels_build):
+    assert "kernels.numeric:smallest: specialized (for its min() loops)" in kernels_build.report
+    for name in ("smallest", "extremes"):
+        assert "for _ac_t" in kernels_build.specialization("numeric", name)
+    _, compiled, _ = kernels
+    xs = [2.5, float("1.5"), float("1.5"), 4.0]  # (two equal, distinct floats: the first one wins)
+    assert compiled.smallest(xs) is xs[1]
 
 
 @pytest.mark.parametrize("k", [7, 3])

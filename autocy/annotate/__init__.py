@@ -305,9 +305,10 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
         return FunctionReport(qualname, False, _find_function(tree, qualname)[1]), None
     if analysis.rejected:
         return FunctionReport(qualname, False, analysis.rejected), None
+    builtins = "/".join(sorted({f"{loop.builtin}()" for loop in analysis.reductions.values()}))
     reason = "specialized (for its direct calls of other specializations)" if analysis.calls_only \
         else "specialized (for its record temporaries)" if analysis.records_only \
-        else "specialized (for its sum() loops)" if analysis.sums_only else "specialized"
+        else f"specialized (for its {builtins} loops)" if analysis.reductions_only else "specialized"
     report = FunctionReport(qualname, True, reason, analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis

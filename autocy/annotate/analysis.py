@@ -37,7 +37,7 @@ from autocy.annotate.kinds import ARRAYS, BY_TYPE_NAME, Kind, element_kind, guar
 from autocy.annotate.rangebounds import constant_step, hoist_range_bounds, reversed_range
 from autocy.annotate.records import RegionCompiler, has_fast_path, record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
-from autocy.annotate.sums import SumLoop, sum_loop
+from autocy.annotate.reductions import ReductionLoop, reduction_loop
 from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import RETURN, FunctionProfile
 
@@ -121,9 +121,9 @@ class FunctionAnalysis:
             saves them the call of its dispatcher.
         records_only: specialized for its record instances kept in C doubles alone (see
             :mod:`autocy.annotate.records`).
-        sums: id of a ``sum()`` call computed by a C loop where it can be -> the loop (see
-            :mod:`autocy.annotate.sums`).
-        sums_only: specialized for those loops alone.
+        reductions: id of a ``sum()``, ``min()`` or ``max()`` call computed by a C loop
+            where it can be -> the loop (see :mod:`autocy.annotate.reductions`).
+        reductions_only: specialized for those loops alone.
         record_locals: untyped local (or :data:`~autocy.profiledata.RETURN`, the result) ->
             the record class whose instances alone the type feedback saw in it (see
             :mod:`autocy.annotate.records`).
@@ -154,8 +154,8 @@ class FunctionAnalysis:
     recursive: bool = False
     calls_only: bool = False
     records_only: bool = False
-    sums: dict[int, SumLoop] = field(default_factory=dict)
-    sums_only: bool = False
+    reductions: dict[int, ReductionLoop] = field(default_factory=dict)
+    reductions_only: bool = False
     record_locals: dict[str, str] = field(default_factory=dict)
     closures: Closures = field(default_factory=Closures)
     generator: bool = False
@@ -745,14 +745,14 @@ class _Analyzer:
         result.typings += [Typing(f"{name}.{attr}", kind, "guarded",
                                   self.attribute_evidence(name, attr, kind))
                            for (name, attr), kind in sorted(result.attributes.items())]
-        result.sums = self.sum_loops(typer)
+        result.reductions = self.reduction_loops(typer)
         natively = bool(kinds or result.attributes) and self.computes_natively(typer, set(kinds))
         if not natively and direct_callees(typer, self.node):
             result.calls_only = True
         elif not natively and self.has_record_fast_path(kinds, result.record_locals, typer):
             result.records_only = True
-        elif not natively and result.sums:
-            result.sums_only = True
+        elif not natively and result.reductions:
+            result.reductions_only = True
         elif not kinds and not result.attributes:
             result.rejected = "no variable could be typed from the type feedback"
         elif not natively:
@@ -760,16 +760,16 @@ class _Analyzer:
                                "value is computed with in C")
         return result
 
-    def sum_loops(self, typer: ExprTyper) -> dict[int, SumLoop]:
-        """The ``sum()`` calls that are the whole value of an assignment to names or of a
-        ``return`` and that a C loop can compute (see :mod:`autocy.annotate.sums`): id of the
-        call -> its loop."""
+    def reduction_loops(self, typer: ExprTyper) -> dict[int, ReductionLoop]:
+        """The ``sum()``, ``min()`` and ``max()`` calls that are the whole value of an
+        assignment to names or of a ``return`` and that a C loop can compute (see
+        :mod:`autocy.annotate.reductions`): id of the call -> its loop."""
         found = {}
         for stmt in ast.walk(self.node):
             if isinstance(stmt, ast.Return) or (isinstance(stmt, ast.Assign)
                                                 and all(isinstance(t, ast.Name) for t in stmt.targets)):
-                loop = sum_loop(stmt.value, self.closures, self.locals | set(self.params),
-                                typer.builtin) if stmt.value is not None else None
+                loop = reduction_loop(stmt.value, self.closures, self.locals | set(self.params),
+                                      typer.builtin) if stmt.value is not None else None
                 if loop is not None:
                     found[id(stmt.value)] = loop
         return found

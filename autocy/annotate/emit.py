@@ -83,7 +83,7 @@ from autocy.annotate.records import (RegionCompiler, certainly_bound, find_made_
                                      made_local)
 from autocy.annotate.resume import LoopResume, ObjectCopy, Point, object_code, shadow
 from autocy.annotate.runtime import CHAR_PREDICATES, CINT_BOUND, CY, MATH_FUNCTIONS
-from autocy.annotate.sums import SumLoop, element_code
+from autocy.annotate.reductions import ReductionLoop, element_code
 from autocy.annotate.vectorize import CHUNK, fast_body, stored_rows
 
 _COMPOUND = (ast.If, ast.For, ast.While)
@@ -1066,8 +1066,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         add, line = self.out.add, stmt.lineno
         if id(stmt) in self.a.prefixed:
             self.prefix_arguments(call_prefix(stmt), ind, line)
-        if isinstance(stmt, (ast.Assign, ast.Return)) and id(stmt.value) in self.a.sums:
-            self.sum_loop(stmt.value, self.a.sums[id(stmt.value)], ind, line)
+        if isinstance(stmt, (ast.Assign, ast.Return)) and id(stmt.value) in self.a.reductions:
+            self.reduction_loop(stmt.value, self.a.reductions[id(stmt.value)], ind, line)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if stmt.value is not None:
                 self.assign(stmt, ind)
@@ -1116,15 +1116,16 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         else:  # the analysis rejects every other statement; keep the generator honest
             raise AssertionError(f"unsupported statement {type(stmt).__name__} reached the emitter")
 
-    def sum_loop(self, call: ast.Call, loop: SumLoop, ind: int, line: int) -> None:
-        """Compute ``call``, a ``sum()`` of a generator expression, with a C loop where it can
-        (see :mod:`autocy.annotate.sums`), else as written, into an object temporary that the
-        statement then uses. Not where a local the loop reads might be unbound, nor inside a
-        C-only loop (whose fallback could not run Python code)."""
+    def reduction_loop(self, call: ast.Call, loop: ReductionLoop, ind: int, line: int) -> None:
+        """Compute ``call``, a ``sum()``, ``min()`` or ``max()`` of a generator expression,
+        with a C loop where it can (see :mod:`autocy.annotate.reductions`), else as written,
+        into an object temporary that the statement then uses. Not where a local the loop
+        reads might be unbound, nor inside a C-only loop (whose fallback could not run Python
+        code)."""
         if self.hoisted is not None or self.flagging or not set(loop.names) <= self.certainly_bound(*self.here()):
             return
         add = self.out.add
-        result, ok, total, item, j, n = (self.temp(Kind.OBJECT), self.temp(Kind.BOOL), self.temp(Kind.DOUBLE),
+        result, ok, acc, item, j, n = (self.temp(Kind.OBJECT), self.temp(Kind.BOOL), self.temp(Kind.DOUBLE),
                                          self.temp(Kind.OBJECT), self.temp(Kind.CINT), self.temp(Kind.CINT))
         variables = [var for var, _ in loop.items]
         values = {name: self.temp(Kind.DOUBLE) for name in (*variables, *loop.names)}
@@ -1139,7 +1140,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         add(ind, f"if {ok}:", line)
         for name in loop.names:
             add(ind + 1, f"{values[name]} = {CY}.cast({CY}.double, {name})", line)
-        add(ind + 1, f"{total} = 0.0", line)
+        kept = loop.kept_name
+        winner = self.temp(Kind.CINT) if kept in variables else None
+        if loop.builtin == "sum":
+            add(ind + 1, f"{acc} = 0.0", line)
         add(ind + 1, f"for {j} in range({n}):", line)
         for var, seq in loop.items:
             add(ind + 2, f"{item} = {seq}[{j}]", line)
@@ -1153,9 +1157,22 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             add(ind + 2, f"if {' or '.join(f'{d} == 0.0' for d in divisors)}:", line)
             add(ind + 3, f"{ok} = False", line)
             add(ind + 3, "break", line)
-        add(ind + 2, f"{total} = {total} + {code}", line)
+        if loop.builtin == "sum":
+            add(ind + 2, f"{acc} = {acc} + {code}", line)
+        else:  # the first item, then each one that compares greater (max) or less (min)
+            value = self.temp(Kind.DOUBLE)
+            add(ind + 2, f"{value} = {code}", line)
+            add(ind + 2, f"if {j} == 0 or {value} {'>' if loop.builtin == 'max' else '<'} {acc}:", line)
+            add(ind + 3, f"{acc} = {value}", line)
+            if winner is not None:
+                add(ind + 3, f"{winner} = {j}", line)
         add(ind + 1, f"if {ok}:", line)
-        add(ind + 2, f"{result} = {CY}.cast(object, {total})", line)
+        if winner is not None:
+            add(ind + 2, f"{result} = {dict(loop.items)[kept]}[{winner}]", line)
+        elif kept is not None:
+            add(ind + 2, f"{result} = {kept}", line)
+        else:
+            add(ind + 2, f"{result} = {CY}.cast(object, {acc})", line)
         add(ind, f"if not {ok}:", line)
         add(ind + 1, f"{result} = {self.obj(call)}", line)
         self.substitutes[id(call)] = Typed(Kind.OBJECT, result)

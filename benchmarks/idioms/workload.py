@@ -15,6 +15,7 @@ def main():
     parser.add_argument("--package", default="benchidioms", help="the idioms package to run")
     idioms = importlib.import_module(f"{parser.parse_args().package}.idioms")
     print(idioms.sum_of_products([0.5 * i for i in range(100)], 0.25, 3))
+    print(idioms.largest_step([0.5 * i for i in range(100)], [0.25 * i for i in range(100)], 3))
     print(len(idioms.tuples_of_rows([list(range(8))] * 10, 3)))
     print(len(list(idioms.diagonals(itertools.permutations(range(6))))))
 

@@ -9,6 +9,14 @@ def sum_of_products(xs, k, rounds):
     return total
 
 
+def largest_step(xs, ys, rounds):
+    """``max()`` of a generator expression over two lists of floats (a C loop)."""
+    top = 0.0
+    for _ in range(rounds):
+        top = max(b - a for a, b in zip(xs, ys))
+    return top
+
+
 def tuples_of_rows(rows, rounds):
     """``tuple()`` of a generator expression in an ordinary function (``tuple(list(...))``)."""
     out = None

@@ -389,6 +389,21 @@ def negated_total(xs):
     return sum(-x for x in xs)
 
 
+def extremes(xs, ys, k):
+    """``max()`` and ``min()`` of generator expressions over floats: C loops in the compiled
+    copy (every Python version), which keep the first item and replace it by a later one that
+    compares greater (less), NaN compared as C compares it, and give up for an empty list (a
+    ValueError), items or locals that are no exact floats and a zero divisor."""
+    top = max(a - b / k for a, b in zip(xs, ys))
+    low = min(+x for x in xs)
+    return top, low, max(k for _ in xs)
+
+
+def smallest(xs):
+    """``min()`` of the items themselves: the result is the list's element, not an equal copy."""
+    return min(x for x in xs)
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -429,3 +444,5 @@ def train():
     weighted_total([1.0, 4.0], 2.0, -0.5)
     negated_total([0.5, 1.5, 2.0])
     dot([0.5, 1.5, 2.0], [1.0, -2.0, 4.0], 0.25)
+    extremes([0.5, 1.5, 2.0], [1.0, -2.0, 4.0], 0.25)
+    smallest([0.5, 1.5, 2.0])

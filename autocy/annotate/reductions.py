@@ -1,4 +1,5 @@
-"""``sum()`` of a generator expression over a list of floats, as a C loop with a fallback.
+"""``sum()``, ``min()`` or ``max()`` of a generator expression over a list of floats, as a C
+loop with a fallback.
 
 ``total = sum(x * k for x in xs)`` makes a generator and a float object per item, and adds
 them with CPython's ``sum()``. Up to Python 3.11, that ``sum()`` of floats is a C double that
@@ -10,13 +11,20 @@ literals, ``+ - * /`` and unary ``-``, a loop over C doubles gives the same floa
 operations, rounded the same way, in the same order (``-ffp-contract=off`` keeps gcc from
 fusing them). ``zip()`` stops at the shortest list, as the loop does (a list's iterator has
 no effects, so the item ``zip()`` takes from a longer list before it stops is not missed).
+From Python 3.12 on, ``sum()`` of floats adds with Neumaier's compensation, so there a
+``sum()`` statement always runs as written.
+
+``max()`` keeps its first item and replaces it by each later item that compares greater
+(``item > best``, ``min()``: ``item < best``); for floats that comparison is C's, NaN
+included, in every Python version, and so is the loop's. Its result is the winning item
+itself: a new float where ``E`` computes one, and where ``E`` is a bare name, the object that
+name held (the list's element, or the local), as in CPython.
 
 The loop runs no Python code, so nothing can change ``xs`` or the locals while it runs, and
 it has no effect until it is done. It gives up (before its statement has done anything) for
-no items (``sum()`` returns the int ``0``), an item or local that is no exact float,
-and a zero divisor (Python raises ZeroDivisionError). The statement then runs as written,
-from its start. From Python 3.12 on, ``sum()`` of floats adds with Neumaier's compensation,
-so there the statement always runs as written.
+no items (``sum()`` returns the int ``0``, ``min()`` and ``max()`` raise ValueError), an item
+or local that is no exact float, and a zero divisor (Python raises ZeroDivisionError). The
+statement then runs as written, from its start.
 
 Taken where the call is the whole value of an assignment to names or of a ``return`` (so
 nothing in the statement runs before it), and the locals it reads are certainly bound (an
@@ -34,37 +42,51 @@ from dataclasses import dataclass
 from autocy.annotate.closures import PLACEHOLDER, Closures
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND
 
-AVAILABLE = sys.version_info < (3, 12)
-"""The loops are made for the Python this build is for (the one running the annotator)."""
+BUILTINS = ("sum", "min", "max") if sys.version_info < (3, 12) else ("min", "max")
+"""The builtins whose loops are made for the Python this build is for (the one running the
+annotator): ``sum()`` only before 3.12 (see the module docstring)."""
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
 @dataclass(frozen=True)
-class SumLoop:
-    """``sum((element for var in iterable))``, or ``for a, b in zip(xs, ys)``: ``items`` are
-    ``(var, iterable)`` pairs, ``names`` the other locals ``element`` reads, in order of
-    first use."""
+class ReductionLoop:
+    """``builtin((element for var in iterable))``, or ``for a, b in zip(xs, ys)``:
+    ``builtin`` is ``"sum"``, ``"min"`` or ``"max"``, ``items`` are ``(var, iterable)``
+    pairs, ``names`` the other locals ``element`` reads, in order of first use."""
 
+    builtin: str
     items: tuple[tuple[str, str], ...]
     element: ast.expr
     names: tuple[str, ...]
 
+    @property
+    def kept_name(self) -> str | None:
+        """The name whose object ``min()``/``max()`` returns when ``element`` is a bare
+        name (unary ``+`` of a float is the float itself), else None (a new float)."""
+        node = self.element
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+            node = node.operand
+        return node.id if isinstance(node, ast.Name) and self.builtin != "sum" else None
 
-def sum_loop(node: ast.AST, closures: Closures, local_names: set[str],
-             is_builtin: Callable[[ast.expr, str], bool]) -> SumLoop | None:
-    """The :class:`SumLoop` of ``node`` (in the analysis' copy of the function, with closures
-    as placeholder calls), or None when it is no ``sum()`` call the loop can compute.
+
+def reduction_loop(node: ast.AST, closures: Closures, local_names: set[str],
+                   is_builtin: Callable[[ast.expr, str], bool]) -> ReductionLoop | None:
+    """The :class:`ReductionLoop` of ``node`` (in the analysis' copy of the function, with
+    closures as placeholder calls), or None when it is no ``sum()``, ``min()`` or ``max()``
+    call the loop can compute.
 
     Args:
         node: any node.
         closures: the function's closures (see :mod:`autocy.annotate.closures`).
         local_names: the function's locals and parameters.
         is_builtin: ``is_builtin(func, name)`` tells whether a call's ``func`` is the
-            builtin ``name`` (``sum``, ``zip``).
+            builtin ``name`` (``sum``, ``min``, ``max``, ``zip``).
     """
-    if not (AVAILABLE and isinstance(node, ast.Call) and is_builtin(node.func, "sum") and len(node.args) == 1
-            and not node.keywords):
+    if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+        return None
+    builtin = next((name for name in BUILTINS if is_builtin(node.func, name)), None)
+    if builtin is None:
         return None
     placeholder = node.args[0]
     if not (isinstance(placeholder, ast.Call) and isinstance(placeholder.func, ast.Name)
@@ -83,7 +105,7 @@ def sum_loop(node: ast.AST, closures: Closures, local_names: set[str],
     names: list[str] = []
     if _computable(generator.elt, {var for var, _ in items}, local_names, names) != "float":
         return None
-    return SumLoop(items, generator.elt, tuple(names))
+    return ReductionLoop(builtin, items, generator.elt, tuple(names))
 
 
 def _items(loop: ast.comprehension, local_names: set[str],
