@@ -11,7 +11,7 @@ idiom is timed pure, compiled without types and compiled by autocy, round-robin,
 
 * ``sum_of_products``: ``sum(x * k + 0.5 for x in xs)`` over 1000 floats, 2000 times (a C loop
   up to Python 3.11, ``autocy/annotate/reductions.py``);
-* ``largest_step``: ``max(b - a for a, b in zip(xs, ys))`` over 1000 pairs of floats, 2000
+* ``largest_step``: ``max(abs(b - a) for a, b in zip(xs, ys))`` over 1000 pairs of floats, 2000
   times (a C loop, ``autocy/annotate/reductions.py``);
 * ``tuples_of_rows``: ``tuple(x * 2 for x in row)`` for rows of 8 ints, 200,000 times
   (``tuple(list(...))`` in every variant compiled, ``autocy/annotate/comprehensions.py``);

@@ -908,6 +908,8 @@ def test_a_sum_of_a_generator_expression_is_looped_only_when_c_computes_what_pyt
 
 @pytest.mark.parametrize(("call", "looped"), [
     ("max(x * k for x in xs)", True), ("min(-x for x in xs)", True), ("max(a - b for a, b in zip(xs, ys))", True),
+    ("max(abs(x - k) for x in xs)", True), ("max(abs(x, k) for x in xs)", False),
+    ("max(abs(abs) for abs in xs)", False), ("max(abs(xs) for x in xs)", True),
     ("max(x for x in xs if x)", False), ("max((x for x in xs), default=0.0)", False),
     ("max(x * k for x in xs), 1.0", False), ("max(2 * 3 for x in xs)", False), ("max(len(xs) for x in xs)", False),
     ("sum(x * k for x in xs)", sys.version_info < (3, 12)),

@@ -345,11 +345,12 @@ def test_a_max_or_min_of_a_generator_expression_agrees_with_python(kernels, xs, 
     # item or k, a zero k and an empty list run the statement as written
     same(kernels, "extremes", xs, ys, k)
     same(kernels, "smallest", xs)
+    same(kernels, "largest_gap", xs, ys)
 
 
 def test_a_max_or_min_of_a_generator_expression_is_a_c_loop_that_returns_the_winning_item(kernels, kernels_build):
     assert "kernels.numeric:smallest: specialized (for its min() loops)" in kernels_build.report
-    for name in ("smallest", "extremes"):
+    for name in ("smallest", "extremes", "largest_gap"):
         assert "for _ac_t" in kernels_build.specialization("numeric", name)
     _, compiled, _ = kernels
     xs = [2.5, float("1.5"), float("1.5"), 4.0]  # (two equal, distinct floats: the first one wins)

@@ -7,7 +7,7 @@ starts at ``0.0`` (the int ``0`` plus the first float) and gets each item added 
 items are CPython's float arithmetic. So where the generator expression is ``(E for x in xs)``
 or ``(E for a, b in zip(xs, ys))`` with ``xs`` and ``ys`` local lists or tuples of exact
 floats, and ``E`` made of the loop's variables, other locals that hold exact floats, number
-literals, ``+ - * /`` and unary ``-``, a loop over C doubles gives the same float: the same
+literals, ``+ - * /``, unary ``-`` and ``abs()``, a loop over C doubles gives the same float: the same
 operations, rounded the same way, in the same order (``-ffp-contract=off`` keeps gcc from
 fusing them). ``zip()`` stops at the shortest list, as the loop does (a list's iterator has
 no effects, so the item ``zip()`` takes from a longer list before it stops is not missed).
@@ -103,7 +103,9 @@ def reduction_loop(node: ast.AST, closures: Closures, local_names: set[str],
     if items is None:
         return None
     names: list[str] = []
-    if _computable(generator.elt, {var for var, _ in items}, local_names, names) != "float":
+    variables = {var for var, _ in items}
+    if _computable(generator.elt, variables, local_names, names,
+                   lambda func, name: func.id not in variables and is_builtin(func, name)) != "float":
         return None
     return ReductionLoop(builtin, items, generator.elt, tuple(names))
 
@@ -125,12 +127,14 @@ def _items(loop: ast.comprehension, local_names: set[str],
     return tuple((t.id, i.id) for t, i in zip(targets, iterables, strict=True))
 
 
-def _computable(node: ast.expr, variables: set[str], local_names: set[str], names: list[str]) -> str | None:
+def _computable(node: ast.expr, variables: set[str], local_names: set[str], names: list[str],
+                is_builtin: Callable[[ast.Name, str], bool]) -> str | None:
     """``"float"`` or ``"int"``, the type of ``node``'s value, when the loop computes it in C
     doubles exactly as CPython does (see the module docstring), else None; collects the
     locals other than the loop's ``variables`` it reads into ``names``. An operation of two
     ints (exact in Python, rounded in a double) is left to CPython, but for a true division,
-    which CPython rounds once as C does; so is a literal too large for a double (``1e999``)."""
+    which CPython rounds once as C does; so is a literal too large for a double (``1e999``).
+    ``abs()`` of a float is C's ``fabs()`` (both clear the sign bit, of NaN too)."""
     if isinstance(node, ast.Constant):
         if type(node.value) is float:
             return "float" if math.isfinite(node.value) else None
@@ -142,10 +146,13 @@ def _computable(node: ast.expr, variables: set[str], local_names: set[str], name
             names.append(node.id)
         return "float"
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _computable(node.operand, variables, local_names, names)
+        return _computable(node.operand, variables, local_names, names, is_builtin)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and is_builtin(node.func, "abs")
+            and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
+        return _computable(node.args[0], variables, local_names, names, is_builtin)
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        left = _computable(node.left, variables, local_names, names)
-        right = _computable(node.right, variables, local_names, names)
+        left = _computable(node.left, variables, local_names, names, is_builtin)
+        right = _computable(node.right, variables, local_names, names, is_builtin)
         if left is None or right is None or (left == right == "int" and not isinstance(node.op, ast.Div)):
             return None
         return "float"
@@ -160,6 +167,8 @@ def element_code(node: ast.expr, values: dict[str, str], divisors: list[str]) ->
         return repr(float(node.value))
     if isinstance(node, ast.Name):
         return values[node.id]
+    if isinstance(node, ast.Call):  # (abs(), see _computable)
+        return f"_autocy_fabs({element_code(node.args[0], values, divisors)})"
     if isinstance(node, ast.UnaryOp):
         operand = element_code(node.operand, values, divisors)
         return f"(-{operand})" if isinstance(node.op, ast.USub) else operand

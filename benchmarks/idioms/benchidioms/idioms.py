@@ -10,10 +10,10 @@ def sum_of_products(xs, k, rounds):
 
 
 def largest_step(xs, ys, rounds):
-    """``max()`` of a generator expression over two lists of floats (a C loop)."""
+    """``max()`` of a generator expression over two lists of floats, with ``abs()`` (a C loop)."""
     top = 0.0
     for _ in range(rounds):
-        top = max(b - a for a, b in zip(xs, ys))
+        top = max(abs(b - a) for a, b in zip(xs, ys))
     return top
 
 

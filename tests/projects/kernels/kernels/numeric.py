@@ -399,6 +399,11 @@ def extremes(xs, ys, k):
     return top, low, max(k for _ in xs)
 
 
+def largest_gap(xs, ys):
+    """``abs()`` in the loop's item: C's ``fabs()``."""
+    return max(abs(a - b) for a, b in zip(xs, ys))
+
+
 def smallest(xs):
     """``min()`` of the items themselves: the result is the list's element, not an equal copy."""
     return min(x for x in xs)
@@ -446,3 +451,4 @@ def train():
     dot([0.5, 1.5, 2.0], [1.0, -2.0, 4.0], 0.25)
     extremes([0.5, 1.5, 2.0], [1.0, -2.0, 4.0], 0.25)
     smallest([0.5, 1.5, 2.0])
+    largest_gap([0.5, 1.5, 2.0], [1.0, -2.0, 4.0])
