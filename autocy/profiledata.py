@@ -31,11 +31,12 @@ newline so that it diffs well when committed. Layout (schema version 2)::
     }
 
 Type names are ``type.__qualname__`` for builtins and ``"<module>.<qualname>"`` otherwise.
-A type record holds ``count`` (observations), for ``int`` also ``min``/``max``, for
-``list``/``tuple``/``set``/``frozenset`` a sampled ``elements`` histogram, for ``dict`` sampled
-``keys``/``values`` histograms, for ``numpy.ndarray`` ``dtype`` (``{"float64": 3}``), ``ndim``
-(``{"2": 3}``) and ``contiguous`` (``{"C": 2, "F": 0, "none": 1}``) histograms, and for an
-instance of a project class an ``attrs`` object, ``{attribute: {type name: count}}``.
+A type record holds ``count`` (observations), for ``int`` also ``min``/``max`` (saturated at
++-2**64), for ``list``/``tuple``/``set``/``frozenset`` a sampled ``elements`` histogram, for
+``dict`` sampled ``keys``/``values`` histograms, for ``numpy.ndarray`` ``dtype``
+(``{"float64": 3}``), ``ndim`` (``{"2": 3}``) and ``contiguous``
+(``{"C": 2, "F": 0, "none": 1}``) histograms, and for an instance of a project class an
+``attrs`` object, ``{attribute: {type name: count}}``.
 
 Times come from a sampling profiler and calls past a function's first 64 from sampling
 windows, scaled (see :mod:`autocy.profile.hook`); type counts are observations. Version 2
@@ -309,6 +310,9 @@ def load_profile(path: Path) -> ProfileData:
     except json.JSONDecodeError as exc:
         raise ProfileError(f"{path} is not valid JSON ({exc})",
                            "restore it from version control or re-create it with `autocy profile`") from exc
+    except ValueError as exc:  # an int of more digits than sys.get_int_max_str_digits() allows
+        raise ProfileError(f"{path} holds a number Python refuses to read ({exc})",
+                           "re-create it with `autocy profile`, which writes no int beyond +-2**64") from exc
     _require(isinstance(raw, dict) and raw.get("schema") == SCHEMA, path, "no 'schema': 'autocy-profile'")
     if raw.get("version") not in READABLE_VERSIONS or isinstance(raw.get("version"), bool):
         raise ProfileError(f"{path} has profile schema version {raw.get('version')!r}; this autocy "

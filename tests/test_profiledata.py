@@ -306,6 +306,14 @@ def test_load_missing_file(tmp_path):
     assert isinstance(info.value, AutocyError)
 
 
+def test_load_an_int_too_long_to_read_is_a_profile_error(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_text('{"schema": "autocy-profile", "runs": ' + "9" * 5000 + "}", encoding="utf-8")
+    with pytest.raises(ProfileError, match="refuses to read") as info:
+        load_profile(path)
+    assert "autocy profile" in info.value.hint
+
+
 def test_load_directory_is_a_profile_error(tmp_path):
     with pytest.raises(ProfileError, match="cannot read profile"):
         load_profile(tmp_path)

@@ -157,6 +157,22 @@ def test_hot_function_calls_params_and_int_range(tmp_path):
     assert fn.types[RETURN] == {"float": {"count": 11}}
 
 
+def test_ints_too_long_to_print_saturate_and_the_profile_is_saved(tmp_path):
+    # mpmath's test suite passes ints of thousands of digits; json.dumps refuses more than 4300
+    profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": KERNELS, "main.py": """
+        from wl.kern import hot
+        hot(1, [], scale=10 ** 5000)  # (the first one seen is the minimum too)
+        hot(1, [], scale=7)
+        hot(1, [], scale=-(10 ** 5000))
+    """})
+    scale = profile.functions["wl.kern:hot"].types["scale"]["int"]
+    assert (scale["min"], scale["max"]) == (-2 ** 64, 2 ** 64)
+    first_only = run(tmp_path, {"main.py": "from wl.kern import hot\nhot(1, [], scale=10 ** 5000)\n"})
+    assert first_only.functions["wl.kern:hot"].types["scale"]["int"] == {"count": 2, "min": 2 ** 64, "max": 2 ** 64}
+    save_profile(profile, tmp_path / "profile.json")
+    assert load_profile(tmp_path / "profile.json").functions["wl.kern:hot"].types["scale"]["int"] == scale
+
+
 def test_container_samples(tmp_path):
     profile = run(tmp_path, {"wl/__init__.py": "", "wl/kern.py": """
         def take(seq, tup, st, fs, mapping, flag):
@@ -486,7 +502,7 @@ def test_type_names_and_observe():
     observe(types, "x", -2)
     observe(types, "x", 2**80)
     observe(types, "x", True)
-    assert types["x"] == {"int": {"count": 3, "min": -2, "max": 2**80}, "bool": {"count": 1}}
+    assert types["x"] == {"int": {"count": 3, "min": -2, "max": 2**64}, "bool": {"count": 1}}  # (saturated)
 
 
 def test_internal_errors_are_logged_and_do_not_change_the_program(tmp_path, capsys):

@@ -36,6 +36,12 @@ ELEMENT_SAMPLE = 8
 MAX_ATTRS = 32
 """At most this many attributes of a project instance are recorded (the first ones found)."""
 
+INT_RANGE_LIMIT = 2 ** 64
+"""An observed int's ``min``/``max`` saturate at +-2**64. The annotator compares them with
+bounds of at most 2**62 (``autocy.annotate.runtime.CINT_BOUND``), so nothing it decides
+changes; an unbounded one would keep a huge int alive and write it into the profile, where
+CPython refuses to print an int of more than 4300 digits (mpmath's test suite has them)."""
+
 _SEQUENCES = (list, tuple)
 _SETS = (set, frozenset)
 _GETATTRIBUTE = object.__getattribute__
@@ -163,6 +169,7 @@ def observe(types: dict[str, dict[str, dict[str, Any]]], name: str, value: Any,
         record = by_type[tname] = {"count": 0}
     record["count"] += 1
     if cls is int:
+        value = min(max(value, -INT_RANGE_LIMIT), INT_RANGE_LIMIT)
         low = record.get("min")
         if low is None or value < low:
             record["min"] = value
