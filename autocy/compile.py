@@ -46,7 +46,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "26"
+IMPLEMENTATION_VERSION = "27"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -328,8 +328,12 @@ def user_frame_names(c_text: str) -> str:
 
 def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     """Translate ``source`` to ``c_file``; returns None, or the error line(s) for the result."""
+    from Cython.Compiler import Options
     from Cython.Compiler.Main import CompilationOptions, compile_single
 
+    # A global name that no code binds and no builtin has (Python 2's `long` behind a version
+    # test) is a NameError when it is read, as in Python, not a compile error
+    Options.error_on_unknown_names = False
     root, rel, cython_name = _layout(source)
     options = CompilationOptions(compiler_directives=dict(SAFE_DIRECTIVES), language_level=3,
                                  output_file=str(c_file), include_path=[str(root)])

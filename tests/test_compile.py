@@ -132,6 +132,18 @@ GOOD = textwrap.dedent("""\
     def numbers(n):
         for i in range(n):
             yield i
+
+
+    import sys
+
+    if sys.version_info[0] < 3:  # (Python 2 names: no code of Python 3 binds them)
+        integer_types = (int, long)
+    else:
+        integer_types = (int,)
+
+
+    def as_long(x):
+        return long(x)
     """)
 BOOM_LINE = 12          # ``raise ValueError(n)`` in GOOD
 BOOM_USER_LINE = 42     # where the line map says it came from
@@ -533,6 +545,16 @@ def test_doctest_finds_each_example_once_as_in_the_pure_module(good_module):
     tests = [t for t in doctest.DocTestFinder().find(good_module) if t.examples]
     assert [t.name for t in tests] == [f"{PACKAGE}.good.documented"]
     assert doctest.DocTestRunner().run(tests[0]).failed == 0
+
+
+def test_a_name_no_code_binds_is_a_name_error_when_it_is_read_as_in_python(good_module, monkeypatch):
+    # (Cython's default makes it a compile error: mpmath's Python 2 `long` kept three of its
+    # modules pure)
+    assert good_module.integer_types == (int,)
+    with pytest.raises(NameError, match="'long'"):
+        good_module.as_long(3)
+    monkeypatch.setattr("builtins.long", int, raising=False)
+    assert good_module.as_long(3) == 3  # (looked up when read: a builtin added later is found)
 
 
 def test_cython_error_is_reported_and_other_module_still_built(built):
