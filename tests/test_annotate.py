@@ -163,6 +163,17 @@ def test_a_loop_adding_floats_to_an_int_started_sum_runs_no_python_code(tmp_path
     assert "return _autocy_box_num(total, _ac_n_total)" in generated
 
 
+def test_a_function_specialized_for_its_direct_calls_alone_declares_no_empty_locals(tmp_path):
+    # (mpmath's `def isqrt_python(x): return sqrtrem_python(x)[0]`: Cython crashes on an empty
+    # `@cython.locals()`, and the module lost all its specializations)
+    source = "def h(x):\n    k = 2.0\n    return k * k, x\n\n\ndef g(x):\n    return h(x)[0]\n"
+    mixed = {"x": {"str": {"count": 3}, "int": {"count": 3, "min": 1, "max": 9}}}
+    generated = render(tmp_path, source, {"h": {**mixed, "k": {"float": {"count": 3}}}, "g": mixed}).text
+    generated = generated.split(MARKER)[1]
+    assert "def _autocy_spec_g(x):" in generated and "_autocy_spec_h(x)" in generated
+    assert ".locals()" not in generated
+
+
 def test_an_int_or_float_beyond_2_to_the_53_stays_an_object():
     source = "def f(xs):\n    for x in xs:\n        y = x * 0.5\n    return y\n"
     mixed = {"xs": {"list": {"count": 1}}, "y": {"float": {"count": 1}}}
@@ -882,6 +893,23 @@ def test_a_reversed_range_loop_is_a_c_range_loop_unless_the_module_rebinds_rever
     result = analyze(source, types)
     reasons = {t.name: t.reason for t in result.typings}
     assert ("range() index over C bounds" in reasons.get("i", "")) is counted_down, reasons
+
+
+@pytest.mark.parametrize(("source", "shadowed"), [
+    ("def f(x, type):\n    return x * 2.0 + type\n", "type"),
+    ("def f(x, k):\n    len = k + 1\n    return x * 2.0 + len\n", "len"),
+    ("def f(x, k):\n    return x * 2.0 + sum([float for float in [k]])\n", "float"),
+    ("def f(x, k):\n    min = k + 1\n    return x * 2.0 + min\n", None),
+])
+def test_a_local_named_like_a_builtin_the_generated_code_calls_is_refused(source, shadowed):
+    # (mpmath's `def gamma_fixed_taylor(xmpf, x, wp, prec, rnd, type)`: the dispatcher's guard
+    # `type(x) is int` called the int; min() is called only where the function names the builtin)
+    result = analyze(source, {"x": {"float": {"count": 3}}, "k": {"float": {"count": 3}},
+                              "type": {"int": {"count": 3, "min": 1, "max": 2}}})
+    if shadowed is None:
+        assert result.rejected is None and result.kinds["x"] is Kind.DOUBLE
+    else:
+        assert f"a local shadows builtins the generated code calls ['{shadowed}']" == result.rejected
 
 
 def test_del_of_elements_and_attributes_is_specialized_and_del_of_a_variable_is_refused():

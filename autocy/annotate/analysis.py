@@ -44,13 +44,14 @@ from autocy.profiledata import RETURN, FunctionProfile
 SPECIALIZED_BUILTINS = frozenset({
     "type", "len", "abs", "range", "complex", "float", "int", "bool", "list", "dict", "str",
     "tuple", "bytes", "set", "enumerate", "zip", "min", "max", "iter", "next", "object"})
-"""Builtins the generated code relies on; a module that rebinds any of them is not specialized
-(but see :data:`NAMED_BUILTINS`)."""
+"""Builtins the generated code relies on; a function is not specialized when its module
+rebinds any of them or one of its own locals or parameters has the name of one (mpmath's
+``def gamma_fixed_taylor(xmpf, x, wp, prec, rnd, type)``; but see :data:`NAMED_BUILTINS`)."""
 
 NAMED_BUILTINS = frozenset({"zip", "enumerate", "min", "max"})
 """Builtins the generated code calls only where the function itself names them (a loop over
-``zip()``, a ``min()`` call): a module that rebinds one keeps the functions that do not name
-it specialized (sortedcontainers' ``if py2: from itertools import izip as zip`` cost every
+``zip()``, a ``min()`` call), and only as the builtin (a local of that name is no builtin to
+the typer): a module that rebinds one keeps the functions that do not name it specialized (sortedcontainers' ``if py2: from itertools import izip as zip`` cost every
 function of ``sortedlist`` its specialization)."""
 
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
@@ -637,6 +638,9 @@ class _Analyzer:
         rebound = ((SPECIALIZED_BUILTINS - NAMED_BUILTINS) | (NAMED_BUILTINS & named)) & self.module.bound
         if rebound:
             return f"the module rebinds builtins {sorted(rebound)}"
+        shadowed = (SPECIALIZED_BUILTINS - NAMED_BUILTINS) & (self.locals | comprehension_names(node))
+        if shadowed:  # (the dispatcher's guards call type(), the specialization len(), float() ...)
+            return f"a local shadows builtins the generated code calls {sorted(shadowed)}"
         for sub in ast.walk(node):
             if sub is node:
                 continue

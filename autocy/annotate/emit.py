@@ -2191,7 +2191,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         result = Lines()
         if not self.a.generator:  # (Cython makes no cdef generators: a generator's is a def)
             result.add(0, f"@{CY}.cfunc", line)
-        result.add(0, f"@{CY}.locals({self.declarations(chr(10).join(self.out.text))})", line)
+        declarations = self.declarations(chr(10).join(self.out.text))
+        if declarations:  # (Cython crashes on `locals()` without arguments)
+            result.add(0, f"@{CY}.locals({declarations})", line)
         name = f"_autocy_spec_{key}"
         if self.c_result is not None:  # no second resume function: the object variant's serves
             result.add(0, f"@{CY}.returns({self.c_result.declaration()})", line)
@@ -2343,7 +2345,9 @@ def _flagging_variant(analysis: FunctionAnalysis, key: str, result: Kind) -> Lin
     out = Lines()
     out.add(0, f"@{CY}.cfunc", analysis.node.lineno)
     out.add(0, f"@{CY}.inline", analysis.node.lineno)
-    out.add(0, f"@{CY}.locals({emitter.declarations(code + ' ' + ' '.join(analysis.params))})", analysis.node.lineno)
+    declarations = emitter.declarations(code + ' ' + ' '.join(analysis.params))
+    if declarations:  # (Cython crashes on `locals()` without arguments)
+        out.add(0, f"@{CY}.locals({declarations})", analysis.node.lineno)
     out.add(0, f"@{CY}.returns({result.declaration()})", analysis.node.lineno)
     out.add(0, f"@{CY}.exceptval(check=False)", analysis.node.lineno)
     out.add(0, f"def _autocy_specf_{key}({', '.join(analysis.params)}):", analysis.node.lineno)
