@@ -207,6 +207,25 @@ def make_counters(module, specs):
 
 
 @typed_here
+@typed_here
+@pytest.mark.parametrize("n", [2 ** 40 + 2 ** 33 + 5, 2 ** 62 - 1, -(2 ** 47), 2 ** 63 + 1, 12, None, 1.5])
+def test_a_c_int_tested_for_truth_is_compared_with_zero(bodies, n):
+    # (chess: a bint took `bits & mask` in 32 bits, and every piece above rank 4 was a king)
+    pure, compiled, report = bodies
+    assert "kernels.bodies:set_squares: specialized" in report
+    assert outcome(compiled.set_squares, (compiled.Counter(n, 1, 0, 9), 64)) == \
+        outcome(pure.set_squares, (pure.Counter(n, 1, 0, 9), 64))
+
+
+@typed_here
+@pytest.mark.parametrize("v", [0.25, -0.5, 1e-300, 0.0, -0.0, math.nan, math.inf, 3, 2 ** 70, None])
+def test_a_c_double_tested_for_truth_is_compared_with_zero(bodies, v):
+    pure, compiled, report = bodies
+    assert "kernels.bodies:Body.moving: specialized" in report
+    for k in (0.5, 1.0, 0.0):
+        assert outcome(compiled.Body(1.0, v, 1.0).moving, (k,)) == outcome(pure.Body(1.0, v, 1.0).moving, (k,))
+
+
 def test_int_attributes_are_typed(bodies):
     report = bodies[2]
     assert "kernels.bodies:count: specialized" in report

@@ -764,8 +764,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         return f"{self.obj(node.value)}[{index_code}]"
 
     def truth_of(self, t: Typed) -> str:
+        """``t``'s truth as a C truth value that a ``bint`` can hold: a C number is compared
+        with zero (stored into a ``bint``, C would convert it, dropping the high bits of an int
+        and the fraction of a double: chess's ``bits & mask`` for a square above 31 was
+        false). NaN is true and -0.0 false, as in Python."""
         if t.kind is Kind.COMPLEX:
             return f"({t.code} != 0.0 or {t.imag} != 0.0)"
+        if t.kind in (Kind.CINT, Kind.DOUBLE, Kind.NUM, Kind.NPF64):
+            return f"({t.code} != 0)"
         return t.code
 
     def truth(self, node: ast.expr) -> str:

@@ -19,6 +19,12 @@ class Body:
     def energy(self):
         return 0.5 * self.m * self.v * self.v + 0.5 * self.x * self.x
 
+    def moving(self, k):
+        """The truth of a C double (``0.25`` is true): not its conversion to a C int."""
+        if self.v * k:
+            return "moving"
+        return "still"
+
 
 def advance(bodies, dt, n):
     """n steps of every body; a body past 10.0 is put back there and turned round."""
@@ -71,6 +77,20 @@ class Counter:
         return self.high - self.low
 
 
+MASKS = [1 << square for square in range(64)]
+
+
+def set_squares(c, limit):
+    """The squares below ``limit`` whose bit is set in ``c.n``, chess's bitboard test: the truth
+    of a C int (``2 ** 40`` is true), not its lower 32 bits."""
+    found = []
+    for square in range(limit):
+        mask = MASKS[square]
+        if c.n & mask:
+            found.append(square)
+    return found
+
+
 def count(counters, k):
     """``k`` moves of every counter, turned round at its ends; the sum of the positions times
     the steps and the spans (an int)."""
@@ -98,3 +118,6 @@ def train():
     for b in bodies:
         moved(b, 0.1)
     larger(bodies[3], bodies[2])
+    for b in bodies:
+        b.moving(0.5)
+    set_squares(Counter(2 ** 40 + 5, 1, 0, 10), 48)
