@@ -28,11 +28,13 @@ import contextlib
 import functools
 import hashlib
 import importlib.machinery
+import importlib.util
 import io
 import json
 import os
 import re
 import shutil
+import symtable
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +48,7 @@ from autocy.inline_caches import add_inline_caches
 from autocy.recursion import C_HELPERS as RECURSION_HELPERS
 from autocy.recursion import add_recursion_checks
 
-IMPLEMENTATION_VERSION = "27"
+IMPLEMENTATION_VERSION = "28"
 """Bumped whenever this module changes what it produces; part of every cache key."""
 
 SAFE_DIRECTIVES: dict[str, Any] = {
@@ -93,11 +95,16 @@ class ModuleSource:
             the same stem beside it is used by Cython and is part of the cache key.
         line_map: generated line -> line in the user's original file (1-based); lines not in
             the map keep their number.
+        user_lines: the first lines of ``path`` that hold the user's code (the rest, autocy's
+            generated section), or None for all of them. A global name that nothing binds and
+            no builtin has is a NameError when read, as in Python, only there: in autocy's
+            own code it is a bug, and the module does not compile.
     """
 
     name: str
     path: Path
     line_map: dict[int, int] = field(default_factory=dict)
+    user_lines: int | None = None
 
 
 @dataclass
@@ -348,7 +355,41 @@ def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     if result.num_errors or not c_file.is_file():
         return "cython: " + _first_lines(buffer.getvalue(), r":\d+:\d+: ", source.line_map,
                                          rel.as_posix())
+    return _unknown_name_problem(buffer.getvalue(), source, rel)
+
+
+_UNKNOWN_NAME = re.compile(
+    r"(?P<file>[^\s:][^:\n]*):(?P<line>\d+):(?P<col>\d+): undeclared name not builtin: (?P<name>\w+)")
+
+
+def _unknown_name_problem(messages: str, source: ModuleSource, rel: Path) -> str | None:
+    """The error for a name Cython found no binding of (its warnings in ``messages``) that
+    Python would not look up as a global either, else None: one in autocy's generated code (a
+    bug), or one a function or class of the user's code binds (Cython drops an assignment it
+    cannot reach, and then read the name as a global: NameError where Python raises
+    UnboundLocalError). A global that nothing binds (Python 2's ``long``) stays one."""
+    user_text = None
+    for found in _UNKNOWN_NAME.finditer(messages):
+        line = int(found["line"])
+        where = f"{found['file']}:{source.line_map.get(line, line)}:{found['col']}"
+        if Path(found["file"]).as_posix() != rel.as_posix() or (
+                source.user_lines is not None and line > source.user_lines):
+            return f"cython: {where}: undeclared name not builtin: {found['name']} (in the code autocy generated)"
+        if user_text is None:
+            lines = importlib.util.decode_source(source.path.read_bytes()).split("\n")  # (its coding cookie)
+            user_text = "\n".join(lines if source.user_lines is None else lines[:source.user_lines])
+        if found["name"] in _scope_bindings(symtable.symtable(user_text, str(rel), "exec")):
+            return f"cython: {where}: local variable {found['name']!r} is read where no assignment reaches it"
     return None
+
+
+def _scope_bindings(table: symtable.SymbolTable) -> set[str]:
+    """The names that some function or class scope inside ``table`` binds."""
+    names: set[str] = set()
+    for child in table.get_children():
+        names.update(symbol.get_name() for symbol in child.get_symbols() if symbol.is_local())
+        names |= _scope_bindings(child)
+    return names
 
 
 def _build_extension(ext_name: str, c_file: Path, work: Path,
@@ -492,7 +533,7 @@ def compile_modules(sources: list[ModuleSource], build_dir: Path, jobs: int) -> 
     build_dir = Path(build_dir).resolve()
     (build_dir / "cache").mkdir(parents=True, exist_ok=True)
     toolchain = _toolchain()
-    tasks = [(ModuleSource(s.name, Path(s.path).resolve(), dict(s.line_map)), build_dir, toolchain)
+    tasks = [(ModuleSource(s.name, Path(s.path).resolve(), dict(s.line_map), s.user_lines), build_dir, toolchain)
              for s in sources]
     workers = max(1, min(int(jobs), len(tasks)))
     if workers == 1:

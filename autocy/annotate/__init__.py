@@ -60,8 +60,9 @@ class GeneratedModule:
     """A rendered module: dotted ``name``, full ``text`` (to be written in the user file's
     ``encoding``, so a coding cookie keeps meaning what it says), ``pxd`` (the augmenting
     ``.pxd`` to write beside it, or None), ``notes`` (behaviour of the compiled module a user
-    should know about), ``line_map`` (generated line -> user line, for generated lines only)
-    and one report per profiled function."""
+    should know about), ``line_map`` (generated line -> user line, for generated lines only),
+    one report per profiled function and ``user_lines``, the count of the first lines of
+    ``text`` that are the user's code (None: all of them)."""
 
     name: str
     text: str
@@ -70,6 +71,7 @@ class GeneratedModule:
     functions: list[FunctionReport]
     pxd: str | None = None
     notes: list[str] = field(default_factory=list)
+    user_lines: int | None = None
 
 
 def _bindings(body: list[ast.stmt], name: str) -> int:
@@ -156,8 +158,10 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     text = source if source.endswith("\n") else source + "\n"
     line_map: dict[int, int] = {}
     pxd = None
+    user_lines = None
     if generated.text:
         first_line = text.count("\n") + 1
+        user_lines = first_line - 1
         prelude = ["", MARKER] + PRELUDE.splitlines() + (NUMPY_PRELUDE.splitlines() if numpy else [])
         origin = [0] * len(prelude) + generated.origin
         line_map = {first_line + i: o for i, o in enumerate(origin) if o}
@@ -169,7 +173,7 @@ def render_module(module: ModulePlan, specialize: bool = True) -> GeneratedModul
     if _has_main_block(tree):
         notes.append(f"has an `if __name__ == \"__main__\"` block: `python -m {module.name}` cannot run "
                      "an extension module; exclude it to keep that working")
-    return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes)
+    return GeneratedModule(module.name, text, encoding, line_map, reports, pxd, notes, user_lines)
 
 
 def _render_functions(module: ModulePlan, specialize: bool, tree: ast.Module, facts: ModuleFacts,
@@ -353,6 +357,7 @@ def generate(plan: Plan, out_dir: Path, specialize: bool = True) -> tuple[list[M
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_if_changed(path, rendered.text.encode(rendered.encoding))
         _write_if_changed(path.with_suffix(".pxd"), rendered.pxd.encode("utf-8") if rendered.pxd else None)
-        sources.append(ModuleSource(name=module.name, path=path, line_map=rendered.line_map))
+        sources.append(ModuleSource(name=module.name, path=path, line_map=rendered.line_map,
+                                    user_lines=rendered.user_lines))
         modules.append(rendered)
     return sources, modules
