@@ -51,8 +51,9 @@ rebinds any of them or one of its own locals or parameters has the name of one (
 NAMED_BUILTINS = frozenset({"zip", "enumerate", "min", "max"})
 """Builtins the generated code calls only where the function itself names them (a loop over
 ``zip()``, a ``min()`` call), and only as the builtin (a local of that name is no builtin to
-the typer): a module that rebinds one keeps the functions that do not name it specialized (sortedcontainers' ``if py2: from itertools import izip as zip`` cost every
-function of ``sortedlist`` its specialization)."""
+the typer): a module that rebinds one keeps the functions that do not name it specialized
+(sortedcontainers' ``if py2: from itertools import izip as zip`` cost every function of
+``sortedlist`` its specialization)."""
 
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", "super", "__class__"})
 
