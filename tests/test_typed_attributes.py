@@ -207,7 +207,6 @@ def make_counters(module, specs):
 
 
 @typed_here
-@typed_here
 @pytest.mark.parametrize("n", [2 ** 40 + 2 ** 33 + 5, 2 ** 62 - 1, -(2 ** 47), 2 ** 63 + 1, 12, None, 1.5])
 def test_a_c_int_tested_for_truth_is_compared_with_zero(bodies, n):
     # (chess: a bint took `bits & mask` in 32 bits, and every piece above rank 4 was a king)
@@ -226,6 +225,7 @@ def test_a_c_double_tested_for_truth_is_compared_with_zero(bodies, v):
         assert outcome(compiled.Body(1.0, v, 1.0).moving, (k,)) == outcome(pure.Body(1.0, v, 1.0).moving, (k,))
 
 
+@typed_here
 def test_int_attributes_are_typed(bodies):
     report = bodies[2]
     assert "kernels.bodies:count: specialized" in report
