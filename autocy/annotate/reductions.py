@@ -7,9 +7,9 @@ starts at ``0.0`` (the int ``0`` plus the first float) and gets each item added 
 items are CPython's float arithmetic. So where the generator expression is ``(E for x in xs)``
 or ``(E for a, b in zip(xs, ys))`` with ``xs`` and ``ys`` local lists or tuples of exact
 floats, and ``E`` made of the loop's variables, other locals that hold exact floats, number
-literals, ``+ - * /``, unary ``-`` and ``abs()``, a loop over C doubles gives the same float: the same
-operations, rounded the same way, in the same order (``-ffp-contract=off`` keeps gcc from
-fusing them). ``zip()`` stops at the shortest list, as the loop does (a list's iterator has
+literals, ``+ - * /``, unary ``-`` and ``abs()``, a loop over C doubles gives the same
+float: the same operations, rounded the same way, in the same order (``-ffp-contract=off``
+keeps gcc from fusing them). ``zip()`` stops at the shortest list, as the loop does (a list's iterator has
 no effects, so the item ``zip()`` takes from a longer list before it stops is not missed).
 From Python 3.12 on, ``sum()`` of floats adds with Neumaier's compensation, so there a
 ``sum()`` statement always runs as written.

@@ -63,8 +63,8 @@ def respell(source: str, respellings: list[Respelling]) -> str:
     its operands (operators, parentheses, comments) is dropped, but its line breaks are kept
     where they were relative to the operands, right after the operand before them (or after
     the template's text before its first operand): templates put them inside their own
-    brackets, where a line break needs no backslash. So every statement stays on its lines. A module that ends lines with a lone
-    carriage return is left as it is.
+    brackets, where a line break needs no backslash. So every statement stays on its lines.
+    A module that ends lines with a lone carriage return is left as it is.
 
     Args:
         source: a module's source text.
