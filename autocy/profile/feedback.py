@@ -168,14 +168,13 @@ def observe(types: dict[str, dict[str, dict[str, Any]]], name: str, value: Any,
     if record is None:
         record = by_type[tname] = {"count": 0}
     record["count"] += 1
-    if cls is int:
-        value = min(max(value, -INT_RANGE_LIMIT), INT_RANGE_LIMIT)
+    if cls is int:  # (clamped only when stored: a new extreme is rare, an observation is not)
         low = record.get("min")
         if low is None or value < low:
-            record["min"] = value
+            record["min"] = min(max(value, -INT_RANGE_LIMIT), INT_RANGE_LIMIT)
         high = record.get("max")
         if high is None or value > high:
-            record["max"] = value
+            record["max"] = min(max(value, -INT_RANGE_LIMIT), INT_RANGE_LIMIT)
     elif cls in _SEQUENCES:
         if len(value) > ELEMENT_SAMPLE:
             half = ELEMENT_SAMPLE // 2
