@@ -338,13 +338,14 @@ def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
     from Cython.Compiler import Options
     from Cython.Compiler.Main import CompilationOptions, compile_single
 
-    # A global name that no code binds and no builtin has (Python 2's `long` behind a version
-    # test) is a NameError when it is read, as in Python, not a compile error
-    Options.error_on_unknown_names = False
     root, rel, cython_name = _layout(source)
     options = CompilationOptions(compiler_directives=dict(SAFE_DIRECTIVES), language_level=3,
                                  output_file=str(c_file), include_path=[str(root)])
     buffer = io.StringIO()
+    # A global name that no code binds and no builtin has (Python 2's `long` behind a version
+    # test) is a NameError when it is read, as in Python, not a compile error. (Cython's
+    # global option, restored after: a project's own Cython build may run in this process.)
+    unknown_names_are_errors, Options.error_on_unknown_names = Options.error_on_unknown_names, False
     try:
         # cwd = the generated tree's root, so the file name Cython embeds for tracebacks is
         # the package-relative one (``sample/julia.py``), which linecache finds on sys.path.
@@ -352,6 +353,8 @@ def _cythonize(source: ModuleSource, c_file: Path) -> str | None:
             result = compile_single(str(rel), options, cython_name)
     except Exception as exc:  # Cython's internal errors: report, never crash the build
         return f"cython: internal error: {type(exc).__name__}: {exc}"
+    finally:
+        Options.error_on_unknown_names = unknown_names_are_errors
     if result.num_errors or not c_file.is_file():
         return "cython: " + _first_lines(buffer.getvalue(), r":\d+:\d+: ", source.line_map,
                                          rel.as_posix())

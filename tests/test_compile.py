@@ -557,6 +557,17 @@ def test_a_name_no_code_binds_is_a_name_error_when_it_is_read_as_in_python(good_
     assert good_module.as_long(3) == 3  # (looked up when read: a builtin added later is found)
 
 
+def test_cythons_option_for_unknown_names_is_restored_after_an_in_process_compile(tmp_path):
+    # (a project's own Cython build may run in the build backend's process after autocy's)
+    from Cython.Compiler import Options
+
+    source = ModuleSource(f"{PACKAGE}.legacy", write_module(tmp_path / "gen", f"{PACKAGE}.legacy",
+                                                             "def as_long(x):\n    return long(x)\n"))
+    [result] = compile_modules([source], tmp_path / "build", jobs=1)  # (one module: in this process)
+    assert result.error is None and result.extension is not None
+    assert Options.error_on_unknown_names is True
+
+
 def test_cython_error_is_reported_and_other_module_still_built(built):
     good, bad = built["results"]
     assert good.extension is not None
