@@ -396,7 +396,8 @@ def extremes(xs, ys, k):
     ValueError), items or locals that are no exact floats and a zero divisor."""
     top = max(a - b / k for a, b in zip(xs, ys))
     low = min(+x for x in xs)
-    return top, low, max(k for _ in xs)
+    constant = max(k for _ in xs)  # (the item is a local: the loop returns that local)
+    return top, low, constant
 
 
 def largest_gap(xs, ys):
