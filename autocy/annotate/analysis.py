@@ -30,6 +30,7 @@ import itertools
 import sys
 from dataclasses import dataclass, field
 
+from autocy.annotate.aswritten import stored_names, walk_typed
 from autocy.annotate.closures import Closures, opaque_closures
 from autocy.annotate.expressions import Callee, ExprTyper, Interval, ModuleFacts
 from autocy.annotate.intlists import int_lists
@@ -59,14 +60,15 @@ _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "dir", "globals", 
 
 _UNSUPPORTED_NODES = (
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Await, ast.NamedExpr, ast.Global, ast.Nonlocal,
-    ast.Try, ast.With, ast.AsyncWith, ast.AsyncFor, ast.Import, ast.ImportFrom) + (
+    ast.AsyncWith, ast.AsyncFor, ast.Import, ast.ImportFrom) + (
     (ast.TryStar,) if sys.version_info >= (3, 11) else ()) + (
     (ast.Match,) if sys.version_info >= (3, 10) else ())
 """Statements and expressions the specializer does not handle. Nested functions are among
 them; generator expressions and lambdas reach the analysis as opaque calls of the locals they
 name (see :mod:`autocy.annotate.closures`). ``yield`` is handled: a generator function's
 specialization is a generator (see :func:`is_generator`); so is ``del`` of elements and
-attributes (not of variables: a C variable cannot be unbound)."""
+attributes (not of variables: a C variable cannot be unbound), and so are ``try`` and ``with``,
+which the specialization runs as written (see :mod:`autocy.annotate.aswritten`)."""
 
 ATTRIBUTE_KINDS = {"float": Kind.DOUBLE, "int": Kind.CINT}
 """Profile type name -> the kind an instance attribute seen only as that exact type is read as."""
@@ -394,6 +396,8 @@ def _simplify(node: ast.AST) -> bool:
     """Simplify every statement list under ``node`` in place (see :func:`without_unreachable`);
     True when anything changed."""
     changed = False
+    for handler in getattr(node, "handlers", ()):  # (a try's except clauses)
+        changed = _simplify(handler) or changed
     for name in ("body", "orelse", "finalbody"):
         block = getattr(node, name, None)
         if not (isinstance(block, list) and block and isinstance(block[0], ast.stmt)):
@@ -432,9 +436,14 @@ def _constant_truth(test: ast.expr) -> bool | None:
 
 def _always_leaves(stmt: ast.stmt) -> bool:
     """True when the statements after ``stmt`` in its block never run: a ``return``, ``raise``,
-    ``break`` or ``continue``, an endless ``while``, or an ``if`` whose two branches both leave."""
+    ``break`` or ``continue``, an endless ``while``, an ``if`` whose two branches both leave, or
+    a ``try`` whose body and every handler leave (or whose ``finally`` does)."""
     if isinstance(stmt, _TERMINAL) or _endless(stmt):
         return True
+    if isinstance(stmt, ast.Try):
+        return any(_always_leaves(s) for s in stmt.finalbody) or (
+            any(_always_leaves(s) for s in stmt.body)
+            and all(any(_always_leaves(s) for s in handler.body) for handler in stmt.handlers))
     return (isinstance(stmt, ast.If) and bool(stmt.orelse) and any(_always_leaves(s) for s in stmt.body)
             and any(_always_leaves(s) for s in stmt.orelse))
 
@@ -593,7 +602,7 @@ def direct_callees(typer: ExprTyper, function: ast.FunctionDef) -> set[str]:
     """The qualnames of the specializations that ``function``, typed by ``typer``, may call
     directly (module functions, methods and operators; see :mod:`autocy.annotate.emit`)."""
     found = set()
-    for node in ast.walk(function):
+    for node in walk_typed(function):
         if isinstance(node, ast.Call) and typer.callee(node) is not None:
             found.add(node.func.id)
         elif isinstance(node, ast.Call) and (method := typer.method_callee(node)) is not None:
@@ -617,7 +626,8 @@ class _Analyzer:
         self.overrides = overrides
         self.assume_int = "int-overflow" in overrides.assume
         self.params = [a.arg for a in node.args.posonlyargs + node.args.args]
-        self.locals = set(self.params) | assigned_names(node.body)
+        self.locals = set(self.params) | assigned_names(node.body) | {
+            handler.name for handler in ast.walk(node) if isinstance(handler, ast.ExceptHandler) and handler.name}
         self.parents = parents(node)
         self.range_bounds: dict[str, str] = {}  # (see analyze)
         self.generator = is_generator(node)
@@ -697,8 +707,8 @@ class _Analyzer:
         # resizing the array there raises where the pure function lets it)
         kinds = {name: kind for name, kind in kinds.items()
                  if kind is not Kind.OBJECT and not (self.generator and kind in ARRAYS)}
-        for name in self.identity_uses() | self.closures.captured:
-            kinds.pop(name, None)
+        for name in self.identity_uses() | self.closures.captured | stored_names(self.node):
+            kinds.pop(name, None)  # (a local a try or with statement assigns: see aswritten.py)
         reasons: dict[str, tuple[str, str]] = {}
         while True:
             kinds = {name: Kind.LIST if kind is Kind.INTLIST else kind for name, kind in kinds.items()}
@@ -770,7 +780,7 @@ class _Analyzer:
         assignment to names or of a ``return`` and that a C loop can compute (see
         :mod:`autocy.annotate.reductions`): id of the call -> its loop."""
         found = {}
-        for stmt in ast.walk(self.node):
+        for stmt in walk_typed(self.node):
             if isinstance(stmt, ast.Return) or (isinstance(stmt, ast.Assign)
                                                 and all(isinstance(t, ast.Name) for t in stmt.targets)):
                 loop = reduction_loop(stmt.value, self.closures, self.locals | set(self.params),
@@ -796,7 +806,8 @@ class _Analyzer:
         found: dict[str, str] = {}
         if not fast_paths_available():
             return found
-        for name in [*sorted(self.locals - set(self.params) - set(kinds) - self.closures.captured), RETURN]:
+        untyped = self.locals - set(self.params) - set(kinds) - self.closures.captured - stored_names(self.node)
+        for name in [*sorted(untyped), RETURN]:
             seen = self.profile.types.get(name, {})
             module, _, cls = next(iter(seen), "").rpartition(".")
             if len(seen) == 1 and module == self.profile.module and cls in self.module.records:
@@ -940,7 +951,7 @@ class _Analyzer:
         if typed - set(self.params):
             return True
         numbers = (Kind.DOUBLE, Kind.COMPLEX, Kind.CINT, Kind.BOOL)
-        for node in ast.walk(self.node):
+        for node in walk_typed(self.node):
             if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare)) and typer.of(node) in numbers:
                 operands = [node.left, node.right] if isinstance(node, ast.BinOp) else (
                     [node.operand] if isinstance(node, ast.UnaryOp) else [node.left, *node.comparators])

@@ -71,6 +71,7 @@ from dataclasses import dataclass
 
 from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, none_test,
                                       range_call, range_parts)
+from autocy.annotate.aswritten import AS_WRITTEN, emit_written
 from autocy.annotate.closures import restore
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
 from autocy.annotate.flagging import flaggable, flaggable_op
@@ -408,6 +409,11 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         """Any expression, evaluated on Python objects: typed names are boxed first, and so
         are the C ints read from a list of C ints (``xs[i]``, ``len(xs)``: the list itself is
         no Python object)."""
+        return "(" + self.boxed(node) + ")"
+
+    def boxed(self, node: ast.AST) -> str:
+        """The source of ``node`` (an expression, a target or a statement without blocks),
+        with every typed value it reads boxed as :meth:`generic` does."""
         emitter = self
         copied = copy.deepcopy(node)
         original = {id(c): o for c, o in zip(ast.walk(copied), ast.walk(node))}  # (typed by id)
@@ -432,7 +438,14 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
                     return ast.Name(id=emitter.box(emitter.expr(source)), ctx=ast.Load())
                 return None
 
-        return "(" + ast.unparse(Boxer().visit(copied)) + ")"
+        return ast.unparse(Boxer().visit(copied))
+
+    def written_simple(self, stmt: ast.stmt) -> str:
+        """A statement without blocks inside a statement run as written (see
+        :mod:`autocy.annotate.aswritten`), on Python objects."""
+        if isinstance(stmt, ast.Return):
+            return self.returned("None" if stmt.value is None else self.generic(stmt.value))
+        return self.boxed(stmt)
 
     def binop(self, left_node: ast.expr, op: ast.operator, right_node: ast.expr, kind: Kind) -> Typed:  # noqa: C901
         if kind is Kind.NPF64 and self.flagging and isinstance(op, _NUMPY_CHAIN):
@@ -1119,6 +1132,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             if stmt.msg is not None:
                 text += f", {self.obj(stmt.msg)}"
             add(ind, text, line)
+        elif isinstance(stmt, AS_WRITTEN):  # (no resume point inside: see aswritten.py)
+            emit_written(stmt, ind, self.out, self.boxed, self.written_simple)
         else:  # the analysis rejects every other statement; keep the generator honest
             raise AssertionError(f"unsupported statement {type(stmt).__name__} reached the emitter")
 
@@ -2274,7 +2289,8 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 def _reaching_assignments(stmts: list[ast.stmt]) -> set[str]:
     """The names ``stmts`` may have stored to when the statement after them runs: those of a
     branch of an ``if`` that ends in ``return`` or ``raise`` cannot be (nothing else leaves
-    a branch unseen: the specializer handles no ``try``)."""
+    a branch unseen; a ``try`` or ``with`` statement, which no resume point is inside, counts
+    with every name it may assign)."""
     names: set[str] = set()
     for stmt in stmts:
         if isinstance(stmt, ast.If):

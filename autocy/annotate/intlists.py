@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from autocy.annotate.aswritten import AS_WRITTEN
 from autocy.annotate.expressions import ExprTyper, whole_slice
 from autocy.annotate.kinds import Kind
 from autocy.annotate.runtime import CINT_BOUND
@@ -147,7 +148,7 @@ def _use_allowed(typer: ExprTyper, name: ast.Name, parents: dict[int, ast.AST], 
     """True when this occurrence of a candidate's name is one of the allowed operations."""
     ancestor = parents.get(id(name))
     while ancestor is not None:
-        if isinstance(ancestor, _NESTED_SCOPES):
+        if isinstance(ancestor, _NESTED_SCOPES + AS_WRITTEN):  # (code run as written sees lists only)
             return False
         ancestor = parents.get(id(ancestor))
     parent = parents.get(id(name))

@@ -45,6 +45,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from autocy.annotate.aswritten import AS_WRITTEN
 from autocy.annotate.kinds import Kind
 from autocy.annotate.runtime import CY, EXACT_DOUBLE_BOUND, MATH_FUNCTIONS
 from autocy.profiledata import RETURN
@@ -625,6 +626,8 @@ def has_fast_path(function: ast.FunctionDef, params: list[str], record_locals: d
                 return True
             if find_made_value(stmts, index, record_locals, compiler(bound)) is not None:
                 return True
+            if isinstance(stmt, AS_WRITTEN):  # (run as written: nothing kept in C inside)
+                continue
             for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):  # (if, for, while)
                 if isinstance(inner, list) and inner and blocks(inner, here):
                     return True

@@ -20,6 +20,7 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
+from autocy.annotate.aswritten import emit_written
 from autocy.annotate.lines import Lines, membership
 
 
@@ -209,35 +210,9 @@ class ObjectCopy:
 
     def plain_block(self, stmts: list[ast.stmt], ind: int, out: Lines) -> None:
         for stmt in stmts:
-            self.plain(stmt, ind, out)
+            emit_written(stmt, ind, out, self.code, self.code)
         if not stmts:
             out.add(ind, "pass", 0)
-
-    def plain(self, stmt: ast.stmt, ind: int, out: Lines) -> None:
-        line = stmt.lineno
-        if isinstance(stmt, ast.If):
-            out.add(ind, f"if {self.code(stmt.test)}:", line)
-            self.plain_block(stmt.body, ind + 1, out)
-            if stmt.orelse:
-                out.add(ind, "else:", stmt.orelse[0].lineno)
-                self.plain_block(stmt.orelse, ind + 1, out)
-        elif isinstance(stmt, ast.While):
-            out.add(ind, f"while {self.code(stmt.test)}:", line)
-            self.plain_block(stmt.body, ind + 1, out)
-            self.plain_else(stmt, ind, out)
-        elif isinstance(stmt, ast.For):
-            out.add(ind, f"for {self.code(stmt.target)} in {self.code(stmt.iter)}:", line)
-            self.plain_block(stmt.body, ind + 1, out)
-            self.plain_else(stmt, ind, out)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            out.add(ind, "pass", line)
-        else:
-            out.add(ind, self.code(stmt), line)
-
-    def plain_else(self, stmt: ast.While | ast.For, ind: int, out: Lines) -> None:
-        if stmt.orelse:
-            out.add(ind, "else:", stmt.orelse[0].lineno)
-            self.plain_block(stmt.orelse, ind + 1, out)
 
 
 def _sub_blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
