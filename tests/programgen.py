@@ -5,7 +5,8 @@ a seeded random generator: assignments, augmented assignments and element update
 floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(range(m))``
 and copies, indexed, measured, iterated, stored into, swapped and flipped as fannkuch does: a
 C array in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
-bounded ``while`` loops, ``if``/``else``, ``break`` and ``continue``, and expressions mixing
+bounded ``while`` loops, ``if``/``else``, ``try``/``except``/``finally``, ``break`` and
+``continue``, and expressions mixing
 ``+ - * / // % **``, shifts, comparisons (also with the module constants ``LIMIT_F`` and
 ``LIMIT_I``), ``abs``, ``min``, ``max`` (of two floats, two ints, or a float and an int),
 ``int``, ``float`` and ``math`` calls. Every function takes ``(a, b, xs, n)``: an int, a
@@ -175,6 +176,14 @@ class _Function:
             self.emit(indent, f"while w < {rng.choice(['n', '4', 'len(xs)', 'min(n, 6)'])}:")
             self.emit(indent + 1, "w += 1")
             self.loop(indent, depth, [], [])
+        elif choice < 0.91 and depth < 2:  # (run as written by the specialization: aswritten.py)
+            self.emit(indent, "try:")
+            self.block(indent + 1, depth + 1)
+            self.emit(indent, f"except {rng.choice(['ZeroDivisionError', '(OverflowError, ValueError)', 'Exception'])}:")
+            self.block(indent + 1, depth + 1)
+            if rng.random() < 0.3:
+                self.emit(indent, "finally:")
+                self.emit(indent + 1, "w += 1")
         else:
             self.emit(indent, f"if {self.condition()}:")
             self.block(indent + 1, depth + 1)

@@ -2287,19 +2287,43 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
 
 
 def _reaching_assignments(stmts: list[ast.stmt]) -> set[str]:
-    """The names ``stmts`` may have stored to when the statement after them runs: those of a
-    branch of an ``if`` that ends in ``return`` or ``raise`` cannot be (nothing else leaves
-    a branch unseen; a ``try`` or ``with`` statement, which no resume point is inside, counts
-    with every name it may assign)."""
+    """The names ``stmts`` may have stored to when the statement after them runs. Those of a
+    branch that never completes (:func:`_returns`) cannot have: Cython knows it too, and
+    refuses to compile a read of a name that no assignment can reach. A ``try`` body counts
+    with every name it assigns (an exception can reach a handler from anywhere in it), a
+    ``with`` statement too (its manager may suppress an exception); a point is never inside
+    either."""
     names: set[str] = set()
     for stmt in stmts:
         if isinstance(stmt, ast.If):
             for branch in (stmt.body, stmt.orelse):
-                if not (branch and isinstance(branch[-1], (ast.Return, ast.Raise))):
+                if not _returns(branch):
+                    names |= _reaching_assignments(branch)
+        elif isinstance(stmt, ast.Try):
+            names |= assigned_names(stmt.body) | _reaching_assignments(stmt.finalbody)
+            for branch in [handler.body for handler in stmt.handlers] + [stmt.orelse]:
+                if not _returns(branch):
                     names |= _reaching_assignments(branch)
         else:
             names |= assigned_names([stmt])
     return names
+
+
+def _returns(branch: list[ast.stmt]) -> bool:
+    """Whether ``branch`` never completes because it returns or raises: its last statement
+    does, or is an ``if`` both of whose branches do, or a ``try`` whose ``finally`` does or
+    whose every handler and its body or ``else`` do (a random program of
+    ``tests/programgen.py``, seed 11, assigned a loop variable only in such a handler: passing
+    it to the object copy did not compile)."""
+    if not branch:
+        return False
+    last = branch[-1]
+    if isinstance(last, ast.If):
+        return _returns(last.body) and _returns(last.orelse)
+    if isinstance(last, ast.Try):
+        return _returns(last.finalbody) or ((_returns(last.body) or _returns(last.orelse))
+                                            and all(_returns(handler.body) for handler in last.handlers))
+    return isinstance(last, (ast.Return, ast.Raise))
 
 
 def dispatch_names(qualname: str) -> tuple[str, str]:
