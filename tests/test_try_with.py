@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 SPECIALIZED = ("safe_ratios", "lookup", "resumed_after", "big_products", "powers", "finally_order", "managed",
-               "reraised", "leaves_always")
+               "reraised", "leaves_always", "scaled_stream")
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,10 @@ def same(handlers, name, *args):
 def test_functions_with_try_or_with_are_specialized(kernels_build):
     for name in SPECIALIZED:
         assert f"kernels.handlers:{name}: specialized" in kernels_build.report, name
+    assert ("kernels.handlers:safe_ratios: specialized (1 try/with statement run as written, keeping r Python "
+            "objects)") in kernels_build.report
+    assert "kernels.handlers:lookup: specialized (1 try/with statement run as written, keeping exc, misses, v" \
+        in kernels_build.report
 
 
 def test_no_guard_or_checked_operation_inside_a_try_or_with(kernels_build):
@@ -170,5 +174,22 @@ def test_a_generator_whose_finally_runs_on_close(handlers, xs, n, taken):
         generator = module.counted(items, n)
         got = [value for _, value in zip(range(taken), generator)]
         generator.close()
+        results.append((repr(got), repr(items)))
+    assert results[0] == results[1]
+
+
+@fast
+@given(xs=st.one_of(lists, st.lists(floats, max_size=4)), factor=st.one_of(floats, odd), taken=st.integers(0, 4))
+@example(xs=[1.0, "x"], factor=2.0, taken=2)
+def test_a_specialized_generator_yields_inside_try_finally(handlers, xs, factor, taken):
+    results = []
+    for module in handlers:
+        items = list(xs)
+        try:
+            generator = module.scaled_stream(items, factor)
+            got = [value for _, value in zip(range(taken), generator)]
+            generator.close()
+        except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
+            got = type(exc).__name__
         results.append((repr(got), repr(items)))
     assert results[0] == results[1]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autocy.annotate.analysis import (FunctionAnalysis, Overrides, Typing, analyze_function, callee_of,
                                       direct_callees, module_facts, walk_scope)
+from autocy.annotate.aswritten import written_note
 from autocy.annotate.comprehensions import comprehension_respellings
 from autocy.annotate.emit import AttributeSites, dispatch_names, render_function
 from autocy.annotate.expressions import Callee, ModuleFacts
@@ -313,6 +314,9 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
     reason = "specialized (for its direct calls of other specializations)" if analysis.calls_only \
         else "specialized (for its record temporaries)" if analysis.records_only \
         else f"specialized (for its {builtins} loops)" if analysis.reductions_only else "specialized"
+    written = written_note(analysis.node, analysis.locals)
+    if written:
+        reason += f" ({written})"
     report = FunctionReport(qualname, True, reason, analysis.typings,
                             {p: k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis

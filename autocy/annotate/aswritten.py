@@ -16,10 +16,10 @@ rules keep that exact:
   Python object in the whole function (:func:`stored_names`): a C variable could not be
   assigned an object of another type there, and what such a local holds after the statement
   depends on where an exception left it.
-* Nothing the analysis finds inside such a statement (a list of C ints, a record instance
-  kept in C doubles, a C loop for ``sum()``) is applied to it: the analyses that look for
-  those walk the function with :func:`walk_typed` (lists of C ints named inside are not
-  made, :func:`named_inside`).
+* Nothing the analysis finds inside such a statement (a record instance kept in C doubles,
+  a C loop for ``sum()``, a direct call) is applied to it: the analyses that look for those
+  walk the function with :func:`walk_typed`, and a list of ints named inside is not made a C
+  array (:mod:`autocy.annotate.intlists`).
 
 python-chess 1.11.2 had 13 hot functions with ``try`` and 2 with ``with``, mpmath 1.3.0 nine:
 the most common reason real code was not specialized.
@@ -67,11 +67,15 @@ def stored_names(root: ast.AST) -> set[str]:
     return names
 
 
-def named_inside(root: ast.AST) -> set[str]:
-    """Every name read or assigned inside the statements run as written under ``root``."""
-    return {node.id for stmt in _written(root) for node in ast.walk(stmt) if isinstance(node, ast.Name)} | {
-        node.name for stmt in _written(root) for node in ast.walk(stmt)
-        if isinstance(node, ast.ExceptHandler) and node.name}
+def written_note(function: ast.FunctionDef, local_names: set[str]) -> str:
+    """What the report says about the statements ``function`` runs as written: how many, and
+    which of its ``local_names`` stay Python objects for them ("" when there are none)."""
+    count = len(_written(function))
+    if not count:
+        return ""
+    kept = sorted(stored_names(function) & local_names)
+    objects = f", keeping {', '.join(kept)} Python objects" if kept else ""
+    return f"{count} try/with statement{'s' if count > 1 else ''} run as written{objects}"
 
 
 def emit_written(stmt: ast.stmt, ind: int, out: Lines, code: Callable[[ast.AST], str],

@@ -158,6 +158,18 @@ def counted(xs, n):
         xs.append(float(k))
 
 
+def scaled_stream(xs, factor):
+    """A generator: a typed loop, then ``yield`` inside ``try``/``finally``."""
+    total = 0.0
+    for x in xs:
+        total += x * factor
+    try:
+        for i in range(3):
+            yield total * i
+    finally:
+        xs.append(total)
+
+
 def train():
     for _ in range(50):
         safe_ratios([1.0, 2.0, 3.0], [1.0, 0.0, 2.0])
@@ -171,3 +183,4 @@ def train():
         reraised([1.0, 2.0])
         leaves_always([1.0, 2.0], 1)
         list(counted([1.0, 2.0], 5))
+        list(scaled_stream([1.0, 2.0], 0.5))
