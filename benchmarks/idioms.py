@@ -16,7 +16,10 @@ idiom is timed pure, compiled without types and compiled by autocy, round-robin,
 * ``tuples_of_rows``: ``tuple(x * 2 for x in row)`` for rows of 8 ints, 200,000 times
   (``tuple(list(...))`` in every variant compiled, ``autocy/annotate/comprehensions.py``);
 * ``diagonals``: nqueens' two ``set()`` of generator expressions per permutation of 8, in a
-  generator function (set comprehensions in every variant compiled).
+  generator function (set comprehensions in every variant compiled);
+* ``loop_then_try``: a dot product of 1000 floats in a loop, then a ``try`` around the mean,
+  2000 times (the ``try`` runs as written, the loop is typed: ``autocy/annotate/aswritten.py``;
+  before, a ``try`` left the whole function untyped, as in the untyped column).
 
 The untyped column has the generic code's respellings too, so the comprehension idioms gain
 there as well; pure is the baseline.
@@ -55,6 +58,8 @@ def idiom_cases() -> list[Case]:
         Case("diagonals", "idioms", "idioms", "8! permutations",
              lambda m, s: list(m.diagonals(itertools.permutations(range(8)))), whole_result,
              lambda value: f"{len(value)} solutions"),
+        Case("loop_then_try", "idioms", "idioms", "1000 float pairs x 2000",
+             lambda m, s: m.loop_then_try(floats, floats[::-1], 2000), whole_result, repr),
     ]
 
 

@@ -18,6 +18,7 @@ def main():
     print(idioms.largest_step([0.5 * i for i in range(100)], [0.25 * i for i in range(100)], 3))
     print(len(idioms.tuples_of_rows([list(range(8))] * 10, 3)))
     print(len(list(idioms.diagonals(itertools.permutations(range(6))))))
+    print(idioms.loop_then_try([0.5 * i for i in range(100)], [0.25 * i for i in range(100)], 3))
 
 
 if __name__ == "__main__":

@@ -32,3 +32,17 @@ def diagonals(vectors):
         cols = range(len(vec))
         if len(vec) == len(set(vec[i] + i for i in cols)) == len(set(vec[i] - i for i in cols)):
             yield vec
+
+
+def loop_then_try(xs, ws, rounds):
+    """A typed loop, then a ``try`` (run as written; the loop stays a C loop)."""
+    mean = 0.0
+    for _ in range(rounds):
+        total = 0.0
+        for i in range(len(ws)):
+            total += xs[i] * ws[i]
+        try:
+            mean = total / len(xs)
+        except ZeroDivisionError:
+            mean = 0.0
+    return mean
