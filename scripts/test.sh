@@ -27,7 +27,8 @@ setup python3 .venv
 # layout (autocy/inline_caches.py; 3.10 has none); the recursion limit, which 3.12 split into a
 # Python and a C one;
 # the C fixes of Cython's code (autocy/exact_c.py), whose CPython errors differ by version, and
-# the specialized generators those fixes give CPython's names, flags and tracebacks;
+# the specialized generators those fixes give CPython's names, flags and tracebacks; the try and
+# with statements specializations run as written (Cython's exception handling differs by version);
 # and the sampler's C readers of other threads' stacks (autocy/profile/_hook.pyx)
 found=""
 for minor in 10 12 13; do
@@ -45,7 +46,7 @@ for minor in 10 12 13; do
     ".venv-3.$minor/bin/python" -m pytest -q -p no:cacheprovider tests/test_profiler.py \
         tests/test_runner.py tests/test_profiledata.py tests/test_inline_caches.py tests/test_typed_attributes.py \
         tests/test_method_calls.py tests/test_records.py tests/test_recursion.py tests/test_compile.py \
-        tests/test_sampler.py tests/test_generators.py
+        tests/test_sampler.py tests/test_generators.py tests/test_try_with.py
 done
 if [ -z "$found" ]; then
     echo "scripts/test.sh: skipped the version-dependent tests on other Pythons: no python3.10," \
