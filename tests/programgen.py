@@ -179,7 +179,8 @@ class _Function:
         elif choice < 0.91 and depth < 2:  # (run as written by the specialization: aswritten.py)
             self.emit(indent, "try:")
             self.block(indent + 1, depth + 1)
-            self.emit(indent, f"except {rng.choice(['ZeroDivisionError', '(OverflowError, ValueError)', 'Exception'])}:")
+            caught = rng.choice(["ZeroDivisionError", "(OverflowError, ValueError)", "Exception"])
+            self.emit(indent, f"except {caught}:")
             self.block(indent + 1, depth + 1)
             if rng.random() < 0.3:
                 self.emit(indent, "finally:")

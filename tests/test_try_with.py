@@ -6,7 +6,7 @@ is left in mutable arguments, for inputs inside and outside the profiled types.
 
 from __future__ import annotations
 
-import copy
+import functools
 import math
 import re
 from decimal import Decimal
@@ -16,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from differential import outcome
+
 SPECIALIZED = ("safe_ratios", "lookup", "resumed_after", "big_products", "powers", "finally_order", "managed",
                "reraised", "leaves_always", "scaled_stream")
 
@@ -24,16 +26,6 @@ SPECIALIZED = ("safe_ratios", "lookup", "resumed_after", "big_products", "powers
 def handlers(kernels_build):
     """(pure, compiled) kernels.handlers."""
     return kernels_build.modules("handlers")
-
-
-def outcome(function, args):
-    """What a call did, and what it left in its (copied) arguments."""
-    args = copy.deepcopy(args)
-    try:
-        value = function(*args)
-    except Exception as exc:  # noqa: BLE001 - the exception type is what we compare
-        return ("raise", type(exc).__name__, repr(args))
-    return ("ok", repr(value), type(value).__name__, repr(args))
 
 
 def same(handlers, name, *args):
@@ -145,7 +137,7 @@ def test_a_with_block_and_its_exit(handlers, xs, limit, swallow):
     results = []
     for module in handlers:
         recorder = module.Recorder(swallow)
-        results.append((outcome(lambda *args: module.managed(recorder, *args), (xs, limit)), repr(recorder.log)))
+        results.append((outcome(functools.partial(module.managed, recorder), (xs, limit)), repr(recorder.log)))
     assert results[0] == results[1], (xs, limit, swallow)
 
 
