@@ -379,9 +379,9 @@ _CONSTANT_NODES = (ast.Expression, ast.Constant, ast.UnaryOp, ast.BoolOp, ast.Co
 def without_unreachable(function: ast.FunctionDef) -> ast.FunctionDef:
     """``function``, or a copy of it without the statements that never run: those after a
     ``return``, ``raise``, ``break`` or ``continue`` (or after a ``while True:`` without a
-    ``break``, or an ``if`` whose branches both leave) in the same block, and the branch of an
-    ``if`` (or a ``while``) whose test is a constant expression (``if 0:``,
-    ``if 1e300 == -3.0:``).
+    ``break``, or an ``if`` or ``try`` that always leaves: :func:`always_leaves`) in the same
+    block, and the branch of an ``if`` (or a ``while``) whose test is a constant expression
+    (``if 0:``, ``if 1e300 == -3.0:``).
 
     Cython drops such code too, and then treats a variable assigned only there as never
     assigned: it rejects the module when typed code reads it (the deoptimized exit passes
@@ -414,7 +414,7 @@ def _simplify(node: ast.AST) -> bool:
                 changed = True
             else:
                 kept.append(stmt)
-            if kept and _always_leaves(kept[-1]):
+            if kept and always_leaves(kept[-1]):
                 break
         changed = changed or len(kept) != len(block)
         setattr(node, name, kept or [ast.copy_location(ast.Pass(), block[0])])
@@ -434,18 +434,24 @@ def _constant_truth(test: ast.expr) -> bool | None:
         return None
 
 
-def _always_leaves(stmt: ast.stmt) -> bool:
-    """True when the statements after ``stmt`` in its block never run: a ``return``, ``raise``,
-    ``break`` or ``continue``, an endless ``while``, an ``if`` whose two branches both leave, or
-    a ``try`` whose body and every handler leave (or whose ``finally`` does)."""
-    if isinstance(stmt, _TERMINAL) or _endless(stmt):
+def block_leaves(stmts: list[ast.stmt], terminal: tuple[type, ...] = _TERMINAL) -> bool:
+    """True when ``stmts`` never complete: one of them leaves (:func:`always_leaves`)."""
+    return any(always_leaves(stmt, terminal) for stmt in stmts)
+
+
+def always_leaves(stmt: ast.stmt, terminal: tuple[type, ...] = _TERMINAL) -> bool:
+    """True when the statements after ``stmt`` in its block never run: a statement of the
+    ``terminal`` types (``return``, ``raise``, ``break`` or ``continue`` by default), an endless
+    ``while``, an ``if`` whose two branches both leave, or a ``try`` whose ``finally`` leaves
+    or whose body (or ``else``) and every handler do."""
+    if isinstance(stmt, terminal) or _endless(stmt):
         return True
     if isinstance(stmt, ast.Try):
-        return any(_always_leaves(s) for s in stmt.finalbody) or (
-            any(_always_leaves(s) for s in stmt.body)
-            and all(any(_always_leaves(s) for s in handler.body) for handler in stmt.handlers))
-    return (isinstance(stmt, ast.If) and bool(stmt.orelse) and any(_always_leaves(s) for s in stmt.body)
-            and any(_always_leaves(s) for s in stmt.orelse))
+        return block_leaves(stmt.finalbody, terminal) or (
+            (block_leaves(stmt.body, terminal) or block_leaves(stmt.orelse, terminal))
+            and all(block_leaves(handler.body, terminal) for handler in stmt.handlers))
+    return (isinstance(stmt, ast.If) and bool(stmt.orelse) and block_leaves(stmt.body, terminal)
+            and block_leaves(stmt.orelse, terminal))
 
 
 def _endless(stmt: ast.stmt) -> bool:

@@ -69,8 +69,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, call_prefix, loop_shape, none_test,
-                                      range_call, range_parts)
+from autocy.annotate.analysis import (FunctionAnalysis, assigned_names, block_leaves, call_prefix, loop_shape,
+                                      none_test, range_call, range_parts)
 from autocy.annotate.aswritten import AS_WRITTEN, emit_written
 from autocy.annotate.closures import restore
 from autocy.annotate.expressions import OPERATOR_METHODS, Callee, ExprTyper
@@ -2310,20 +2310,11 @@ def _reaching_assignments(stmts: list[ast.stmt]) -> set[str]:
 
 
 def _returns(branch: list[ast.stmt]) -> bool:
-    """Whether ``branch`` never completes because it returns or raises: its last statement
-    does, or is an ``if`` both of whose branches do, or a ``try`` whose ``finally`` does or
-    whose every handler and its body or ``else`` do (a random program of
-    ``tests/programgen.py``, seed 11, assigned a loop variable only in such a handler: passing
-    it to the object copy did not compile)."""
-    if not branch:
-        return False
-    last = branch[-1]
-    if isinstance(last, ast.If):
-        return _returns(last.body) and _returns(last.orelse)
-    if isinstance(last, ast.Try):
-        return _returns(last.finalbody) or ((_returns(last.body) or _returns(last.orelse))
-                                            and all(_returns(handler.body) for handler in last.handlers))
-    return isinstance(last, (ast.Return, ast.Raise))
+    """Whether ``branch`` never completes because it returns or raises (:func:`block_leaves`
+    with those two; a random program of ``tests/programgen.py``, seed 11, assigned a loop
+    variable only in a handler whose ``try`` always returns: passing it to the object copy did
+    not compile)."""
+    return block_leaves(branch, (ast.Return, ast.Raise))
 
 
 def dispatch_names(qualname: str) -> tuple[str, str]:
