@@ -897,20 +897,42 @@ def test_a_reversed_range_loop_is_a_c_range_loop_unless_the_module_rebinds_rever
 
 
 @pytest.mark.parametrize(("source", "shadowed"), [
-    ("def f(x, type):\n    return x * 2.0 + type\n", "type"),
     ("def f(x, k):\n    len = k + 1\n    return x * 2.0 + len\n", "len"),
     ("def f(x, k):\n    return x * 2.0 + sum([float for float in [k]])\n", "float"),
     ("def f(x, k):\n    min = k + 1\n    return x * 2.0 + min\n", None),
+    ("def f(x, type):\n    return x * 2.0 + type\n", None),
+    ("def f(x, _ac_k, type):\n    return x * 2.0 + type\n", "type"),  # (not renamed: a reserved name)
 ])
 def test_a_local_named_like_a_builtin_the_generated_code_calls_is_refused(source, shadowed):
-    # (mpmath's `def gamma_fixed_taylor(xmpf, x, wp, prec, rnd, type)`: the dispatcher's guard
-    # `type(x) is int` called the int; min() is called only where the function names the builtin)
+    # (the dispatcher's guard `type(x) is int` would call the local; min() is called only where
+    # the function names the builtin; a parameter is renamed: test_parameters_named_like_builtins_...)
     result = analyze(source, {"x": {"float": {"count": 3}}, "k": {"float": {"count": 3}},
                               "type": {"int": {"count": 3, "min": 1, "max": 2}}})
     if shadowed is None:
         assert result.rejected is None and result.kinds["x"] is Kind.DOUBLE
     else:
         assert f"a local shadows builtins the generated code calls ['{shadowed}']" == result.rejected
+
+
+def test_parameters_named_like_builtins_are_renamed_in_the_specialization_alone(tmp_path):
+    # mpmath's `def mpf_gamma(x, prec, rnd='d', type=0)`: every use in the body, nested scopes
+    # included, is renamed; the dispatcher keeps the user's signature and the report the names
+    source = ("def f(x, n, /, type=0, *, k=None):\n    t = x * type\n"
+              "    return t, [type for type in range(n)], (lambda type: type)(n)\n")
+    types = {"x": {"float": {"count": 3}}, "n": {"int": {"count": 3, "min": 0, "max": 4}},
+             "type": {"int": {"count": 3, "min": 1, "max": 2}}, "t": {"float": {"count": 3}}}
+    assert analyze(source, types).rejected.startswith("has *args")  # (keyword-only: not specialized)
+    source = source.replace(", *, k=None", "")
+    result = analyze(source, types)
+    assert result.rejected is None and result.renamed == {"_ac_p_type": "type"}
+    assert result.params == ["x", "n", "_ac_p_type"] and result.kinds["_ac_p_type"] is Kind.CINT
+    text = render(tmp_path, source, {"f": types}).text
+    assert "def f(x, n, /, type=_autocy_generic_f.__defaults__[0]):\n    return _autocy_enter_f(x, n, type)" in text
+    assert "def _autocy_enter_f(x, n, _ac_p_type):" in text
+    assert "lambda _ac_p_type: _ac_p_type, 'f')(" in text
+    assert "def f(x, n, /, type=0):\n    t = x * type\n" in text  # (the original, the generic path)
+    report = render(tmp_path, source, {"f": types}).functions[0]
+    assert "type" in report.guards and "type" in {t.name for t in report.typings}
 
 
 def test_del_of_elements_and_attributes_is_specialized_and_del_of_a_variable_is_refused():

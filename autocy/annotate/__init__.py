@@ -32,6 +32,7 @@ from autocy.annotate.lines import Lines
 from autocy.annotate.literals import LITERAL_PXD, literal_respellings
 from autocy.annotate.records import capture_lines
 from autocy.annotate.respell import respell
+from autocy.annotate.shadowing import user_name
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
@@ -314,11 +315,12 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
     reason = "specialized (for its direct calls of other specializations)" if analysis.calls_only \
         else "specialized (for its record temporaries)" if analysis.records_only \
         else f"specialized (for its {builtins} loops)" if analysis.reductions_only else "specialized"
-    written = written_note(analysis.node, analysis.locals)
+    written = written_note(analysis.node, analysis.locals, analysis.renamed)
     if written:
         reason += f" ({written})"
-    report = FunctionReport(qualname, True, reason, analysis.typings,
-                            {p: k.python_type for p, k in analysis.entry_guards.items()})
+    typings = [dataclasses.replace(t, name=user_name(t.name, analysis.renamed)) for t in analysis.typings]
+    report = FunctionReport(qualname, True, reason, typings,
+                            {user_name(p, analysis.renamed): k.python_type for p, k in analysis.entry_guards.items()})
     return report, analysis
 
 

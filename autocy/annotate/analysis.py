@@ -28,7 +28,7 @@ import ast
 import copy
 import itertools
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autocy.annotate.aswritten import stored_names, walk_typed
 from autocy.annotate.closures import Closures, opaque_closures
@@ -38,6 +38,7 @@ from autocy.annotate.kinds import ARRAYS, BY_TYPE_NAME, Kind, element_kind, guar
 from autocy.annotate.rangebounds import constant_step, hoist_range_bounds, reversed_range
 from autocy.annotate.records import RegionCompiler, has_fast_path, record_classes
 from autocy.annotate.runtime import EXACT_DOUBLE_BOUND, INT64_MAX, MATH_FUNCTIONS
+from autocy.annotate.shadowing import rename_parameters
 from autocy.annotate.reductions import ReductionLoop, reduction_loop
 from autocy.inline_caches import fast_paths_available
 from autocy.profiledata import RETURN, FunctionProfile
@@ -46,8 +47,9 @@ SPECIALIZED_BUILTINS = frozenset({
     "type", "len", "abs", "range", "complex", "float", "int", "bool", "list", "dict", "str",
     "tuple", "bytes", "set", "enumerate", "zip", "min", "max", "iter", "next", "object"})
 """Builtins the generated code relies on; a function is not specialized when its module
-rebinds any of them or one of its own locals or parameters has the name of one (mpmath's
-``def gamma_fixed_taylor(xmpf, x, wp, prec, rnd, type)``; but see :data:`NAMED_BUILTINS`)."""
+rebinds any of them or one of its locals other than a parameter has the name of one (a
+parameter, like mpmath's ``def gamma_fixed_taylor(xmpf, x, wp, prec, rnd, type)``, is renamed
+in the specialization: :mod:`autocy.annotate.shadowing`; but see :data:`NAMED_BUILTINS`)."""
 
 NAMED_BUILTINS = frozenset({"zip", "enumerate", "min", "max"})
 """Builtins the generated code calls only where the function itself names them (a loop over
@@ -137,6 +139,8 @@ class FunctionAnalysis:
             specialization is a generator, which no other specialization calls directly.
         decorator: a method's one builtin decorator (:func:`method_decorator`), or ``""``;
             its dispatcher is wrapped alike, and no other specialization calls it directly.
+        renamed: the parameters named like a builtin the generated code calls, renamed in
+            ``node`` (:mod:`autocy.annotate.shadowing`): new name -> the user's name.
     """
 
     node: ast.FunctionDef
@@ -164,6 +168,7 @@ class FunctionAnalysis:
     closures: Closures = field(default_factory=Closures)
     generator: bool = False
     decorator: str = ""
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""
@@ -623,8 +628,9 @@ def direct_callees(typer: ExprTyper, function: ast.FunctionDef) -> set[str]:
 
 class _Analyzer:
     def __init__(self, node: ast.FunctionDef, profile: FunctionProfile, module: ModuleFacts,
-                 is_method: bool, overrides: Overrides, closures: Closures):
+                 is_method: bool, overrides: Overrides, closures: Closures, renamed: dict[str, str]):
         self.node = node
+        self.renamed = renamed
         self.closures = closures
         self.profile = profile
         self.module = module
@@ -672,7 +678,7 @@ class _Analyzer:
             if self.is_method and name.startswith("__") and not name.endswith("__"):
                 return f"uses the private name {name} (mangled inside the class)"
         for name in self.locals | comprehension_names(node):
-            if name.startswith("_ac_") or name.startswith("_autocy_"):
+            if name not in self.renamed and (name.startswith("_ac_") or name.startswith("_autocy_")):
                 return f"uses the reserved prefix of generated names ({name})"
         return None
 
@@ -1318,11 +1324,30 @@ def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: Mo
     Returns:
         A :class:`FunctionAnalysis`; ``rejected`` says why nothing is specialized.
     """
-    node = without_unreachable(node)
+    node, overrides = without_unreachable(node), overrides or Overrides()
+    node, renamed = rename_parameters(node, _builtin_parameters(node))
+    if renamed:
+        new_name = {user: new for new, user in renamed.items()}
+        profile = replace(profile, types={new_name.get(name, name): seen for name, seen in profile.types.items()})
+        overrides = replace(overrides, pins={new_name.get(name, name): pin for name, pin in overrides.pins.items()},
+                            untyped=frozenset(new_name.get(name, name) for name in overrides.untyped))
     opaque = opaque_closures(node, _INTROSPECTION, module.bound)
     if isinstance(opaque, str):
         params = [a.arg for a in node.args.posonlyargs + node.args.args]
         return FunctionAnalysis(node=node, params=params, locals=set(params) | assigned_names(node.body),
-                                module=module, rejected=opaque)
+                                module=module, rejected=opaque, renamed=renamed)
     node, closures = opaque
-    return _Analyzer(node, profile, module, is_method, overrides or Overrides(), closures).analyze()
+    result = _Analyzer(node, profile, module, is_method, overrides, closures, renamed).analyze()
+    result.renamed = renamed
+    return result
+
+
+def _builtin_parameters(function: ast.FunctionDef) -> set[str]:
+    """The positional parameters named like a builtin the generated code calls, to be renamed;
+    none when the function already uses autocy's reserved prefixes (it is not specialized)."""
+    params = {a.arg for a in function.args.posonlyargs + function.args.args}
+    names = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)} | {
+        a.arg for a in ast.walk(function) if isinstance(a, ast.arg)}
+    if any(name.startswith(("_ac_", "_autocy_")) for name in names):
+        return set()
+    return params & (SPECIALIZED_BUILTINS - NAMED_BUILTINS)

@@ -67,13 +67,14 @@ def stored_names(root: ast.AST) -> set[str]:
     return names
 
 
-def written_note(function: ast.FunctionDef, local_names: set[str]) -> str:
+def written_note(function: ast.FunctionDef, local_names: set[str], renamed: dict[str, str]) -> str:
     """What the report says about the statements ``function`` runs as written: how many, and
-    which of its ``local_names`` stay Python objects for them ("" when there are none)."""
+    which of its ``local_names`` stay Python objects for them, by the user's names (``renamed``:
+    the function's renamed parameters, new name -> the user's; "" when there are none)."""
     count = len(_written(function))
     if not count:
         return ""
-    kept = sorted(stored_names(function) & local_names)
+    kept = sorted(renamed.get(name, name) for name in stored_names(function) & local_names)
     objects = f", keeping {', '.join(kept)} Python objects" if kept else ""
     return f"{count} try/with statement{'s' if count > 1 else ''} run as written{objects}"
 

@@ -2326,13 +2326,18 @@ def dispatch_names(qualname: str) -> tuple[str, str]:
 
 
 def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: str) -> Lines:
-    """The def under the user's name: exact-type guards, then the specialization or the original."""
+    """The def under the user's name: exact-type guards, then the specialization or the original.
+
+    With parameters renamed (:mod:`autocy.annotate.shadowing`) the def keeps the user's names
+    and hands its arguments on by position to a C function ``_autocy_enter_<key>``, whose
+    parameters have the new names and which holds the guards, which call builtins such as
+    ``type()``."""
     out, line = Lines(), analysis.node.lineno
     params = analysis.params
     args = analysis.node.args
     first_default = len(params) - len(args.defaults)
     signature = []
-    for i, p in enumerate(params):
+    for i, p in enumerate(analysis.renamed.get(p, p) for p in params):
         signature.append(f"{p}={generic}.__defaults__[{i - first_default}]" if i >= first_default else p)
         if args.posonlyargs and i == len(args.posonlyargs) - 1:
             signature.append("/")
@@ -2346,7 +2351,14 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     unwrapped = {"staticmethod": ".__func__", "classmethod": ".__func__",
                  "property": ".fget"}.get(analysis.decorator, "")
     out.add(0, f"{generic} = {wrapped}{unwrapped}" if cls else f"{generic} = {name}", line)
-    out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
+    if analysis.renamed:
+        enter = f"_autocy_enter_{mangle(qualname)}"
+        out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
+        out.add(1, f"return {enter}({', '.join(analysis.renamed.get(p, p) for p in params)})", line)
+        out.add(0, f"@{CY}.cfunc", line)
+        out.add(0, f"def {enter}({call}):", line)
+    else:
+        out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
     specialized = f"{spec}({call})"
     if analysis.generator:  # named as CPython names a generator: after the function called
         specialized = f"_autocy_named_generator({specialized}, {dispatch})"
