@@ -665,7 +665,8 @@ def test_typed_code_computes_with_a_len_the_literal_pass_spelled_as_a_python_int
     assert "    for i in range(1, _autocy_py_int(len(xs)) + 1):\n" in user
     spec = generated.split("def _autocy_spec_prefix_sums")[1].split("def _autocy_resume")[0]
     assert "_ac_stop_1 = (len(xs) + 1)\n" in spec and "for i in range(_ac_start_1, _ac_stop_1, 1):" in spec
-    assert "(_autocy_cython.cast(object, len(xs)) << 62)" in spec  # (2**62 << 62 is not proven: Python's)
+    # (len(xs) << 62 is not proven to fit: a checked shift, computed again on objects when it does not)
+    assert "_autocy_ilshift(len(xs), 62)" in spec
 
 
 @pytest.mark.parametrize("source, spelled", [
@@ -971,3 +972,36 @@ def test_a_max_or_min_of_a_generator_expression_is_looped_in_every_python(call, 
     floats = {"list": {"count": 3, "elements": {"float": 3}}}
     analysis = analyze(source, {"xs": floats, "ys": floats, "k": {"float": {"count": 3}}})
     assert [loop.builtin for loop in analysis.reductions.values()] == ([call[:3]] if looped else [])
+
+
+def _intervals(*small):
+    bound = st.one_of(*small, st.integers(-(2 ** 63), 2 ** 63 - 1))
+    return st.tuples(bound, bound).map(sorted).map(tuple)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(op=st.sampled_from([ast.Add(), ast.Sub(), ast.Mult(), ast.LShift(), ast.RShift(), ast.BitAnd(), ast.Mod(),
+                           ast.FloorDiv()]),
+       left=_intervals(st.integers(-300, 300)), right=_intervals(st.integers(0, 8), st.integers(-70, 70)),
+       data=st.data())
+def test_a_proven_int_range_holds_every_result(op, left, right, data):
+    # ExprTyper.combine_interval: for C ints a and b in their proven ranges, Python's a op b
+    # (what the typed code must equal) lies in the range it proves
+    from autocy.annotate.expressions import ExprTyper
+    typer = ExprTyper({"a": Kind.CINT, "b": Kind.CINT}, {"a", "b"}, module_facts(ast.parse("")),
+                      intervals={"a": left, "b": right})
+    proven = typer.combine_interval(ast.Name("a"), op, ast.Name("b"))
+    if proven is None:
+        return
+    assert -(2 ** 63) <= proven[0] <= proven[1] < 2 ** 63, proven
+    inner = (data.draw(st.integers(*left)), data.draw(st.integers(*right)))
+    for a, b in [(a, b) for a in left for b in right] + [inner]:  # (the corners, and one inside)
+        try:
+            result = eval(f"a {_OPS_TEXT[type(op)]} b")  # noqa: S307 - a fixed operator between two ints
+        except (ZeroDivisionError, ValueError):
+            continue  # (a zero divisor or a negative shift count: the operation raises, typed or not)
+        assert proven[0] <= result <= proven[1], (a, b, proven)
+
+
+_OPS_TEXT = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&",
+             ast.Mod: "%", ast.FloorDiv: "//"}

@@ -205,6 +205,25 @@ def test_comprehension_variables_named_like_typed_locals(kernels, xs, n):
     same(kernels, "shadowed", xs, n)
 
 
+CRC_TABLE = [(i * 0x04C11DB7) & 0xFFFFFFFF for i in range(256)]
+
+
+@fast
+@given(data=st.one_of(st.binary(max_size=40), st.lists(st.integers(-2, 300), max_size=5)),
+       crc=st.one_of(st.integers(-2 ** 40, 2 ** 40), st.sampled_from([2 ** 62, -2 ** 63, 2 ** 64 + 5, 1.5, None])),
+       table=st.one_of(st.just(CRC_TABLE), st.lists(st.integers(-2 ** 70, 2 ** 70), min_size=256, max_size=256),
+                       st.just(CRC_TABLE[:10] + [2 ** 63] * 246), st.just([0.5] * 256)),
+       k=st.one_of(st.integers(-2, 70), st.sampled_from([2 ** 62, 2 ** 63, None, 1.0])))
+def test_left_shifts_are_pythons(kernels, data, crc, table, k):
+    # a C int << is checked: a lost bit or a negative count is evaluated again on objects
+    same(kernels, "crc_shifts", data, crc, table, k)
+
+
+def test_a_masked_left_shift_is_computed_in_c(kernels_build):
+    spec = kernels_build.specialization("numeric", "crc_shifts")
+    assert "_autocy_ilshift" in spec and "cast(object, crc) <<" not in spec
+
+
 def test_str_predicates_of_one_character_agree_with_cpython_on_every_code_point(kernels):
     # the typed calls test one character in C (runtime.CHAR_PREDICATES); every code point,
     # surrogates included, must give the methods' own answers

@@ -98,7 +98,8 @@ _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", 
 _CMP_CODE = {ast.Lt: 0, ast.LtE: 1, ast.Eq: 2, ast.NotEq: 3, ast.Gt: 4, ast.GtE: 5}
 _CMP_FLIP = {0: 4, 1: 5, 2: 2, 3: 3, 4: 0, 5: 1}
 _INT_HELPERS = {ast.Add: "_autocy_iadd", ast.Sub: "_autocy_isub", ast.Mult: "_autocy_imul",
-                ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift"}
+                ast.FloorDiv: "_autocy_ifloordiv", ast.Mod: "_autocy_imod", ast.RShift: "_autocy_irshift",
+                ast.LShift: "_autocy_ilshift"}
 _FLOAT_HELPERS = {ast.FloorDiv: "_autocy_ffloordiv", ast.Mod: "_autocy_fmod_py", ast.Pow: "_autocy_pow"}
 _MIXED = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
 _UNBOX = {Kind.DOUBLE: "_autocy_d_of({})", Kind.CINT: "_autocy_cint_value({})", Kind.BOOL: "({} is True)",

@@ -347,6 +347,10 @@ class ExprTyper:
         if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
             if self.combine_interval(left, op, right) is not None or self.checked_ok(site) or self.assume_int:
                 return Kind.CINT
+        if isinstance(op, ast.LShift):  # (checked even when int-overflow is assumed: C's << of a
+            # negative count or a lost bit is undefined, not a wrapped result)
+            if self.combine_interval(left, op, right) is not None or self.checked_ok(site):
+                return Kind.CINT
         return Kind.OBJECT
 
     def floordiv_exact(self, left: ast.expr, right: ast.expr) -> bool:
@@ -512,6 +516,8 @@ class ExprTyper:
         if Kind.NPF64 in (self.of(left), self.of(right)):
             return True
         if self.of(left) is Kind.CINT and self.of(right) is Kind.CINT:
+            if isinstance(op, ast.LShift):
+                return self.combine_interval(left, op, right) is None
             if self.assume_int or (isinstance(op, ast.FloorDiv) and self.floordiv_exact(left, right)):
                 return False
             return isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)) \
@@ -557,6 +563,10 @@ class ExprTyper:
     def combine_interval(self, left_node: ast.expr, op: ast.operator, right_node: ast.expr) -> Interval | None:
         """The proven range of ``left op right`` for integer operands (None if unproven)."""
         left, right = self.interval(left_node), self.interval(right_node)
+        if isinstance(op, ast.BitAnd) and self.of(left_node) is self.of(right_node) is Kind.CINT:
+            # x & m for m >= 0 is within [0, m], whatever x is
+            masks = [high for low, high in (left or (-1, 0), right or (-1, 0)) if low >= 0]
+            return (0, min(masks)) if masks else None
         if left is None or right is None:
             return None
         (a, b), (c, d) = left, right
@@ -571,6 +581,10 @@ class ExprTyper:
             return _fits((a // c, b // c))
         if isinstance(op, ast.Mod) and c == d and c > 0:
             return (0, c - 1)
+        if isinstance(op, ast.LShift) and 0 <= c and d <= 62:
+            return _fits((min(a << c, a << d), max(b << c, b << d)))
+        if isinstance(op, ast.RShift) and 0 <= c:  # (towards minus infinity, as Python's)
+            return (min(a >> c, a >> d), max(b >> c, b >> d))
         return None
 
     # -------------------------------------------------------------- other proofs

@@ -29,7 +29,8 @@ from autocy.annotate.kinds import Kind
 _C_VALUES = (Kind.DOUBLE, Kind.CINT, Kind.BOOL, Kind.NPF64)
 _NUMBERS = (Kind.DOUBLE, Kind.CINT, Kind.NPF64)
 _DOUBLE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
-_CINT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)
+_CINT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift,
+             ast.RShift)
 _ORDERED = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 Element = Callable[[ast.Subscript], bool]
@@ -43,7 +44,7 @@ def flaggable_op(kind: Kind, op: ast.operator, left: Kind, right: Kind) -> bool:
     """True when ``left op right`` of the typed kinds, giving ``kind``, is a C operator or a
     helper with a flagging variant: ``+ - * /`` giving a double (an int operand converted, an
     int-or-float NUM operand with a float partner as the double it holds, as the typer has
-    it) and of ``numpy.float64`` scalars (``_autocy_np_*``), and ``+ - * // %`` and bit
+    it) and of ``numpy.float64`` scalars (``_autocy_np_*``), and ``+ - * // %``, shifts and bit
     operations of two C ints. Int ``/`` (``_autocy_itruediv``) and float ``// % **`` are not."""
     if kind is Kind.DOUBLE:
         operands = {left, right}

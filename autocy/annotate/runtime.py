@@ -325,6 +325,19 @@ def _flagging_helpers() -> str:
         if (b >= 64) return a < 0 ? -1 : 0;
         return a >> b;
     }
+    /* Python's a << b where it fits 64 bits: shifted as unsigned (no undefined behaviour),
+       then shifted back to test that no bit, the sign included, was lost */
+    static inline int __autocy_lshift_ovf(long long a, long long b, long long *r) {
+        if (a == 0) { *r = 0; return 0; }
+        if (b >= 63) return 1;
+        *r = (long long)((unsigned long long)a << b);
+        return (*r >> b) != a;
+    }
+    static inline long long __autocy_ilshift_f(long long a, long long b) {
+        long long r;
+        if (b < 0 || __autocy_lshift_ovf(a, b, &r)) { __autocy_failed = 1; return 0; }
+        return r;
+    }
     /* the _autocy_np_* helpers: a failure where NumPy's loop would set an FPU flag */
     static inline int __autocy_np_flag(double a, double b, double r) {
         if (isfinite(r)) return r != 0.0 && fabs(r) < 2.2250738585072014e-308;
@@ -398,6 +411,8 @@ def _flagging_helpers() -> str:
     long long _autocy_ifloordiv_f "__autocy_ifloordiv_f" (long long a, long long b) noexcept nogil
     long long _autocy_imod_f "__autocy_imod_f" (long long a, long long b) noexcept nogil
     long long _autocy_irshift_f "__autocy_irshift_f" (long long a, long long b) noexcept nogil
+    bint _autocy_lshift_ovf "__autocy_lshift_ovf" (long long a, long long b, long long *r) noexcept nogil
+    long long _autocy_ilshift_f "__autocy_ilshift_f" (long long a, long long b) noexcept nogil
     double _autocy_np_div_f "__autocy_np_div_f" (double a, double b) noexcept nogil
     double _autocy_np_finite_f "__autocy_np_finite_f" (double r) noexcept nogil
     double _autocy_np_mulu_f "__autocy_np_mulu_f" (double a, double b, bint quiet) noexcept nogil
@@ -718,6 +733,14 @@ cdef inline long long _autocy_irshift(long long a, long long b) except? -0x7ffff
     if b >= 64:
         return -1 if a < 0 else 0
     return a >> b
+
+cdef inline long long _autocy_ilshift(long long a, long long b) except? -0x7ffffffffffffff7:
+    cdef long long r
+    if b < 0:
+        raise ValueError("negative shift count")
+    if _autocy_lshift_ovf(a, b, &r):
+        raise OverflowError("autocy: int64 overflow")
+    return r
 
 cdef inline long long _autocy_unbox_i(object o) except? -0x7ffffffffffffff7:
     # a list element read into typed code: raises unless it is an exact int within +-2**62

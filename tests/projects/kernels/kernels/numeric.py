@@ -410,6 +410,14 @@ def smallest(xs):
     return min(x for x in xs)
 
 
+def crc_shifts(data, crc, table, k):
+    """crcmod's non-reflected CRC-32 loop (a left shift masked to 32 bits), then shifts by ``k``."""
+    crc = crc & 0xFFFFFFFF
+    for x in data:
+        crc = table[x ^ ((crc >> 24) & 0xFF)] ^ ((crc << 8) & 0xFFFFFF00)
+    return crc, crc << k, (crc << 3) >> k, (-crc << 30) & (crc << k)
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -436,6 +444,9 @@ def train():
     radius_checks(complex(1.0, 1.5))
     grow([1.0], [2.0, 3.0])
     shadowed([0.5, 1.5, 2.5, 3.0], 4)
+    crc_table = [(i * 0x04C11DB7) & 0xFFFFFFFF for i in range(256)]
+    crc_shifts(b"123456789", 0, crc_table, 5)
+    crc_shifts(bytes(range(256)), 0xFFFFFFFF, crc_table, 0)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
     pair_pulls([0.0, 1.0, 2.5], [0.0, 0.5, -0.5], [3.0, 1.0, 0.5], 20, 1e9)
