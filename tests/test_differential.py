@@ -219,6 +219,20 @@ def test_left_shifts_are_pythons(kernels, data, crc, table, k):
     same(kernels, "crc_shifts", data, crc, table, k)
 
 
+@fast
+@given(data=st.one_of(st.binary(max_size=30), st.lists(st.integers(-2, 300), max_size=5), st.text(max_size=3)),
+       stop=st.one_of(st.integers(-1, 256), st.sampled_from([None, 2 ** 64, 97.0])))
+def test_loops_over_bytes_read_the_items_as_python(kernels, data, stop):
+    # items above 127 stay positive; the weighted sum's overflow resumes mid-loop on objects
+    same(kernels, "byte_stats", data, stop)
+
+
+def test_a_loop_over_bytes_reads_them_in_c(kernels_build):
+    spec = kernels_build.specialization("numeric", "byte_stats")
+    assert "while _ac_k_1 < len(_ac_seq_1):" in spec and "b = _ac_seq_1[_ac_k_1]" in spec
+    assert "iterating exact bytes yields ints 0..255" in kernels_build.report
+
+
 def test_a_masked_left_shift_is_computed_in_c(kernels_build):
     spec = kernels_build.specialization("numeric", "crc_shifts")
     assert "_autocy_ilshift" in spec and "cast(object, crc) <<" not in spec

@@ -1162,6 +1162,8 @@ class _Analyzer:
             return None
         if isinstance(loop.target, ast.Name) and typer.of(loop.iter) is Kind.STR:
             return "iterating an exact str yields exact str" if kind is Kind.STR else None
+        if isinstance(loop.target, ast.Name) and typer.of(loop.iter) is Kind.BYTES:
+            return "iterating exact bytes yields ints 0..255" if kind is Kind.CINT else None
         return "guard where the value enters"
 
     # ---- definite assignment

@@ -268,7 +268,7 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         leaves = [n for n in target_leaves(loop.target) if isinstance(n, ast.Name) and n.id in self.kinds]
         if shape == "enumerate":
             leaves = [n for n in leaves if n is not loop.target.elts[0]]
-        if isinstance(loop.target, ast.Name) and self.typer.of(loop.iter) is Kind.STR:
+        if isinstance(loop.target, ast.Name) and self.typer.of(loop.iter) in (Kind.STR, Kind.BYTES):
             return False
         return bool(leaves)
 
@@ -1629,6 +1629,9 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
             self.intlist_loop(stmt, ind)
         elif shape == "range":
             self.range_loop(stmt, ind, guarded)
+        elif (isinstance(stmt.target, ast.Name) and self.kinds.get(stmt.target.id) is Kind.CINT
+              and self.typer.of(stmt.iter) is Kind.BYTES):
+            self.bytes_loop(stmt, ind)
         elif not guarded:  # no guard in the loop: typed targets only get exact values
             self.out.add(ind, f"for {self.target(stmt.target)} in {self.obj(stmt.iter)}:", stmt.lineno)
             self.block(stmt.body, ind + 1)
@@ -2025,6 +2028,24 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         self.orelse(stmt, ind)
         if region:
             self.hoisted = None
+
+    def bytes_loop(self, stmt: ast.For, ind: int) -> None:
+        """``for x in data`` over exact bytes into a C int ``x``: by index (bytes never change
+        and their iterator runs no Python code), each item an int 0..255 read in C with no
+        guard. (Cython's own loop over bytes into a C integer reads the items as C ``char``:
+        negative above 127 where ``char`` is signed.)"""
+        add, line = self.out.add, stmt.lineno
+        number = self.loop_number(stmt)
+        seq, k = f"_ac_seq_{number}", f"_ac_k_{number}"
+        self.temps[seq] = Kind.BYTES.declaration()
+        add(ind, f"{seq} = {self.obj(stmt.iter)}", line)
+        add(ind, f"{k} = 0", line)
+        add(ind, f"while {k} < len({seq}):", line)
+        add(ind + 1, f"{stmt.target.id} = {seq}[{k}]", line)
+        add(ind + 1, f"{k} += 1", line)
+        self.loops[id(stmt)].setup = [f"_ac_it_{number} = iter({seq})", f"_ac_it_{number}.__setstate__({k})"]
+        self.block(stmt.body, ind + 1)
+        self.orelse(stmt, ind)
 
     def intlist_loop(self, stmt: ast.For, ind: int) -> None:
         """``for x in xs`` over a list of C ints into a C int ``x``: by index, as the list's

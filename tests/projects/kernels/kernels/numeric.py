@@ -418,6 +418,24 @@ def crc_shifts(data, crc, table, k):
     return crc, crc << k, (crc << 3) >> k, (-crc << 30) & (crc << k)
 
 
+def byte_stats(data, stop):
+    """Over bytes: a sum until ``stop`` (for/else), a count of high bytes, and a weighted sum
+    that outgrows 64 bits after 13 bytes."""
+    total = 0
+    high = 0
+    weighted = 1
+    for b in data:
+        if b == stop:
+            break
+        total += b
+        if b >= 128:
+            high += 1
+        weighted = weighted * 31 + b
+    else:
+        total = -total
+    return total, high, weighted
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -447,6 +465,8 @@ def train():
     crc_table = [(i * 0x04C11DB7) & 0xFFFFFFFF for i in range(256)]
     crc_shifts(b"123456789", 0, crc_table, 5)
     crc_shifts(bytes(range(256)), 0xFFFFFFFF, crc_table, 0)
+    byte_stats(b"\x00\x7f\x80\xff", 300)
+    byte_stats(b"stop", 111)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
     pair_pulls([0.0, 1.0, 2.5], [0.0, 0.5, -0.5], [3.0, 1.0, 0.5], 20, 1e9)
