@@ -236,6 +236,8 @@ def test_a_loop_over_bytes_reads_them_in_c(kernels_build):
 def test_a_masked_left_shift_is_computed_in_c(kernels_build):
     spec = kernels_build.specialization("numeric", "crc_shifts")
     assert "_autocy_ilshift" in spec and "cast(object, crc) <<" not in spec
+    # a literal beyond 32 bits is a C constant too (Cython makes a Python int of 4294967040)
+    assert "& _autocy_cython.cast(_autocy_cython.longlong, 4294967040))" in spec
 
 
 def test_str_predicates_of_one_character_agree_with_cpython_on_every_code_point(kernels):

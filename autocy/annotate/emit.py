@@ -356,6 +356,10 @@ class _Emitter:  # noqa: PLR0904 - one method per construct
         if isinstance(node, ast.Constant):
             if kind is Kind.COMPLEX:
                 return Typed(kind, repr(node.value.real), repr(node.value.imag))
+            if kind is Kind.CINT and not -(2 ** 31) <= node.value < 2 ** 31:
+                # (Cython makes a Python int of a literal beyond 32 bits: crc & 0xFFFFFF00 boxed
+                # crc for every byte of crcmod's CRC-32 loop; a cast literal is a C constant)
+                return Typed(kind, f"{CY}.cast({CY}.longlong, {node.value!r})")
             return Typed(kind, repr(node.value))
         if isinstance(node, ast.Name):
             if kind is Kind.COMPLEX:
