@@ -141,13 +141,13 @@ def kernels_build(tmp_path_factory) -> KernelsBuild:
     (project / "train.py").write_text("import kernels.numeric, kernels.resume, kernels.arrays, kernels.bodies\n"
                                       "import kernels.vectors, kernels.windows, kernels.records, kernels.closures\n"
                                       "import kernels.aliases, kernels.generators, kernels.decorated\n"
-                                      "import kernels.handlers, kernels.parameters\n"
+                                      "import kernels.handlers, kernels.parameters, kernels.rebound\n"
                                       "kernels.numeric.train()\nkernels.resume.train()\n"
                                       "kernels.arrays.train()\nkernels.bodies.train()\nkernels.vectors.train()\n"
                                       "kernels.windows.train()\nkernels.records.train()\n"
                                       "kernels.closures.train()\nkernels.aliases.train()\n"
                                       "kernels.generators.train()\nkernels.decorated.train()\n"
-                                      "kernels.handlers.train()\nkernels.parameters.train()\n")
+                                      "kernels.handlers.train()\nkernels.parameters.train()\nkernels.rebound.train()\n")
     site, report = profile_and_build(project, root)
     yield KernelsBuild(site, report)
     for name in [m for m in sys.modules if m == "kernels" or m.startswith("kernels.")]:

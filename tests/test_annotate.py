@@ -858,17 +858,28 @@ def test_a_local_named_like_a_method_does_not_stop_its_specialization(tmp_path):
     assert report.specialized, report.reason
 
 
-@pytest.mark.parametrize("rebinding", ["from os.path import join as scale", "def later():\n    global scale\n"
-                                       "    scale = None"])
-def test_a_function_the_module_binds_again_is_not_specialized(tmp_path, rebinding):
-    # an import after the def (missed before: only defs and stores were counted), or a global
-    # statement in a function, binds the name again: the dispatcher must not replace it
+@pytest.mark.parametrize(("rebinding", "refusal"), [
+    ("from os.path import join as scale", None), ("def later():\n    global scale\n    scale = None", None),
+    ("if False:\n    scale = len", None), ("def scale(x):\n    return x", "more than one def or class of this name"),
+    ("if False:\n    class scale:\n        pass", "more than one def or class of this name"),
+    ("del scale", "deletes the name")])
+def test_a_function_the_module_binds_again_gets_its_dispatcher_only_if_it_holds_the_def(tmp_path, rebinding,
+                                                                                          refusal):
+    # an import after the def, a global statement in a function, a conditional assignment
+    # (mpmath's `mpf_add = ext_lib.mpf_add`) may bind the name again: the dispatcher replaces
+    # the name only if the name holds the def once the module has run (tests/test_rebound.py)
     source = ("def scale(x):\n    total = 0.0\n    for i in range(3):\n        total += x * i\n"
               f"    return total\n{rebinding}\n")
     types = {"x": {"float": {"count": 3}}, "total": {"float": {"count": 3}},
              "i": {"int": {"count": 3, "min": 0, "max": 2}}}
-    report = render(tmp_path, source, {"scale": types}).functions[0]
-    assert not report.specialized and "bound more than once" in report.reason
+    rendered = render(tmp_path, source, {"scale": types})
+    report = rendered.functions[0]
+    if refusal:
+        assert not report.specialized and refusal in report.reason
+    else:
+        assert report.specialized and "binds the name more than once" in report.reason
+        assert "if _autocy_is_def(scale, _autocy_here, 'scale', 1):\n    def scale(x):" in rendered.text
+        assert "else:\n    _autocy_fn_scale = _autocy_UNBOUND" in rendered.text
 
 
 def test_a_rebound_builtin_that_the_generated_code_uses_only_where_named_refuses_only_its_users():

@@ -92,6 +92,14 @@ def _bindings(body: list[ast.stmt], name: str) -> int:
     return count
 
 
+def rebound(tree: ast.Module, name: str) -> bool:
+    """True when the module binds the name of its one module-level ``def name`` more than once
+    (``mpf_add = ext_lib.mpf_add`` on some backends: mpmath), or a function declares it
+    ``global``: the dispatcher is then installed only if the name still holds that def when
+    the module has run (see :func:`autocy.annotate.emit.render_function`)."""
+    return _bindings(tree.body, name) != 1 or name in _declared_globals(tree)
+
+
 @functools.lru_cache(maxsize=4)
 def _declared_globals(tree: ast.Module) -> frozenset[str]:
     """The names some function of the module declares ``global`` (and so may rebind); read
@@ -107,8 +115,12 @@ def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | N
         node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == qualname), None)
         if node is None:
             return None, "only module-level functions and methods of module-level classes are specialized"
-        if _bindings(tree.body, qualname) != 1 or qualname in _declared_globals(tree):
-            return None, "the name is bound more than once at module level"
+        scope = list(walk_scope(ast.Module(body=tree.body, type_ignores=[])))
+        if sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == qualname
+               for n in scope) != 1:
+            return None, "the module has more than one def or class of this name"
+        if any(isinstance(n, ast.Name) and n.id == qualname and isinstance(n.ctx, ast.Del) for n in scope):
+            return None, "the module deletes the name"
         return node, ""
     if len(parts) != 2:
         return None, "only module-level functions and methods of module-level classes are specialized"
@@ -243,6 +255,7 @@ def _analyze(module: ModulePlan, specialize: bool, tree: ast.Module, facts: Modu
             if fn_plan.specialize and node is not None:
                 overrides = Overrides(fn_plan.pins, fn_plan.untyped, fn_plan.assume)
                 analyses[qualname] = analyze_function(node, fn_plan.profile, facts, "." in qualname, overrides)
+                analyses[qualname].rebound = "." not in qualname and rebound(tree, qualname)
         specialized = {name: a for name, a in analyses.items() if not a.rejected and name not in failed}
         recursive = _recursive({name: direct_callees(a.typer(), a.node) for name, a in specialized.items()})
         for name, analysis in analyses.items():
@@ -318,6 +331,9 @@ def _report(fn_plan: FunctionPlan, specialize: bool, analysis: FunctionAnalysis 
     written = written_note(analysis.node, analysis.locals, analysis.renamed)
     if written:
         reason += f" ({written})"
+    if analysis.rebound:
+        reason += (" (the module binds the name more than once: dispatched only if it holds this def once the"
+                   " module ran)")
     typings = [dataclasses.replace(t, name=user_name(t.name, analysis.renamed)) for t in analysis.typings]
     report = FunctionReport(qualname, True, reason, typings,
                             {user_name(p, analysis.renamed): k.python_type for p, k in analysis.entry_guards.items()})

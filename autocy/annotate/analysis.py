@@ -141,6 +141,8 @@ class FunctionAnalysis:
             its dispatcher is wrapped alike, and no other specialization calls it directly.
         renamed: the parameters named like a builtin the generated code calls, renamed in
             ``node`` (:mod:`autocy.annotate.shadowing`): new name -> the user's name.
+        rebound: a module-level function whose name the module binds more than once (set by
+            the module's analysis, :func:`autocy.annotate.rebound`).
     """
 
     node: ast.FunctionDef
@@ -169,6 +171,7 @@ class FunctionAnalysis:
     generator: bool = False
     decorator: str = ""
     renamed: dict[str, str] = field(default_factory=dict)
+    rebound: bool = False
 
     def typer(self) -> ExprTyper:
         """The expression typer of the final decision."""

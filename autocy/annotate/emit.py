@@ -2357,7 +2357,10 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     With parameters renamed (:mod:`autocy.annotate.shadowing`) the def keeps the user's names
     and hands its arguments on by position to a C function ``_autocy_enter_<key>``, whose
     parameters have the new names and which holds the guards, which call builtins such as
-    ``type()``."""
+    ``type()``. A module-level function whose name the module binds more than once
+    (``analysis.rebound``) gets its dispatcher only if the name still holds its def when the
+    module has run (``_autocy_is_def``); otherwise direct calls of its specialization never
+    match (``_autocy_fn_<name>`` is a fresh object) and every call goes to what the name holds."""
     out, line = Lines(), analysis.node.lineno
     params = analysis.params
     args = analysis.node.args
@@ -2377,26 +2380,32 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     unwrapped = {"staticmethod": ".__func__", "classmethod": ".__func__",
                  "property": ".fget"}.get(analysis.decorator, "")
     out.add(0, f"{generic} = {wrapped}{unwrapped}" if cls else f"{generic} = {name}", line)
-    if analysis.renamed:
-        enter = f"_autocy_enter_{mangle(qualname)}"
-        out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
-        out.add(1, f"return {enter}({', '.join(analysis.renamed.get(p, p) for p in params)})", line)
-        out.add(0, f"@{CY}.cfunc", line)
-        out.add(0, f"def {enter}({call}):", line)
-    else:
-        out.add(0, f"def {dispatch}({', '.join(signature)}):", line)
     specialized = f"{spec}({call})"
     if analysis.generator:  # named as CPython names a generator: after the function called
         specialized = f"_autocy_named_generator({specialized}, {dispatch})"
+    body = Lines()
     if guards:
-        out.add(1, f"if {' and '.join(guards)}:", line)
-        out.add(2, f"return {specialized}", line)
+        body.add(0, f"if {' and '.join(guards)}:", line)
+        body.add(1, f"return {specialized}", line)
+        body.add(0, f"return {generic}({call})", line)
     else:
-        out.add(1, f"return {specialized}", line)
-    out.add(1, f"return {generic}({call})", line)
+        body.add(0, f"return {specialized}", line)
+    if analysis.renamed:  # (a C function: at module level, never inside the `if` below)
+        enter = f"_autocy_enter_{mangle(qualname)}"
+        out.add(0, f"@{CY}.cfunc", line)
+        out.add(0, f"def {enter}({call}):", line)
+        out.extend(body.indented(1))
+        body = Lines()
+        body.add(0, f"return {enter}({', '.join(analysis.renamed.get(p, p) for p in params)})", line)
+    ind = 0
+    if analysis.rebound:
+        out.add(0, f"if _autocy_is_def({name}, _autocy_here, {name!r}, {line}):", line)
+        ind = 1
+    out.add(ind, f"def {dispatch}({', '.join(signature)}):", line)
+    out.extend(body.indented(ind + 1))
     attributes = ("__doc__", "__annotations__", "__dict__") + (("__name__", "__qualname__") if cls else ())
     for attribute in attributes:
-        out.add(0, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
+        out.add(ind, f"{dispatch}.{attribute} = {generic}.{attribute}", line)
     if analysis.decorator == "property":  # (the property's setter, deleter, doc and name stay)
         out.add(0, f"{cls}.{name} = _autocy_property({cls}, {name!r}, {dispatch}, {wrapped})", line)
     elif analysis.decorator:
@@ -2404,7 +2413,10 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     elif cls:
         out.add(0, f"{cls}.{name} = {dispatch}", line)
     else:  # what direct calls from other specializations compare the name with
-        out.add(0, f"_autocy_fn_{name} = {name}", line)
+        out.add(ind, f"_autocy_fn_{name} = {name}", line)
+    if analysis.rebound:
+        out.add(0, "else:", line)
+        out.add(1, f"_autocy_fn_{name} = _autocy_UNBOUND", line)
     return out
 
 

@@ -23,6 +23,10 @@ class Lines:
         self.text += other.text
         self.origin += other.origin
 
+    def indented(self, levels: int) -> Lines:
+        """A copy with every line indented ``levels`` more levels (4 spaces each)."""
+        return Lines(["    " * levels + text for text in self.text], list(self.origin))
+
 
 def membership(names: str, values: list[int]) -> str:
     """A C-friendly test that ``names`` equals one of ``values`` (``False`` when there are none)."""

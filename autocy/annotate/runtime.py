@@ -995,6 +995,15 @@ cdef inline object _autocy_realias(dict namespace, tuple pairs):
                         except (AttributeError, TypeError):
                             pass
 
+cdef inline bint _autocy_is_def(object value, object here, str name, int line):
+    # at the end of the module: value is the function that the module's `def name` at that
+    # line made, and no other object the module's run bound to the name (gmpy's mpf_add, a
+    # wrapper): a function of the Cython type of `here` (a lambda of this module), compiled
+    # from this module's file, whose code has that name and starts at that line
+    code = getattr(value, "__code__", None)
+    return (type(value) is type(here) and code is not None and code.co_name == name
+            and code.co_firstlineno == line and code.co_filename == here.__code__.co_filename)
+
 cdef inline object _autocy_named_closure(object closure, str qualname):
     # a generator expression or lambda made by a specialization (or its object copy), which
     # Cython names after that function (_autocy_spec_f.<locals>.<lambda>): the generic path's
@@ -1411,6 +1420,7 @@ from cython.cimports.cpython.complex import PyComplex_RealAsDouble as _autocy_cr
 from cython.cimports.cpython.complex import PyComplex_ImagAsDouble as _autocy_cimag
 _autocy_END = object()
 _autocy_UNBOUND = object()
+_autocy_here = lambda: None
 """ + "".join(f"_autocy_orig_{name} = _autocy_math.{name}\n" for name in sorted(MATH_FUNCTIONS))
 """Python-level names emitted once per generated module, before the first specialization."""
 
