@@ -227,6 +227,12 @@ def test_loops_over_bytes_read_the_items_as_python(kernels, data, stop):
     same(kernels, "byte_stats", data, stop)
 
 
+@pytest.mark.parametrize("k", [0, 3, -1.5, None, "s"])
+def test_bytes_literals_iterate_as_ints(kernels, k):
+    # Cython (type inference off) iterated b"\xff" and folded b"a" + b"b" as bytes of length 1
+    same(kernels, "bytes_literals", k)
+
+
 def test_a_loop_over_bytes_reads_them_in_c(kernels_build):
     spec = kernels_build.specialization("numeric", "byte_stats")
     assert "while _ac_k_1 < len(_ac_seq_1):" in spec and "b = _ac_seq_1[_ac_k_1]" in spec

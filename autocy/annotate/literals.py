@@ -35,6 +35,14 @@ in Python and that Cython leaves to CPython, of a helper of the module's ``.pxd`
 and ``%`` use), and a C integer operand as ``_autocy_py_int(a)``, the same number as a Python
 object (``_autocy_py_int(len(xs)) * 2147483647``). The text changes only inside that
 expression, which keeps its line breaks, so line numbers stay the user's.
+
+One more literal is rewritten for another reason: with type inference off (autocy's
+``infer_types=False``), Cython iterates a bytes literal, or a constant expression it folds
+into one (``b"ab" * 2``, ``b"a" + b"b"``, ``b"abc"[1:]``, ``b"" or b"xy"``), as C chars that
+become bytes of length 1: ``for c in b"\\x00\\xff"`` gave ``b"\\x00"`` and ``b"\\xff"`` where
+CPython gives ``0`` and ``255`` (found by the random programs). Such an iterable of a ``for``
+loop or a comprehension is spelled ``_autocy_py_iterable(...)``, the same object as a Python
+object, which Cython iterates as CPython does.
 """
 
 from __future__ import annotations
@@ -64,6 +72,9 @@ cdef inline object _autocy_py_divmod(object a, object b):
     return _autocy_number_divmod(a, b)
 
 cdef inline object _autocy_py_int(object x):
+    return x
+
+cdef inline object _autocy_py_iterable(object x):
     return x
 '''
 """The helpers the rewritten operations call, for the module's ``.pxd``: ``pow()``, ``divmod()``
@@ -272,5 +283,23 @@ def literal_respellings(tree: ast.Module) -> list[Respelling]:
     :func:`~autocy.annotate.respell.respell`. The respelled text calls the helpers of
     :data:`LITERAL_PXD` and parses to the same program given them (a rewritten ``float()`` or
     ``len()`` that the module rebinds is merely spelled differently)."""
+    found = _literal_operations(tree) + [(node, "_autocy_py_iterable({})", [node])
+                                         for node in _iterated_bytes_literals(tree)]
     return [Respelling(Span.of(node), template, tuple(Span.of(o) for o in operands))
-            for node, template, operands in _literal_operations(tree)]
+            for node, template, operands in found]
+
+
+_CONSTANT_PARTS = (ast.Constant, ast.BinOp, ast.BoolOp, ast.UnaryOp, ast.IfExp, ast.Subscript, ast.Slice,
+                   ast.operator, ast.boolop, ast.unaryop, ast.expr_context)
+
+
+def _iterated_bytes_literals(tree: ast.Module) -> list[ast.expr]:
+    """The iterables of ``for`` loops and comprehensions that are constant expressions with a
+    bytes literal in them, which Cython may fold into a bytes literal and iterate as C chars
+    (see the module docstring); none inside f-strings, whose positions are not reliable
+    before Python 3.12."""
+    in_fstrings = {id(n) for f in ast.walk(tree) if isinstance(f, ast.JoinedStr) for n in ast.walk(f)}
+    iterables = [n.iter for n in ast.walk(tree) if isinstance(n, (ast.For, ast.comprehension))]
+    return [node for node in iterables
+            if id(node) not in in_fstrings and all(isinstance(n, _CONSTANT_PARTS) for n in ast.walk(node))
+            and any(isinstance(n, ast.Constant) and isinstance(n.value, bytes) for n in ast.walk(node))]

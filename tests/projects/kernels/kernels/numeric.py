@@ -436,6 +436,16 @@ def byte_stats(data, stop):
     return total, high, weighted
 
 
+def bytes_literals(k):
+    """Loops and comprehensions over bytes literals, and constant expressions Cython folds into
+    one: with type inference off, Cython iterated them as bytes of length 1, not ints."""
+    total = 0
+    for c in b"\x00\x7f\x80\xff" * 2:
+        total += c
+    folded = [c for c in b"a" + b"b"]
+    return total, folded, {c for c in b"xyz"[1:]}, sum(c for c in (b"" or b"k")), [c * k for c in b"\xfe"]
+
+
 def train():
     """The profiling workload: the types a profile would see in normal use."""
     zs = [complex(x / 10, y / 10) for x in range(-15, 15) for y in range(-15, 15)]
@@ -467,6 +477,7 @@ def train():
     crc_shifts(bytes(range(256)), 0xFFFFFFFF, crc_table, 0)
     byte_stats(b"\x00\x7f\x80\xff", 300)
     byte_stats(b"stop", 111)
+    bytes_literals(3)
     flagged_loops([1.0, 4.0, 9.0], [2.0, 0.5, 3.0], 7)
     owned_updates([1.0, 2.0, 3.0], [0.5, 0.25, 4.0], 3, 2.0)
     pair_pulls([0.0, 1.0, 2.5], [0.0, 0.5, -0.5], [3.0, 1.0, 0.5], 20, 1e9)
