@@ -712,6 +712,17 @@ def test_code_that_never_runs_is_left_out_of_the_specialization():
     assert without_unreachable(plain) is plain
 
 
+@pytest.mark.parametrize(("test", "dead"), [
+    ("(-1.25 < 1e300) or x > d", "else"), ("0 and x", "if"), ("not (1 or x)", "if"), ("1 and (0 or 2.5)", "else"),
+    ("(1 and 0) or x", None), ("x or 1", None), ("not x", None)])
+def test_an_and_or_decided_by_its_constant_operands_is_a_constant_test(test, dead):
+    # Cython folds `(-1.25 < 1e300) or x > d` to True and drops the else branch; a variable
+    # assigned only there made the specialization fail to compile (random programs, seed 5)
+    source = f"def f(x, d):\n    if {test}:\n        y = 1\n    else:\n        z = 2\n    return x\n"
+    kept = ast.unparse(without_unreachable(ast.parse(source).body[0]))
+    assert ("y = 1" not in kept) is (dead == "if") and ("z = 2" not in kept) is (dead == "else"), kept
+
+
 def test_builtin_names_bound_inside_other_scopes_are_not_module_rebindings():
     # pyperformance's bm_float has a local ``next``: only module-level bindings (and ``global``)
     # can change what a builtin's name means in the module

@@ -431,7 +431,20 @@ def _simplify(node: ast.AST) -> bool:
 
 def _constant_truth(test: ast.expr) -> bool | None:
     """The truth of a test made only of number literals and operators (no ``**``: nothing
-    costly to evaluate), else None."""
+    costly to evaluate), else None. An ``and``/``or`` is decided by its first constant operand
+    that decides it, as Cython folds it, when only constants come before: the operands after
+    it never run (``if (-1.25 < 1e300) or x > d:`` is always true)."""
+    if isinstance(test, ast.BoolOp):
+        for value in test.values:
+            truth = _constant_truth(value)
+            if truth is None:
+                return None
+            if truth is isinstance(test.op, ast.Or):
+                return truth
+        return isinstance(test.op, ast.And)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        truth = _constant_truth(test.operand)
+        return None if truth is None else not truth
     nodes = list(ast.walk(ast.Expression(test)))
     if not all(isinstance(n, _CONSTANT_NODES) for n in nodes) or any(
             isinstance(n, ast.Constant) and isinstance(n.value, (str, bytes)) for n in nodes):
