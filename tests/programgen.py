@@ -5,6 +5,7 @@ a seeded random generator: assignments, augmented assignments and element update
 floats, a list of floats and a local list of ints (made by ``[0] * 4``, ``list(range(m))``
 and copies, indexed, measured, iterated, stored into, swapped and flipped as fannkuch does: a
 C array in typed code when nothing else sees it), ``for`` loops over ``range()``, over the list and by index,
+over a ``bytes`` literal (items 0..255, read in C),
 bounded ``while`` loops, ``if``/``else``, ``try``/``except``/``finally``, ``break`` and
 ``continue``, and expressions mixing
 ``+ - * / // % **``, shifts, comparisons (also with the module constants ``LIMIT_F`` and
@@ -25,12 +26,14 @@ INT_CONSTANTS = ["0", "1", "-3", "7", "2", "1099511627776", "-1"]
 FLOAT_OPS = ["+", "-", "*", "/", "//", "%", "**"]
 INT_OPS = ["+", "-", "*", "//", "%"]
 COMPARE = ["<", "<=", ">", ">=", "==", "!="]
+BYTES_CONSTANTS = ['b""', 'b"\\x00\\x01\\x7f\\x80\\xff"', 'b"AZ az"', 'b"\\xfe" * 9']
 
 PRELUDE = ["s = 0.0", "t = 0", "u = 0", "d = 1.5", "k = 2", "w = 0", "flag = False", "q = 0", "e = 0",
-           "ns = [0] * 4"]
+           "ns = [0] * 4", "c = 0"]
 """The locals every function starts with: float ``s``, int ``t``, int-or-float ``u`` (an int
 0 that float additions make a float), ``d``, ``k``, the while counter ``w``, ``flag``, the
-flip length ``q``, the local list of ints ``ns`` and its loop variable ``e``."""
+flip length ``q``, the local list of ints ``ns`` and its loop variable ``e``, and ``c``, the
+loop variable over bytes."""
 
 
 class _Function:
@@ -42,6 +45,7 @@ class _Function:
         self.loops = 0          # enclosing loops
         self.index: list[str] = []  # enclosing range(len(xs)) loop variables
         self.item: list[str] = []   # enclosing "for x in xs" variables
+        self.codes: list[str] = []  # enclosing "for c in b'...'" variables
 
     # ---- expressions
 
@@ -81,7 +85,7 @@ class _Function:
 
     def int_expr(self, depth: int = 0) -> str:
         rng = self.rng
-        leaves = ["a", "n", "k", "t", rng.choice(INT_CONSTANTS), "len(xs)"] + self.index
+        leaves = ["a", "n", "k", "t", rng.choice(INT_CONSTANTS), "len(xs)"] + self.index + self.codes
         leaves.append(rng.choice(["ns[0]", "ns[k % 4]", "len(ns)"]))
         if depth >= 2 or rng.random() < 0.4:
             return rng.choice(leaves)
@@ -169,9 +173,12 @@ class _Function:
             var = rng.choice(["i", "j"])
             self.emit(indent, f"for {var} in range(len(xs)):")
             self.loop(indent, depth, [var], [])
-        elif choice < 0.83:
+        elif choice < 0.81:
             self.emit(indent, "for x in xs:")
             self.loop(indent, depth, [], ["x"])
+        elif choice < 0.83 and "c" not in self.codes:
+            self.emit(indent, f"for c in {rng.choice(BYTES_CONSTANTS)}:")
+            self.loop(indent, depth, [], [], ["c"])
         elif choice < 0.88:
             self.emit(indent, f"while w < {rng.choice(['n', '4', 'len(xs)', 'min(n, 6)'])}:")
             self.emit(indent + 1, "w += 1")
@@ -219,16 +226,18 @@ class _Function:
             self.emit(indent, "if len(ns) < 64:")  # (q = -1 doubles the list: loops would blow it up)
             self.emit(indent + 1, "ns[:q + 1] = ns[q::-1]")
 
-    def loop(self, indent: int, depth: int, index: list[str], item: list[str]) -> None:
+    def loop(self, indent: int, depth: int, index: list[str], item: list[str], codes: tuple[str, ...] = ()) -> None:
         """The body of a loop just emitted: ``index`` names a range(len(xs)) variable,
-        ``item`` an element variable of ``xs``."""
+        ``item`` an element variable of ``xs``, ``codes`` the variable of a loop over bytes."""
         self.loops += 1
         self.index += index
         self.item += item
+        self.codes += codes
         self.block(indent + 1, depth + 1)
         self.loops -= 1
         del self.index[len(self.index) - len(index):]
         del self.item[len(self.item) - len(item):]
+        del self.codes[len(self.codes) - len(codes):]
 
     def function(self, name: str) -> list[str]:
         self.lines = [f"def {name}(a, b, xs, n):"]
