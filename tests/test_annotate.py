@@ -956,6 +956,9 @@ def test_parameters_named_like_builtins_are_renamed_in_the_specialization_alone(
     assert "def f(x, n, /, type=0):\n    t = x * type\n" in text  # (the original, the generic path)
     report = render(tmp_path, source, {"f": types}).functions[0]
     assert "type" in report.guards and "type" in {t.name for t in report.typings}
+    # (a call of the literal pass's helper in the body binds no reserved name)
+    spelled = render(tmp_path, source.replace("t = x * type", "t = x * type + (len(x) << 62)"), {"f": types})
+    assert spelled.functions[0].specialized and "_autocy_py_int(len(x)) << 62" in spelled.text
 
 
 def test_del_of_elements_and_attributes_is_specialized_and_del_of_a_variable_is_refused():

@@ -1362,10 +1362,12 @@ def analyze_function(node: ast.FunctionDef, profile: FunctionProfile, module: Mo
 
 def _builtin_parameters(function: ast.FunctionDef) -> set[str]:
     """The positional parameters named like a builtin the generated code calls, to be renamed;
-    none when the function already uses autocy's reserved prefixes (it is not specialized)."""
+    none when the function binds a name with autocy's reserved prefixes (it is not specialized;
+    a call of a helper of the literal pass, ``_autocy_py_int(...)``, binds nothing)."""
     params = {a.arg for a in function.args.posonlyargs + function.args.args}
-    names = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)} | {
-        a.arg for a in ast.walk(function) if isinstance(a, ast.arg)}
-    if any(name.startswith(("_ac_", "_autocy_")) for name in names):
+    bound = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | {
+        a.arg for a in ast.walk(function) if isinstance(a, ast.arg)} | {
+        h.name for h in ast.walk(function) if isinstance(h, ast.ExceptHandler) and h.name}
+    if any(name.startswith(("_ac_", "_autocy_")) for name in bound):
         return set()
     return params & (SPECIALIZED_BUILTINS - NAMED_BUILTINS)
