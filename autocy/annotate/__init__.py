@@ -32,8 +32,8 @@ from autocy.annotate.lines import Lines
 from autocy.annotate.literals import LITERAL_PXD, literal_respellings
 from autocy.annotate.records import capture_lines
 from autocy.annotate.respell import respell
-from autocy.annotate.shadowing import user_name
 from autocy.annotate.runtime import NUMPY_PRELUDE, PRELUDE, PXD, attribute_sites
+from autocy.annotate.shadowing import user_name
 from autocy.compile import ModuleSource
 from autocy.plan import FunctionPlan, ModulePlan, Plan
 from autocy.profiledata import read_source
