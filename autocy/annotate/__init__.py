@@ -101,6 +101,17 @@ def rebound(tree: ast.Module, name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
+def _module_scope_names(tree: ast.Module) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The names of the module scope's ``def``/``class`` statements (one entry each, nested
+    ``if``/``try`` blocks included) and the names it deletes; read once per module, not once
+    per lookup of each of its functions."""
+    scope = list(walk_scope(ast.Module(body=tree.body, type_ignores=[])))
+    defined = tuple(n.name for n in scope if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    deleted = frozenset(n.id for n in scope if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Del))
+    return defined, deleted
+
+
+@functools.lru_cache(maxsize=4)
 def _declared_globals(tree: ast.Module) -> frozenset[str]:
     """The names some function of the module declares ``global`` (and so may rebind); read
     once per module, not once per lookup of each of its functions."""
@@ -115,11 +126,10 @@ def _find_function(tree: ast.Module, qualname: str) -> tuple[ast.FunctionDef | N
         node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == qualname), None)
         if node is None:
             return None, "only module-level functions and methods of module-level classes are specialized"
-        scope = list(walk_scope(ast.Module(body=tree.body, type_ignores=[])))
-        if sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == qualname
-               for n in scope) != 1:
+        defined, deleted = _module_scope_names(tree)
+        if defined.count(qualname) != 1:
             return None, "the module has more than one def or class of this name"
-        if any(isinstance(n, ast.Name) and n.id == qualname and isinstance(n.ctx, ast.Del) for n in scope):
+        if qualname in deleted:
             return None, "the module deletes the name"
         return node, ""
     if len(parts) != 2:

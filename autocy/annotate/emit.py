@@ -2365,8 +2365,9 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
     params = analysis.params
     args = analysis.node.args
     first_default = len(params) - len(args.defaults)
+    user_params = [analysis.renamed.get(p, p) for p in params]
     signature = []
-    for i, p in enumerate(analysis.renamed.get(p, p) for p in params):
+    for i, p in enumerate(user_params):
         signature.append(f"{p}={generic}.__defaults__[{i - first_default}]" if i >= first_default else p)
         if args.posonlyargs and i == len(args.posonlyargs) - 1:
             signature.append("/")
@@ -2396,7 +2397,7 @@ def _dispatcher(analysis: FunctionAnalysis, qualname: str, spec: str, generic: s
         out.add(0, f"def {enter}({call}):", line)
         out.extend(body.indented(1))
         body = Lines()
-        body.add(0, f"return {enter}({', '.join(analysis.renamed.get(p, p) for p in params)})", line)
+        body.add(0, f"return {enter}({', '.join(user_params)})", line)
     ind = 0
     if analysis.rebound:
         out.add(0, f"if _autocy_is_def({name}, _autocy_here, {name!r}, {line}):", line)
